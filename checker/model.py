@@ -1,0 +1,236 @@
+"""The course model: what schedule.yaml and the group declarations say, as typed values.
+
+Everything course-specific lives in schedule.yaml; these types know no course. They are
+built by ``checker.config`` (which validates and reports errors with file and line) and
+read by the pure rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+Owner = Literal["group", "student"]
+# Which sessions a per-session deliverable exists for, and which group it belongs to:
+#   presenter / summary / reviewer: the group with that role in the session;
+#   presented: every session with a student presentation, for every owner.
+SessionRole = Literal["presenter", "summary", "reviewer", "presented"]
+Anchor = Literal["start", "end"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    title: str
+    required: bool = False
+    short: str | None = None  # a short name students may use ("PagedAttention")
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    date: date
+    kind: str  # lecture, presentation, no-lecture, break, midterm, poster
+    title: str | None
+    unit: str | None
+    start: datetime  # aware, course time zone
+    end: datetime
+    readings: tuple[Reading, ...] = ()
+    presenter: str | None = None  # group id
+    summary: str | None = None
+    reviewer: str | None = None
+    led_by: str | None = None  # "staff" for staff-led lectures
+    location: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.date.isoformat()
+
+    @property
+    def topic(self) -> str:
+        return self.title or self.unit or self.kind
+
+    def group_for(self, role: SessionRole) -> str | None:
+        if role == "presenter":
+            return self.presenter
+        if role == "summary":
+            return self.summary
+        if role == "reviewer":
+            return self.reviewer
+        return None
+
+    @property
+    def required_readings(self) -> tuple[Reading, ...]:
+        return tuple(r for r in self.readings if r.required)
+
+
+@dataclass(frozen=True)
+class Due:
+    """An absolute deadline, or one relative to a session's start or end."""
+
+    at: datetime | None = None  # aware
+    anchor: Anchor | None = None
+    offset: timedelta = timedelta(0)
+
+    def resolve(self, session: Session | None) -> datetime:
+        if self.at is not None:
+            return self.at
+        if session is None or self.anchor is None:
+            raise ValueError("a session-relative deadline needs a session")
+        base = session.start if self.anchor == "start" else session.end
+        # Offsets are wall-clock durations: "24 h before class" is 24 real hours, so the
+        # arithmetic happens in UTC and the result is shown in the course time zone.
+        tz = base.tzinfo
+        return (base.astimezone(ZoneInfo("UTC")) + self.offset).astimezone(tz)
+
+
+@dataclass(frozen=True)
+class PageRule:
+    min: int | None = None
+    max: int | None = None
+    references_count: bool = True  # False: pages from the references heading on are free
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ZipRule:
+    readme: bool = True  # a README with build and run instructions is required
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for inspecting one untrusted file (see checker.limits for defaults)."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    cpu_seconds: int = 10
+    memory_bytes: int = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    id: str
+    title: str
+    path: str  # template: {group}, {student}, {session}, {ext}
+    formats: tuple[str, ...]
+    due: Due
+    owner: Owner = "group"
+    sessions: SessionRole | None = None
+    grace: timedelta = timedelta(0)
+    pages: PageRule | None = None  # pages for PDF/DOCX, slides for PPTX
+    sections: tuple[Section, ...] = ()
+    members_named: bool = False  # the document must name every member and their email
+    zip: ZipRule | None = None
+    questions_per_reading: int = 0
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def per_session(self) -> bool:
+        return self.sessions is not None
+
+
+@dataclass(frozen=True)
+class Extension:
+    deliverable: str
+    group: str | None = None
+    student: str | None = None  # casefolded login
+    session: date | None = None  # None: every instance of the deliverable
+    until: datetime | None = None
+    extra: timedelta | None = None
+    reason: str | None = None
+
+    def applies(self, deliverable: str, group: str | None, student: str | None,
+                session: date | None) -> bool:
+        if self.deliverable != deliverable:
+            return False
+        if self.session is not None and self.session != session:
+            return False
+        if self.group is not None:
+            return self.group == group
+        if self.student is not None:
+            return self.student == student
+        return False
+
+    def apply(self, due: datetime) -> datetime:
+        if self.until is not None:
+            return max(due, self.until)
+        assert self.extra is not None
+        return due + self.extra
+
+
+@dataclass(frozen=True)
+class Course:
+    name: str
+    timezone: ZoneInfo
+    sessions: tuple[Session, ...]
+    groups: tuple[str, ...]
+    staff: frozenset[str]  # casefolded GitHub logins
+    deliverables: dict[str, Deliverable]
+    extensions: tuple[Extension, ...] = ()
+    group_size: tuple[int, int] = (3, 4)
+    submissions_dir: str = "submissions"
+
+    def session(self, day: date) -> Session | None:
+        for s in self.sessions:
+            if s.date == day:
+                return s
+        return None
+
+    def is_staff(self, login: str) -> bool:
+        return login.casefold() in self.staff
+
+    @property
+    def presented_sessions(self) -> tuple[Session, ...]:
+        return tuple(s for s in self.sessions if s.presenter is not None)
+
+
+@dataclass(frozen=True)
+class Member:
+    github: str  # as written; compare with .login
+    name: str
+    email: str
+
+    @property
+    def login(self) -> str:
+        return self.github.casefold()
+
+
+@dataclass(frozen=True)
+class GroupDeclaration:
+    group: str
+    path: str
+    members: tuple[Member, ...]
+    preferences: tuple[date, ...] = ()
+
+    @property
+    def logins(self) -> frozenset[str]:
+        return frozenset(m.login for m in self.members)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Group declarations by group id."""
+
+    groups: dict[str, GroupDeclaration] = field(default_factory=dict)
+
+    def groups_of(self, login: str) -> list[str]:
+        key = login.casefold()
+        return sorted(g for g, d in self.groups.items() if key in d.logins)
+
+    def members_of(self, group: str) -> frozenset[str]:
+        decl = self.groups.get(group)
+        return decl.logins if decl else frozenset()
+
+    def with_declaration(self, decl: GroupDeclaration) -> Roster:
+        groups = dict(self.groups)
+        groups[decl.group] = decl
+        return Roster(groups)
+
+    @property
+    def students(self) -> list[str]:
+        return sorted({m.login for d in self.groups.values() for m in d.members})

@@ -1,0 +1,96 @@
+"""Result: the verdict on one pull request (or one local check), as JSON-ready values.
+
+The JSON form is a public contract (``checker/schemas/result.schema.json``): the publish job
+validates it before use, the gradebook reads it back from PR comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from checker import __version__
+from checker.findings import Finding, Severity
+
+Status = Literal["on-time", "late", "n/a"]
+
+
+@dataclass
+class FileResult:
+    path: str
+    deliverable: str | None = None
+    group: str | None = None
+    student: str | None = None
+    session: str | None = None  # YYYY-MM-DD
+    due: datetime | None = None  # effective deadline (extensions applied), aware
+    status: Status = "n/a"
+    late_seconds: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    blob_sha: str | None = None
+    removed: bool = False
+    facts: dict[str, Any] | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "deliverable": self.deliverable,
+            "group": self.group,
+            "student": self.student,
+            "session": self.session,
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status,
+            "late_seconds": self.late_seconds,
+            "blob_sha": self.blob_sha,
+            "removed": self.removed,
+            "facts": self.facts,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass
+class Result:
+    author: str
+    submitted_at: datetime
+    files: list[FileResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # PR-level
+    pr: int | None = None
+    head_sha: str | None = None
+    course: str | None = None
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        out = list(self.findings)
+        for f in self.files:
+            out.extend(f.findings)
+        return out
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.all_findings if f.severity is Severity.ERROR)
+
+    @property
+    def verdict(self) -> Literal["pass", "fail"]:
+        return "fail" if self.error_count else "pass"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": "submission-checker/result/v1",
+            "checker_version": __version__,
+            "course": self.course,
+            "verdict": self.verdict,
+            "author": self.author,
+            "submitted_at": self.submitted_at.isoformat(),
+            "pr": self.pr,
+            "head_sha": self.head_sha,
+            "counts": {
+                sev.value: sum(1 for f in self.all_findings if f.severity is sev)
+                for sev in Severity
+            },
+            "files": [f.to_json() for f in self.files],
+            "findings": [f.to_json() for f in self.findings],
+        }

@@ -1,0 +1,359 @@
+"""Load schedule.yaml and the group declarations into the course model.
+
+Every problem names the file, the YAML path and line, and what is expected; all of them are
+collected before anything is reported. A broken schedule raises ConfigError (exit 2).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from checker import yamlfile
+from checker.errors import ConfigError
+from checker.model import (
+    Course,
+    Deliverable,
+    Due,
+    Extension,
+    GroupDeclaration,
+    Limits,
+    Member,
+    PageRule,
+    Reading,
+    Roster,
+    Section,
+    Session,
+    ZipRule,
+)
+from checker.timeutil import localize, parse_duration, parse_local
+from checker.yamlfile import Problem
+
+SCHEDULE_FILE = "schedule.yaml"
+GROUP_FILE = "group.yaml"
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+PLACEHOLDERS = {"group", "student", "session", "ext"}
+ROLES = ("presenter", "summary", "reviewer")
+
+
+class ScheduleError(ConfigError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        head = f"{problems[0].file} has {len(problems)} problem(s):" if problems else "invalid"
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+def load_course(root: Path) -> Course:
+    path = root / SCHEDULE_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: not found; run from the course repository or pass --root DIR"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    return parse_course(text, SCHEDULE_FILE)
+
+
+def parse_course(text: str, file: str = SCHEDULE_FILE) -> Course:
+    doc, problems = yamlfile.load(text, file)
+    if doc is None:
+        raise ScheduleError(problems)
+    problems = yamlfile.validate(doc, "schedule.schema.json")
+    if problems:
+        raise ScheduleError(problems)
+    builder = _CourseBuilder(doc)
+    course = builder.build()
+    if builder.problems:
+        raise ScheduleError(builder.problems)
+    assert course is not None
+    return course
+
+
+class _CourseBuilder:
+    def __init__(self, doc: yamlfile.YamlDocument) -> None:
+        self.doc = doc
+        self.data: dict[str, Any] = doc.data
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(
+            Problem(self.doc.file, self.doc.line(path), yamlfile.dotted(path), message)
+        )
+
+    def build(self) -> Course | None:
+        d = self.data
+        try:
+            tz = ZoneInfo(d["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem(("timezone",), f"{d['timezone']!r} is not an IANA time zone such as "
+                         "America/Detroit")
+            return None
+        groups = tuple(d["groups"])
+        limits = self.limits(d.get("limits", {}), Limits(), ("limits",))
+        deliverables = {
+            key: self.deliverable(key, spec, tz, limits) for key, spec in d["deliverables"].items()
+        }
+        sessions = self.sessions(tz, set(groups))
+        size = d.get("group_size", {"min": 3, "max": 4})
+        if size["min"] > size["max"]:
+            self.problem(("group_size",), "min is larger than max")
+        course = Course(
+            name=d["course"],
+            timezone=tz,
+            sessions=sessions,
+            groups=groups,
+            staff=frozenset(s.casefold() for s in d["staff"]),
+            deliverables={k: v for k, v in deliverables.items() if v is not None},
+            extensions=self.extensions(tz, deliverables, set(groups), sessions),
+            group_size=(size["min"], size["max"]),
+            submissions_dir=d.get("submissions_dir", "submissions"),
+        )
+        self.check_roles(course)
+        self.check_templates(course)
+        return course
+
+    def limits(self, spec: dict[str, Any], base: Limits, path: tuple[Any, ...]) -> Limits:
+        return Limits(
+            max_bytes=int(spec.get("max_file_mb", base.max_bytes / 2**20) * 2**20),
+            cpu_seconds=int(spec.get("cpu_seconds", base.cpu_seconds)),
+            memory_bytes=int(spec.get("memory_mb", base.memory_bytes // 2**20)) * 2**20,
+        )
+
+    def due(self, spec: Any, tz: ZoneInfo, path: tuple[Any, ...]) -> Due | None:
+        try:
+            if isinstance(spec, str):
+                return Due(at=parse_local(spec, tz))
+            return Due(anchor=spec["from"], offset=parse_duration(spec.get("offset", "0")))
+        except ValueError as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def deliverable(
+        self, key: str, spec: dict[str, Any], tz: ZoneInfo, limits: Limits
+    ) -> Deliverable | None:
+        path = ("deliverables", key)
+        due = self.due(spec["due"], tz, (*path, "due"))
+        sessions = spec.get("sessions")
+        if due is not None and due.anchor is not None and sessions is None:
+            self.problem((*path, "due"), "a deadline relative to a session needs `sessions:`")
+        if due is not None and due.at is not None and sessions is not None:
+            pass  # an absolute deadline shared by every session is allowed
+        pages = spec.get("pages")
+        zip_spec = spec.get("zip")
+        try:
+            grace = parse_duration(spec.get("grace", "0"))
+        except ValueError as exc:
+            self.problem((*path, "grace"), str(exc))
+            grace = timedelta(0)
+        if due is None:
+            return None
+        return Deliverable(
+            id=key,
+            title=spec.get("title", key.replace("_", " ").capitalize()),
+            path=spec["path"],
+            formats=tuple(spec["formats"]),
+            due=due,
+            owner=spec.get("owner", "group"),
+            sessions=sessions,
+            grace=grace,
+            pages=PageRule(pages.get("min"), pages.get("max"), pages.get("references_count", True))
+            if pages
+            else None,
+            sections=tuple(
+                Section(s["name"], tuple(s.get("aliases", []))) for s in spec.get("sections", [])
+            ),
+            members_named=spec.get("members_named", False),
+            zip=ZipRule(readme=zip_spec.get("readme", True)) if zip_spec is not None else None,
+            questions_per_reading=spec.get("questions_per_reading", 0),
+            limits=self.limits(spec.get("limits", {}), limits, (*path, "limits")),
+        )
+
+    def sessions(self, tz: ZoneInfo, groups: set[str]) -> tuple[Session, ...]:
+        lectures = self.data["lectures"]
+        days = {WEEKDAYS.index(d) for d in lectures["days"]}
+        out: list[Session] = []
+        seen: set[date] = set()
+        for i, s in enumerate(self.data["sessions"]):
+            path = ("sessions", i)
+            try:
+                day = date.fromisoformat(s["date"])
+            except ValueError:
+                self.problem((*path, "date"), f"{s['date']!r} is not a real date")
+                continue
+            if day in seen:
+                self.problem((*path, "date"), f"{day} appears twice; merge the two sessions")
+            seen.add(day)
+            if out and day < out[-1].date:
+                self.problem((*path, "date"), f"{day} comes after {out[-1].date}; keep dates in order")
+            if day.weekday() not in days:
+                self.problem((*path, "date"), f"{day} is a {WEEKDAYS[day.weekday()]}, not a "
+                             f"lecture day ({', '.join(lectures['days'])})")
+            start_t = time.fromisoformat(s.get("start", lectures["start"]))
+            end_t = time.fromisoformat(s.get("end", lectures["end"]))
+            if end_t <= start_t:
+                self.problem(path, "the session ends before it starts")
+            try:
+                start = localize(datetime.combine(day, start_t), tz)
+                end = localize(datetime.combine(day, end_t), tz)
+            except ValueError as exc:
+                self.problem(path, str(exc))
+                continue
+            for role in ROLES:
+                if s.get(role) is not None and s[role] not in groups:
+                    self.problem((*path, role), f"{s[role]!r} is not in `groups:`")
+            out.append(Session(
+                date=day,
+                kind=s["kind"],
+                title=s.get("title"),
+                unit=s.get("unit"),
+                start=start,
+                end=end,
+                readings=tuple(
+                    Reading(r["title"], r.get("required", False), r.get("short"), r.get("note"))
+                    for r in s.get("readings", [])
+                ),
+                presenter=s.get("presenter"),
+                summary=s.get("summary"),
+                reviewer=s.get("reviewer"),
+                led_by=s.get("led_by"),
+                location=s.get("location", lectures.get("location")),
+            ))
+        return tuple(out)
+
+    def extensions(
+        self,
+        tz: ZoneInfo,
+        deliverables: dict[str, Deliverable | None],
+        groups: set[str],
+        sessions: tuple[Session, ...],
+    ) -> tuple[Extension, ...]:
+        out = []
+        dates = {s.date for s in sessions}
+        for i, e in enumerate(self.data.get("extensions", [])):
+            path = ("extensions", i)
+            if e["deliverable"] not in deliverables:
+                self.problem((*path, "deliverable"), f"{e['deliverable']!r} is not a deliverable "
+                             f"({', '.join(deliverables)})")
+                continue
+            if "group" in e and e["group"] not in groups:
+                self.problem((*path, "group"), f"{e['group']!r} is not in `groups:`")
+            session = None
+            if "session" in e:
+                try:
+                    session = date.fromisoformat(e["session"])
+                except ValueError:
+                    session = None
+                if session not in dates:
+                    self.problem((*path, "session"), f"{e['session']} is not a session date")
+            try:
+                until = parse_local(e["until"], tz) if "until" in e else None
+                extra = parse_duration(e["extra"]) if "extra" in e else None
+            except ValueError as exc:
+                self.problem(path, str(exc))
+                continue
+            out.append(Extension(
+                deliverable=e["deliverable"],
+                group=e.get("group"),
+                student=e["student"].casefold() if "student" in e else None,
+                session=session,
+                until=until,
+                extra=extra,
+                reason=e.get("reason"),
+            ))
+        return tuple(out)
+
+    def check_roles(self, course: Course) -> None:
+        """Every group presents once, summarises once and reviews once."""
+        for role in ROLES:
+            counts: dict[str, list[str]] = {g: [] for g in course.groups}
+            for s in course.sessions:
+                g = s.group_for(role)  # type: ignore[arg-type]
+                if g in counts:
+                    counts[g].append(s.id)
+            for g, days in counts.items():
+                if len(days) != 1:
+                    where = ", ".join(days) if days else "no session"
+                    self.problem(("sessions",), f"group {g} has the {role} role {len(days)} "
+                                 f"times ({where}); every group takes each role exactly once")
+        for i, s in enumerate(course.sessions):
+            roles = [g for g in (s.presenter, s.summary, s.reviewer) if g]
+            if len(set(roles)) != len(roles):
+                self.problem(("sessions", i), f"{s.id}: one group has two roles in the same session")
+
+    def check_templates(self, course: Course) -> None:
+        prefix = course.submissions_dir + "/"
+        seen: dict[str, str] = {}
+        for key, d in course.deliverables.items():
+            path = ("deliverables", key, "path")
+            names = set(re.findall(r"{([^}]*)}", d.path))
+            unknown = names - PLACEHOLDERS
+            if unknown:
+                self.problem(path, f"unknown placeholder(s) {sorted(unknown)}; use {{group}}, "
+                             "{student}, {session}, {ext}")
+            owner = "student" if d.owner == "student" else "group"
+            if owner not in names:
+                self.problem(path, f"must contain {{{owner}}} (owner: {d.owner})")
+            if ("session" in names) != d.per_session:
+                self.problem(path, "{session} goes with `sessions:` and only with it")
+            if not d.path.startswith(prefix):
+                self.problem(path, f"must start with {prefix}")
+            shape = re.sub(r"{[^}]*}", "*", d.path)
+            if shape in seen:
+                self.problem(path, f"has the same shape as deliverables.{seen[shape]}.path; "
+                             "a file must belong to one deliverable")
+            seen[shape] = key
+            if "ext" not in names and len(d.formats) != 1:
+                self.problem(path, "lists several formats but has no {ext}")
+
+
+# ---------------------------------------------------------------- group declarations
+
+
+def parse_group(text: str, group: str, file: str) -> tuple[GroupDeclaration | None, list[Problem]]:
+    """Parse one group.yaml (untrusted: it comes from a pull request)."""
+    doc, problems = yamlfile.load(text, file)
+    if doc is None:
+        return None, problems
+    problems = yamlfile.validate(doc, "group.schema.json")
+    if problems:
+        return None, problems
+    prefs = []
+    for i, p in enumerate(doc.data.get("preferences", [])):
+        try:
+            prefs.append(date.fromisoformat(p))
+        except ValueError:
+            problems.append(Problem(file, doc.line(("preferences", i)), f"preferences[{i}]",
+                                    f"{p!r} is not a real date"))
+    members = tuple(
+        Member(m["github"], m["name"], m["email"]) for m in doc.data["members"]
+    )
+    if problems:
+        return None, problems
+    return GroupDeclaration(group, file, members, tuple(prefs)), []
+
+
+def load_roster(root: Path, course: Course) -> tuple[Roster, list[Problem]]:
+    """The group declarations committed in the repository at ``root``."""
+    roster = Roster()
+    problems: list[Problem] = []
+    base = root / course.submissions_dir
+    for group in course.groups:
+        path = base / group / GROUP_FILE
+        rel = f"{course.submissions_dir}/{group}/{GROUP_FILE}"
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_bytes()[: yamlfile.MAX_YAML_BYTES + 1].decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(rel, None, "", f"cannot be read ({exc})"))
+            continue
+        decl, errs = parse_group(text, group, rel)
+        problems.extend(errs)
+        if decl is not None:
+            roster = roster.with_declaration(decl)
+    return roster, problems

@@ -1,0 +1,439 @@
+"""A small, stateful fake of the GitHub REST API on 127.0.0.1, for tests only.
+
+It answers the endpoints the publish command uses (and a few the tests use to look around) in
+GitHub's own shapes: every answer starts from an example response in
+``../shared/corpus/github-rest/examples/`` and overwrites the fields that carry state, so the
+schema tests in ``test_gh_fake.py`` can hold it to GitHub's published response schemas.
+
+Besides state it keeps a request log (method, path, status) and can inject faults:
+a 502 that still performed the write, a 403 secondary rate limit with ``Retry-After``, a 429,
+a primary rate limit (``x-ratelimit-remaining: 0`` + reset), or a full outage.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "github-rest" / "examples"
+
+BOT_LOGIN = "github-actions[bot]"
+ACTIONS_TOKEN = "ghs_actions_token"
+
+
+def _example(name: str) -> Any:
+    return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _now_iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Fault:
+    """One injected fault: matching requests answer ``status`` (``times`` times)."""
+
+    method: str
+    path: str  # regex, matched against the path without query
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "Server Error"
+    times: int = 1
+    apply: bool = False  # perform the request first (a write that "failed" but happened)
+
+
+@dataclass
+class LoggedRequest:
+    method: str
+    path: str
+    query: str
+    status: int
+    body: Any
+    user: str | None
+
+
+class FakeGitHub:
+    """State plus a threaded HTTP server. Use as a context manager."""
+
+    def __init__(self, owner: str = "course", repo: str = "seminar") -> None:
+        self.owner = owner
+        self.repo = repo
+        self.clock: Callable[[], float] = lambda: 1_760_000_000.0
+        self.tokens: dict[str, str] = {ACTIONS_TOKEN: BOT_LOGIN}
+        self.labels: dict[str, dict[str, Any]] = {}  # repo labels by lower-case name
+        self.issue_labels: dict[int, list[str]] = {}  # issue number -> label names
+        self.comments: dict[int, dict[str, Any]] = {}  # comment id -> comment
+        self.comment_issue: dict[int, int] = {}  # comment id -> issue number
+        self.statuses: dict[str, list[dict[str, Any]]] = {}  # sha -> statuses, newest last
+        self.pulls: dict[int, dict[str, Any]] = {}
+        self.pull_files: dict[int, list[dict[str, Any]]] = {}
+        self.runs: dict[int, dict[str, Any]] = {}
+        self.log: list[LoggedRequest] = []
+        self.faults: list[Fault] = []
+        self._ids = 1000
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> FakeGitHub:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _handle(self) -> None:
+                fake._serve(self)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- test helpers ----------------------------------------------------------------------
+    def inject(self, method: str, path: str, status: int, **kw: Any) -> Fault:
+        fault = Fault(method, path, status, **kw)
+        self.faults.append(fault)
+        return fault
+
+    def outage(self, times: int = 1000) -> None:
+        self.inject(".*", ".*", 503, message="Service Unavailable", times=times)
+
+    def requests(self, method: str | None = None) -> list[LoggedRequest]:
+        return [r for r in self.log if method is None or r.method == method]
+
+    def clear_log(self) -> None:
+        self.log.clear()
+
+    def add_pull(self, number: int, *, author: str, head_sha: str, title: str = "Submission",
+                 head_ref: str = "submission", files: list[dict[str, Any]] | None = None,
+                 updated_at: str | None = None) -> dict[str, Any]:
+        pr = _example("pull-request")
+        base = f"https://api.github.com/repos/{self.owner}/{self.repo}"
+        pr.update(number=number, title=title, state="open", labels=[],
+                  url=f"{base}/pulls/{number}", issue_url=f"{base}/issues/{number}",
+                  statuses_url=f"{base}/statuses/{head_sha}")
+        pr["user"] = self._user(author)
+        # GitHub's own example lacks requested_teams[].type, which its schema requires
+        pr["requested_teams"] = []
+        pr["head"]["sha"] = head_sha
+        pr["head"]["ref"] = head_ref
+        if updated_at:
+            pr["updated_at"] = updated_at
+        self.pulls[number] = pr
+        self.issue_labels.setdefault(number, [])
+        self.pull_files[number] = files or []
+        return pr
+
+    def add_comment(self, issue: int, body: str, login: str) -> dict[str, Any]:
+        with self._lock:
+            return self._create_comment(issue, body, login)
+
+    def add_label(self, name: str, color: str = "ededed", description: str | None = None) -> None:
+        self.labels[name.lower()] = self._label(name, color, description)
+
+    def comments_on(self, issue: int) -> list[dict[str, Any]]:
+        return [c for cid, c in sorted(self.comments.items()) if self.comment_issue[cid] == issue]
+
+    # -- shapes ----------------------------------------------------------------------------
+    def _next_id(self) -> int:
+        self._ids += 1
+        return self._ids
+
+    def _user(self, login: str) -> dict[str, Any]:
+        user: dict[str, Any] = copy.deepcopy(_example("issue-comment")["user"])
+        bot = login.endswith("[bot]")
+        uid = 41898282 if login == BOT_LOGIN else abs(hash(login)) % 10_000_000
+        user.update(
+            login=login, id=uid, type="Bot" if bot else "User",
+            url=f"https://api.github.com/users/{quote(login)}",
+            html_url=f"https://github.com/{quote(login)}",
+        )
+        return user
+
+    def _label(self, name: str, color: str, description: str | None) -> dict[str, Any]:
+        label: dict[str, Any] = copy.deepcopy(_example("label-items")[0])
+        label.update(id=self._next_id(), name=name, color=color, description=description,
+                     default=False,
+                     url=f"https://api.github.com/repos/{self.owner}/{self.repo}/labels/"
+                     + quote(name, safe=""))
+        return label
+
+    def _create_comment(self, issue: int, body: str, login: str) -> dict[str, Any]:
+        c: dict[str, Any] = _example("issue-comment")
+        cid = self._next_id()
+        now = _now_iso(self.clock())
+        c.update(
+            id=cid, body=body, created_at=now, updated_at=now, user=self._user(login),
+            url=f"https://api.github.com/repos/{self.owner}/{self.repo}/issues/comments/{cid}",
+            html_url=f"https://github.com/{self.owner}/{self.repo}/pull/{issue}#issuecomment-{cid}",
+            issue_url=f"https://api.github.com/repos/{self.owner}/{self.repo}/issues/{issue}",
+            author_association="NONE",
+        )
+        self.comments[cid] = c
+        self.comment_issue[cid] = issue
+        return c
+
+    def _status(self, sha: str, body: dict[str, Any], login: str) -> dict[str, Any]:
+        st: dict[str, Any] = copy.deepcopy(_example("combined-commit-status")["statuses"][0])
+        now = _now_iso(self.clock())
+        st.update(id=self._next_id(), state=body["state"], description=body.get("description"),
+                  target_url=body.get("target_url"), context=body.get("context", "default"),
+                  created_at=now, updated_at=now,
+                  url=f"https://api.github.com/repos/{self.owner}/{self.repo}/statuses/{sha}")
+        st["creator"] = self._user(login)
+        return st
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _serve(self, h: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(h.path)
+        path, query = unquote(parts.path), parse_qs(parts.query)
+        length = int(h.headers.get("Content-Length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        auth = h.headers.get("Authorization", "")
+        token = auth.split(" ", 1)[1] if " " in auth else ""
+        user = self.tokens.get(token)
+        with self._lock:
+            status, payload, headers = self._dispatch(h.command, path, query, body, user)
+            self.log.append(LoggedRequest(h.command, path, parts.query, status, body, user))
+        data = b"" if payload is None else json.dumps(payload).encode()
+        h.send_response(status)
+        h.send_header("Content-Type", "application/json; charset=utf-8")
+        h.send_header("Content-Length", str(len(data)))
+        h.send_header("x-ratelimit-limit", "5000")
+        h.send_header("x-ratelimit-remaining", headers.pop("x-ratelimit-remaining", "4999"))
+        h.send_header("x-ratelimit-reset", headers.pop("x-ratelimit-reset",
+                                                       str(int(self.clock()) + 3600)))
+        for k, v in headers.items():
+            h.send_header(k, v)
+        h.end_headers()
+        h.wfile.write(data)
+
+    def _dispatch(self, method: str, path: str, query: dict[str, list[str]], body: Any,
+                  user: str | None) -> tuple[int, Any, dict[str, str]]:
+        fault = next((f for f in self.faults if f.times > 0 and re.fullmatch(f.method, method)
+                      and re.fullmatch(f.path, path)), None)
+        if fault is not None:
+            fault.times -= 1
+            if fault.apply:
+                self._route(method, path, query, body, user)
+            return fault.status, {"message": fault.message,
+                                  "documentation_url": "https://docs.github.com/rest"}, dict(
+                fault.headers)
+        if user is None:
+            return 401, {"message": "Bad credentials"}, {}
+        return self._route(method, path, query, body, user)
+
+    def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any,
+               user: str) -> tuple[int, Any, dict[str, str]]:
+        if path == "/user":
+            if user == BOT_LOGIN:
+                return 403, {"message": "Resource not accessible by integration"}, {}
+            return 200, self._user(user), {}
+        prefix = f"/repos/{self.owner}/{self.repo}"
+        if not path.startswith(prefix):
+            return 404, {"message": "Not Found"}, {}
+        rest = path[len(prefix):]
+        for pattern, handler in self._routes():
+            m = re.fullmatch(pattern, f"{method} {rest}")
+            if m:
+                return handler(query, body, user, *m.groups())
+        return 404, {"message": "Not Found"}, {}
+
+    def _routes(self) -> list[tuple[str, Callable[..., tuple[int, Any, dict[str, str]]]]]:
+        return [
+            (r"GET ", self._get_repo),
+            (r"GET /pulls/(\d+)", self._get_pull),
+            (r"GET /pulls/(\d+)/files", self._get_pull_files),
+            (r"GET /issues/(\d+)/comments", self._list_comments),
+            (r"POST /issues/(\d+)/comments", self._post_comment),
+            (r"GET /issues/comments/(\d+)", self._get_comment),
+            (r"PATCH /issues/comments/(\d+)", self._patch_comment),
+            (r"GET /issues/(\d+)/labels", self._list_issue_labels),
+            (r"POST /issues/(\d+)/labels", self._add_issue_labels),
+            (r"PUT /issues/(\d+)/labels", self._set_issue_labels),
+            (r"DELETE /issues/(\d+)/labels/(.+)", self._remove_issue_label),
+            (r"GET /labels", self._list_labels),
+            (r"POST /labels", self._create_label),
+            (r"GET /labels/(.+)", self._get_label),
+            (r"POST /statuses/([0-9a-f]{40})", self._post_status),
+            (r"GET /commits/([0-9a-f]{40})/statuses", self._list_statuses),
+            (r"GET /actions/runs/(\d+)", self._get_run),
+        ]
+
+    def _paginate(self, items: list[Any], query: dict[str, list[str]]
+                  ) -> tuple[int, Any, dict[str, str]]:
+        per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            # PyGithub follows Link rel="next" as an absolute URL
+            nxt = f"{self.url}{{path}}?per_page={per_page}&page={page + 1}"
+            headers["Link"] = f'<{nxt}>; rel="next"'
+        return 200, chunk, headers
+
+    def _get_repo(self, q: Any, b: Any, u: str) -> tuple[int, Any, dict[str, str]]:
+        return 200, {"full_name": f"{self.owner}/{self.repo}", "name": self.repo,
+                     "owner": self._user(self.owner)}, {}
+
+    def _get_pull(self, q: Any, b: Any, u: str, n: str) -> tuple[int, Any, dict[str, str]]:
+        pr = self.pulls.get(int(n))
+        if pr is None:
+            return 404, {"message": "Not Found"}, {}
+        out = copy.deepcopy(pr)
+        out["labels"] = [self.labels[x.lower()] for x in self.issue_labels.get(int(n), [])
+                         if x.lower() in self.labels]
+        return 200, out, {}
+
+    def _get_pull_files(self, q: Any, b: Any, u: str, n: str) -> tuple[int, Any, dict[str, str]]:
+        return 200, self.pull_files.get(int(n), []), {}
+
+    def _list_comments(self, q: Any, b: Any, u: str, n: str) -> tuple[int, Any, dict[str, str]]:
+        status, items, headers = self._paginate(self.comments_on(int(n)), q)
+        if "Link" in headers:
+            headers["Link"] = headers["Link"].replace(
+                "{path}", f"/repos/{self.owner}/{self.repo}/issues/{n}/comments")
+        return status, items, headers
+
+    def _post_comment(self, q: Any, b: Any, u: str, n: str) -> tuple[int, Any, dict[str, str]]:
+        if not isinstance(b, dict) or not isinstance(b.get("body"), str):
+            return 422, {"message": "Validation Failed"}, {}
+        if len(b["body"]) > 65536:
+            too_long = "body is too long (maximum is 65536 characters)"
+            return 422, {"message": "Validation Failed", "errors": [{"message": too_long}]}, {}
+        return 201, self._create_comment(int(n), b["body"], u), {}
+
+    def _get_comment(self, q: Any, b: Any, u: str, cid: str) -> tuple[int, Any, dict[str, str]]:
+        c = self.comments.get(int(cid))
+        return (200, c, {}) if c else (404, {"message": "Not Found"}, {})
+
+    def _patch_comment(self, q: Any, b: Any, u: str, cid: str) -> tuple[int, Any, dict[str, str]]:
+        c = self.comments.get(int(cid))
+        if c is None:
+            return 404, {"message": "Not Found"}, {}
+        if c["user"]["login"] != u:
+            return 403, {"message": "Resource not accessible by integration"}, {}
+        if not isinstance(b, dict) or len(str(b.get("body", ""))) > 65536:
+            return 422, {"message": "Validation Failed"}, {}
+        c["body"] = b["body"]
+        c["updated_at"] = _now_iso(self.clock())
+        return 200, c, {}
+
+    def _issue_label_objs(self, n: int) -> list[dict[str, Any]]:
+        return [self.labels[x.lower()] for x in self.issue_labels.get(n, [])]
+
+    def _list_issue_labels(self, q: Any, b: Any, u: str, n: str
+                           ) -> tuple[int, Any, dict[str, str]]:
+        return 200, self._issue_label_objs(int(n)), {}
+
+    def _add_issue_labels(self, q: Any, b: Any, u: str, n: str
+                          ) -> tuple[int, Any, dict[str, str]]:
+        names = b.get("labels") if isinstance(b, dict) else b
+        if not isinstance(names, list):
+            return 422, {"message": "Validation Failed"}, {}
+        current = self.issue_labels.setdefault(int(n), [])
+        for name in names:
+            if name.lower() not in self.labels:  # GitHub creates it, grey, no description
+                self.labels[name.lower()] = self._label(name, "ededed", None)
+            if name.lower() not in {c.lower() for c in current}:
+                current.append(self.labels[name.lower()]["name"])
+        return 200, self._issue_label_objs(int(n)), {}
+
+    def _set_issue_labels(self, q: Any, b: Any, u: str, n: str
+                          ) -> tuple[int, Any, dict[str, str]]:
+        self.issue_labels[int(n)] = []
+        return self._add_issue_labels(q, b, u, n)
+
+    def _remove_issue_label(self, q: Any, b: Any, u: str, n: str, name: str
+                            ) -> tuple[int, Any, dict[str, str]]:
+        current = self.issue_labels.setdefault(int(n), [])
+        keep = [x for x in current if x.lower() != name.lower()]
+        if len(keep) == len(current):
+            return 404, {"message": "Label does not exist"}, {}
+        self.issue_labels[int(n)] = keep
+        return 200, self._issue_label_objs(int(n)), {}
+
+    def _list_labels(self, q: Any, b: Any, u: str) -> tuple[int, Any, dict[str, str]]:
+        status, items, headers = self._paginate(list(self.labels.values()), q)
+        if "Link" in headers:
+            headers["Link"] = headers["Link"].replace(
+                "{path}", f"/repos/{self.owner}/{self.repo}/labels")
+        return status, items, headers
+
+    def _create_label(self, q: Any, b: Any, u: str) -> tuple[int, Any, dict[str, str]]:
+        if not isinstance(b, dict) or not isinstance(b.get("name"), str):
+            return 422, {"message": "Validation Failed"}, {}
+        if b["name"].lower() in self.labels:
+            return 422, {"message": "Validation Failed",
+                         "errors": [{"resource": "Label", "code": "already_exists",
+                                     "field": "name"}]}, {}
+        if not re.fullmatch(r"[0-9a-fA-F]{6}", str(b.get("color", ""))):
+            return 422, {"message": "Validation Failed",
+                         "errors": [{"resource": "Label", "code": "invalid", "field": "color"}]}, {}
+        label = self._label(b["name"], b["color"], b.get("description"))
+        self.labels[b["name"].lower()] = label
+        return 201, label, {}
+
+    def _get_label(self, q: Any, b: Any, u: str, name: str) -> tuple[int, Any, dict[str, str]]:
+        label = self.labels.get(name.lower())
+        return (200, label, {}) if label else (404, {"message": "Not Found"}, {})
+
+    def _post_status(self, q: Any, b: Any, u: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        if not isinstance(b, dict) or b.get("state") not in {"error", "failure", "pending",
+                                                               "success"}:
+            return 422, {"message": "Validation Failed"}, {}
+        if len(str(b.get("description") or "")) > 140:
+            return 422, {"message": "Validation Failed",
+                         "errors": [{"message": "description is too long (maximum is 140)"}]}, {}
+        st = self._status(sha, b, u)
+        self.statuses.setdefault(sha, []).append(st)
+        return 201, st, {}
+
+    def _list_statuses(self, q: Any, b: Any, u: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        return 200, list(reversed(self.statuses.get(sha, []))), {}
+
+    def _get_run(self, q: Any, b: Any, u: str, rid: str) -> tuple[int, Any, dict[str, str]]:
+        run = self.runs.get(int(rid))
+        if run is None:
+            run = _example("workflow-run")
+            run["id"] = int(rid)
+        return 200, run, {}

@@ -189,7 +189,8 @@ class _CourseBuilder:
                 self.problem((*path, "date"), f"{day} appears twice; merge the two sessions")
             seen.add(day)
             if out and day < out[-1].date:
-                self.problem((*path, "date"), f"{day} comes after {out[-1].date}; keep dates in order")
+                self.problem((*path, "date"),
+                             f"{day} comes after {out[-1].date}; keep dates in order")
             if day.weekday() not in days:
                 self.problem((*path, "date"), f"{day} is a {WEEKDAYS[day.weekday()]}, not a "
                              f"lecture day ({', '.join(lectures['days'])})")
@@ -283,7 +284,8 @@ class _CourseBuilder:
         for i, s in enumerate(course.sessions):
             roles = [g for g in (s.presenter, s.summary, s.reviewer) if g]
             if len(set(roles)) != len(roles):
-                self.problem(("sessions", i), f"{s.id}: one group has two roles in the same session")
+                self.problem(("sessions", i),
+                             f"{s.id}: one group has two roles in the same session")
 
     def check_templates(self, course: Course) -> None:
         prefix = course.submissions_dir + "/"

@@ -52,7 +52,9 @@ class Finding:
         )
 
 
-def error(rule: str, message: str, hint: str, path: str | None = None, line: int | None = None) -> Finding:
+def error(
+    rule: str, message: str, hint: str, path: str | None = None, line: int | None = None
+) -> Finding:
     return Finding(rule, Severity.ERROR, message, hint, path, line)
 
 
@@ -62,5 +64,7 @@ def warning(
     return Finding(rule, Severity.WARNING, message, hint, path, line)
 
 
-def info(rule: str, message: str, hint: str = "", path: str | None = None, line: int | None = None) -> Finding:
+def info(
+    rule: str, message: str, hint: str = "", path: str | None = None, line: int | None = None
+) -> Finding:
     return Finding(rule, Severity.INFO, message, hint, path, line)

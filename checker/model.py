@@ -181,6 +181,12 @@ class Course:
                 return s
         return None
 
+    def session_by_id(self, day: str) -> Session | None:
+        try:
+            return self.session(date.fromisoformat(day))
+        except ValueError:
+            return None
+
     def is_staff(self, login: str) -> bool:
         return login.casefold() in self.staff
 

@@ -26,6 +26,7 @@ class FileResult:
     due: datetime | None = None  # effective deadline (extensions applied), aware
     status: Status = "n/a"
     late_seconds: int = 0
+    grace_seconds: int = 0
     findings: list[Finding] = field(default_factory=list)
     blob_sha: str | None = None
     removed: bool = False
@@ -45,6 +46,7 @@ class FileResult:
             "due": self.due.isoformat() if self.due else None,
             "status": self.status,
             "late_seconds": self.late_seconds,
+            "grace_seconds": self.grace_seconds,
             "blob_sha": self.blob_sha,
             "removed": self.removed,
             "facts": self.facts,

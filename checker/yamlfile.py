@@ -139,7 +139,8 @@ def schema(name: str) -> dict[str, Any]:
 def validate(doc: YamlDocument, schema_name: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema(schema_name))
     problems = []
-    for err in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+    errors = validator.iter_errors(doc.data)
+    for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(err.absolute_path)
         problems.append(Problem(doc.file, doc.line(path), dotted(path), _explain(err)))
     return problems

@@ -1,0 +1,111 @@
+"""``check``: judge the files a pull request adds or changes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from checker.errors import UsageError
+
+if TYPE_CHECKING:
+    from checker.result import Result
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "check",
+        help="check submitted files (exit 0 pass, 1 needs fixing, 2 usage error)",
+        description="Check the files a pull request adds or changes. With no PATH, checks what "
+        "the current branch changes against --base (or --head against --base).",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="repository-relative paths of changed files, read from --root")
+    p.add_argument("--author", help="GitHub login of the person submitting")
+    p.add_argument("--at", help="submission time, ISO 8601 with offset (default: now)")
+    p.add_argument("--root", default=".", help="the course repository (default: .)")
+    p.add_argument("--base", default="origin/main",
+                   help="branch or commit to compare with when no PATH is given (default: "
+                        "origin/main)")
+    p.add_argument("--head", help="commit whose changes to check, read from git objects as data "
+                   "(CI); default: the work tree")
+    p.add_argument("--event", help="GitHub pull_request event payload (author, PR number, head "
+                   "SHA and the server-side submission time come from it)")
+    p.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text")
+    p.add_argument("--output", help="write the report to FILE instead of stdout")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from checker import gitio
+    from checker.collect import Source, changes_from_git, changes_from_paths, read_contents
+    from checker.commands.output import emit
+    from checker.config import load_course, load_roster
+    from checker.engine import Submission, evaluate
+    from checker.event import read_event
+    from checker.timeutil import parse_instant
+
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: not a directory")
+    course = load_course(root)
+    base_roster, problems = load_roster(root, course)
+    if problems:
+        raise UsageError("the group declarations on the base branch are invalid (run `python -m "
+                         "checker validate`):\n  " + "\n  ".join(map(str, problems)))
+    event = read_event(Path(args.event)) if args.event else None
+    author = args.author or (event.author if event else None)
+    if not author:
+        raise UsageError("say who submits: --author LOGIN (or --event FILE)")
+    if args.at:
+        try:
+            at = parse_instant(args.at)
+        except ValueError as exc:
+            raise UsageError(f"--at: {exc}") from None
+    elif event:
+        at = event.submitted_at
+    else:
+        at = datetime.now(timezone.utc)
+    head = args.head or (event.head_sha if event and not args.paths else None)
+    if head:
+        head = gitio.git(root, "rev-parse", "--verify", "--end-of-options",
+                         head + "^{commit}").decode().strip()
+    if args.paths:
+        if args.head:
+            raise UsageError("give PATHs or --head, not both")
+        changes = changes_from_paths(root, args.paths)
+        source = Source(root, from_git=False)
+    else:
+        base = event.base_sha if event and args.base == "origin/main" else args.base
+        changes = changes_from_git(root, base, head)
+        source = Source(root, from_git=head is not None)
+    submission = Submission(
+        author=author,
+        at=at.astimezone(course.timezone),
+        changes=changes,
+        pr=event.number if event else None,
+        head_sha=head or (event.head_sha if event else None),
+    )
+    contents = read_contents(course, source, changes)
+    result = evaluate(course, base_roster, submission, contents)
+    emit(render(result, args.format), args.output)
+    return 1 if result.verdict == "fail" else 0
+
+
+def render(result: Result, fmt: str) -> str:
+    data = result.to_json()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        from checker.report.annotations import render_annotations
+
+        return render_annotations(data)
+    if fmt == "markdown":
+        from checker.report.markdown import render_markdown
+
+        return render_markdown(data)
+    from checker.report.text import render_text
+
+    return render_text(data)

@@ -1,0 +1,109 @@
+"""``deadlines``: every deadline that applies, as text, JSON or an iCalendar file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from checker.commands.output import emit
+from checker.config import load_course, load_roster
+from checker.errors import UsageError
+from checker.model import Course
+from checker.routing import Target, instances
+from checker.rules.deadlines import deadline
+from checker.timeutil import format_local
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("deadlines", help="list deadlines (text, json or ics calendar)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--group", help="only this group's deadlines")
+    who.add_argument("--student", help="only this student's deadlines (their group's and own)")
+    p.add_argument("--root", default=".", help="the course repository (default: .)")
+    p.add_argument("--format", choices=["text", "json", "ics"], default="text")
+    p.add_argument("--output", help="write to FILE instead of stdout")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    course = load_course(Path(args.root))
+    roster, _problems = load_roster(Path(args.root), course)
+    if args.group and args.group not in course.groups:
+        raise UsageError(f"--group {args.group}: not a group of this course "
+                         f"({', '.join(course.groups)})")
+    if args.student and not roster.groups_of(args.student):
+        raise UsageError(f"--student {args.student}: not a member of any declared group "
+                         "(declare your group in submissions/<group>/group.yaml first)")
+    rows = [_row(course, t) for t in instances(course, roster, group=args.group,
+                                                student=args.student)]
+    if args.format == "json":
+        text = json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
+                          indent=2) + "\n"
+    elif args.format == "ics":
+        text = to_ics(course, rows)
+    else:
+        text = "".join(
+            f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
+            f"{' — ' + r['_owner'] if r['_owner'] else ''}"
+            f"{' (session ' + r['session'] + ')' if r['session'] else ''}\n    {r['_path']}\n"
+            for r in rows
+        )
+    emit(text, args.output)
+    return 0
+
+
+def _row(course: Course, t: Target) -> dict[str, Any]:
+    due = deadline(course, t).due
+    row: dict[str, Any] = {"deliverable": t.deliverable.id}
+    if t.deliverable.owner == "student":
+        row["student"] = t.student
+    else:
+        row["group"] = t.group
+    row.update({
+        "session": t.session.id if t.session else None,
+        "due": due.isoformat(),
+        "_due": due,
+        "_title": t.deliverable.title,
+        "_owner": t.group or t.student or ("every student" if t.deliverable.owner == "student"
+                                           else ""),
+        "_path": t.path(),
+    })
+    return row
+
+
+def _ics_text(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 3.1: lines longer than 75 octets continue on lines starting with a space."""
+    out, current = [], b""
+    for ch in line:
+        enc = ch.encode("utf-8")
+        if len(current) + len(enc) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += enc
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def to_ics(course: Course, rows: list[dict[str, Any]]) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//submission-checker//deadlines//EN",
+             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ics_text(course.name + ' deadlines')}"]
+    for r in rows:
+        due_utc = r["_due"].astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        owner = r.get("group") or r.get("student") or "all"
+        uid = f"{r['deliverable']}-{owner}-{r['session'] or 'once'}@submission-checker"
+        summary = f"Due: {r['_title']}" + (f" ({r['_owner']})" if r["_owner"] else "")
+        lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid)}", f"DTSTAMP:{stamp}",
+                  f"DTSTART:{due_utc}", f"DTEND:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
+                  f"DESCRIPTION:{_ics_text('Submit ' + r['_path'] + ' by a pull request.')}",
+                  "TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)

@@ -1,0 +1,193 @@
+"""The rules engine: facts about a submission + the course -> Result (pure, no I/O).
+
+The I/O happens before (``checker.collect`` reads the changed files and runs the
+inspectors) and after (reporters, publish). Every changed file gets a FileResult, every
+problem is collected, nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from checker.config import GROUP_FILE, parse_group
+from checker.facts import FileFacts
+from checker.findings import Finding, error, info
+from checker.model import Course, GroupDeclaration, Roster
+from checker.questions import parse as parse_questions
+from checker.result import FileResult, Result
+from checker.routing import Route, Target, instances, route
+from checker.rules import access, deadlines, groups, questions
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    removed: bool = False
+    blob_sha: str | None = None
+
+
+@dataclass
+class Submission:
+    author: str
+    at: datetime  # server-side submission time; never a commit date
+    changes: list[Change] = field(default_factory=list)
+    pr: int | None = None
+    head_sha: str | None = None
+
+
+@dataclass
+class Content:
+    """What the collect step read for one changed file."""
+
+    facts: FileFacts
+    text: str | None = None  # decoded text of small text deliverables (yaml, md)
+
+
+def evaluate(
+    course: Course,
+    base: Roster,
+    submission: Submission,
+    contents: Mapping[str, Content],
+) -> Result:
+    author = submission.author
+    routes = {c.path: route(course, c.path) for c in submission.changes}
+    declared, decl_findings = _declarations(course, submission, routes, contents)
+    # Membership for authorisation: the base branch's declarations, plus groups declared for
+    # the first time in this PR. An existing group's membership is never taken from the PR,
+    # so nobody can add themselves to a group and submit for it in one pull request.
+    roster = base
+    for decl in declared.values():
+        if decl.group not in base.groups:
+            roster = roster.with_declaration(decl)
+    mine = instances(course, roster, student=author)
+    allowed = access.allowed_paths(course, roster, author, mine)
+
+    result = Result(author=author, submitted_at=submission.at, pr=submission.pr,
+                    head_sha=submission.head_sha, course=course.name)
+    if not submission.changes:
+        result.findings.append(info(
+            "pr.empty", "The pull request changes no files.",
+            "Add your files under " + course.submissions_dir + "/.",
+        ))
+    for change in submission.changes:
+        r = routes[change.path]
+        fr = FileResult(path=change.path, blob_sha=change.blob_sha, removed=change.removed)
+        result.files.append(fr)
+        if r.target is None:
+            fr.findings.extend(access.protection(course, roster, author, r, allowed))
+            if change.removed or fr.findings:
+                continue
+            # staff changing course files: nothing else to check
+            continue
+        t = r.target
+        fr.deliverable, fr.group, fr.student = t.deliverable.id, t.group, t.student
+        fr.session = t.session.id if t.session else None
+        auth_roster = base if _is_declaration(course, t) and t.group in base.groups else roster
+        fr.findings.extend(access.authorization(course, auth_roster, author, t, change.path))
+        if _is_declaration(course, t) and t.group not in base.groups and not change.removed:
+            decl = declared.get(t.group or "")
+            if decl is not None and author.casefold() not in decl.logins and \
+                    not course.is_staff(author):
+                fr.findings.append(error(
+                    "auth.not-member",
+                    f"{change.path}: {author} declares group {t.group} but is not one of its "
+                    "members.",
+                    f"Add yourself under `members:` (github: {author}), or let a member open "
+                    "the pull request.",
+                    path=change.path,
+                ))
+        if change.removed:
+            fr.findings.append(info(
+                "file.removed", f"{change.path}: this pull request deletes the file.",
+                path=change.path,
+            ))
+            continue
+        dl = deadlines.deadline(course, t)
+        fr.due = dl.due
+        fr.grace_seconds = int(dl.grace.total_seconds())
+        late = deadlines.lateness(course, t, change.path, submission.at)
+        fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
+        if _is_declaration(course, t) and t.group in base.groups and late.status == "late":
+            pass  # a changed declaration after the deadline is group.late-change, below
+        else:
+            fr.findings.extend(late.findings)
+        fr.findings.extend(access.unsupported_format(t, change.path))
+        content = contents.get(change.path)
+        if content is None:
+            continue
+        fr.facts = content.facts.to_json()
+        fr.findings.extend(content.facts.findings)
+        if any(f.severity.value == "error" for f in content.facts.findings):
+            continue  # unreadable: the content rules have nothing to read
+        fr.findings.extend(_content_findings(course, base, roster, submission, t, change.path,
+                                             content, declared, decl_findings, dl.due))
+    return result
+
+
+def _is_declaration(course: Course, t: Target) -> bool:
+    return t.deliverable.path.endswith("/" + GROUP_FILE)
+
+
+def _declarations(
+    course: Course,
+    submission: Submission,
+    routes: Mapping[str, Route],
+    contents: Mapping[str, Content],
+) -> tuple[dict[str, GroupDeclaration], dict[str, list[Finding]]]:
+    declared: dict[str, GroupDeclaration] = {}
+    problems: dict[str, list[Finding]] = {}
+    for change in submission.changes:
+        t = routes[change.path].target
+        content = contents.get(change.path)
+        if change.removed or t is None or not _is_declaration(course, t) or content is None:
+            continue
+        if content.text is None:
+            continue
+        decl, errs = parse_group(content.text, t.group or "", change.path)
+        if decl is not None:
+            declared[decl.group] = decl
+        problems[change.path] = [
+            error(
+                "group.invalid",
+                f"{e}",
+                "Fix group.yaml so it has `members:` (each with github, name and email) and "
+                "optional `preferences:` (session dates); see submissions/README.md.",
+                path=change.path,
+                line=e.line,
+            )
+            for e in errs
+        ]
+    return declared, problems
+
+
+def _content_findings(
+    course: Course,
+    base: Roster,
+    roster: Roster,
+    submission: Submission,
+    t: Target,
+    path: str,
+    content: Content,
+    declared: Mapping[str, GroupDeclaration],
+    decl_findings: Mapping[str, list[Finding]],
+    due: datetime,
+) -> list[Finding]:
+    if _is_declaration(course, t):
+        out = list(decl_findings.get(path, []))
+        decl = declared.get(t.group or "")
+        if decl is not None:
+            others = [d for g, d in declared.items() if g != decl.group]
+            out.extend(groups.declaration_findings(course, decl, base, others, submission.at,
+                                                   due, submission.author))
+        return out
+    if t.deliverable.questions_per_reading and content.text is not None:
+        return questions.question_findings(t, parse_questions(content.text), path)
+    if t.ext not in t.deliverable.formats:
+        return []
+    from checker.rules.document import document_findings
+
+    decl = roster.groups.get(t.group or "")
+    members = decl.members if decl else ()
+    return document_findings(content.facts, t.deliverable, members)

@@ -1,0 +1,73 @@
+"""Read a GitHub ``pull_request`` / ``pull_request_target`` event payload (untrusted data).
+
+Only server-side facts are taken: the PR author, number, head SHA and the time GitHub
+recorded the update. Commit dates in the payload or the commits are never read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from checker.errors import UsageError
+from checker.timeutil import parse_instant
+
+LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
+SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+MAX_EVENT_BYTES = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PullRequestEvent:
+    author: str
+    number: int
+    head_sha: str
+    base_sha: str
+    submitted_at: datetime
+
+
+def read_event(path: Path) -> PullRequestEvent:
+    try:
+        if path.stat().st_size > MAX_EVENT_BYTES:
+            raise UsageError(f"{path}: event payload is larger than 25 MB")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read the event payload ({exc})") from None
+    return parse_event(data, str(path))
+
+
+def parse_event(data: Any, source: str = "event") -> PullRequestEvent:
+    pr = data.get("pull_request") if isinstance(data, dict) else None
+    if not isinstance(pr, dict):
+        raise UsageError(f"{source}: not a pull_request event (no `pull_request` object)")
+
+    def field(obj: Any, *keys: str) -> Any:
+        for k in keys:
+            if not isinstance(obj, dict) or k not in obj:
+                raise UsageError(f"{source}: pull_request.{'.'.join(keys)} is missing")
+            obj = obj[k]
+        return obj
+
+    login = field(pr, "user", "login")
+    number = field(pr, "number")
+    head = field(pr, "head", "sha")
+    base = field(pr, "base", "sha")
+    when = pr.get("updated_at") or pr.get("created_at")
+    if not isinstance(login, str) or not LOGIN.match(login):
+        raise UsageError(f"{source}: pull_request.user.login is not a GitHub login")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise UsageError(f"{source}: pull_request.number is not a positive integer")
+    for name, sha in (("head.sha", head), ("base.sha", base)):
+        if not isinstance(sha, str) or not SHA.match(sha):
+            raise UsageError(f"{source}: pull_request.{name} is not a commit SHA")
+    if not isinstance(when, str):
+        raise UsageError(f"{source}: pull_request.updated_at is missing")
+    try:
+        at = parse_instant(when)
+    except ValueError as exc:
+        raise UsageError(f"{source}: pull_request.updated_at: {exc}") from None
+    return PullRequestEvent(login, number, head, base, at)

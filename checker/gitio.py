@@ -1,0 +1,95 @@
+"""The few git commands the checker needs: which files changed, and their bytes.
+
+Everything from git here is data from the pull request: paths are treated as opaque
+strings (read NUL-separated, never through a shell), blobs are read by SHA and never
+checked out, and nothing is executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.errors import UsageError
+
+GIT_TIMEOUT = 120
+ZERO_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    path: str
+    removed: bool
+    blob_sha: str | None  # None: in the working tree, not yet hashed
+
+
+def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=input_bytes,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise UsageError("git is not installed; pass the changed files as PATH arguments") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"`git {' '.join(args[:2])}` took more than {GIT_TIMEOUT} s") from None
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"`git {' '.join(args[:3])}` failed in {root}: "
+                         f"{msg[-1] if msg else 'exit ' + str(proc.returncode)}")
+    return proc.stdout
+
+
+def parse_raw_diff(raw: bytes) -> list[DiffEntry]:
+    """``git diff --raw -z --no-renames --no-abbrev`` -> entries."""
+    out: list[DiffEntry] = []
+    fields = raw.split(b"\0")
+    i = 0
+    while i + 1 < len(fields) and fields[i].startswith(b":"):
+        meta = fields[i][1:].decode("ascii").split()
+        path = fields[i + 1].decode("utf-8", "surrogateescape")
+        i += 2
+        if len(meta) < 5:
+            continue
+        new_sha, status = meta[3], meta[4][:1]
+        removed = status == "D"
+        sha = None if new_sha == ZERO_SHA or removed else new_sha
+        out.append(DiffEntry(path, removed, sha))
+    return out
+
+
+def changed_between(root: Path, base: str, head: str) -> list[DiffEntry]:
+    """Files the PR head changes relative to the merge base with ``base`` (like a PR's diff)."""
+    raw = git(root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff",
+              f"{base}...{head}", "--")
+    return parse_raw_diff(raw)
+
+
+def changed_in_worktree(root: Path, base: str) -> list[DiffEntry]:
+    """Files the current branch (committed, staged, unstaged or untracked) changes vs base."""
+    merge_base = git(root, "merge-base", base, "HEAD").decode().strip()
+    entries = parse_raw_diff(git(root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev",
+                                 "--no-ext-diff", merge_base, "--"))
+    untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    for name in untracked.split(b"\0"):
+        if name:
+            entries.append(DiffEntry(name.decode("utf-8", "surrogateescape"), False, None))
+    return entries
+
+
+def blob_size(root: Path, sha: str) -> int:
+    return int(git(root, "cat-file", "-s", sha).decode().strip())
+
+
+def read_blob(root: Path, sha: str) -> bytes:
+    return git(root, "cat-file", "blob", sha)
+
+
+def blob_sha_of(data: bytes) -> str:
+    """The SHA git gives these bytes as a blob (SHA-1 repositories)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()

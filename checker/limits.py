@@ -1,0 +1,91 @@
+"""Named limits for reading untrusted files, and the one error they raise (LimitExceeded).
+
+Every limit that protects the checker from a submitted file is a named constant here, so a
+reviewer can see all of them in one place and docs/inspection.md can list them. The three that
+a course may change per deliverable live on ``checker.model.Limits`` (max_bytes, cpu_seconds,
+memory_bytes); the others are read through :func:`effective`, which also honours fields of the
+same name if ``Limits`` grows them (e.g. ``max_entries`` set from schedule.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker.errors import LimitExceeded
+
+MiB = 1024 * 1024
+
+# Every file
+MAX_FILE_BYTES = 50 * MiB  # default per-file size limit (Limits.max_bytes)
+GITHUB_HARD_LIMIT_BYTES = 100 * MiB  # GitHub refuses pushes with a file larger than this
+CPU_SECONDS = 10  # RLIMIT_CPU of the worker that parses one file (Limits.cpu_seconds)
+MEMORY_BYTES = 512 * MiB  # RLIMIT_AS of that worker (Limits.memory_bytes)
+WALL_SECONDS_FACTOR = 2  # wall-clock timeout = cpu_seconds * factor + WALL_SECONDS_EXTRA
+WALL_SECONDS_EXTRA = 5
+MAX_TEXT_CHARS = 1_000_000  # extracted text kept per file
+SNIFF_BYTES = 8192  # bytes read to recognise the content type
+
+# ZIP archives, and DOCX/PPTX (which are ZIP archives)
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_UNCOMPRESSED_BYTES = 512 * MiB  # counted while decompressing, never from headers
+ZIP_MAX_RATIO = 200  # uncompressed / compressed, per entry, once past ZIP_RATIO_MIN_BYTES
+ZIP_RATIO_MIN_BYTES = 1 * MiB  # small entries may compress well (a 6 KB .DS_Store is ~25:1)
+ZIP_README_MAX_BYTES = 256 * 1024  # README text kept for the instruction checks
+OOXML_MAX_XML_PART_BYTES = 32 * MiB  # any one XML part of a DOCX/PPTX (document.xml, ...)
+
+# PDF
+PDF_MAX_DECODED_BYTES = 256 * MiB  # all stream bytes pypdf decodes for one file, in total
+PDF_MAX_PAGES = 5_000
+PDF_MAX_TEXT_PAGES = 60  # pages whose text is extracted (page limits are far below this)
+
+# DOCX page count through LibreOffice
+CONVERT_SECONDS = 60  # wall clock for one soffice conversion (its first start makes a profile)
+CONVERT_MEMORY_BYTES = 2048 * MiB
+DOCX_WORDS_PER_PAGE = 500  # estimate when LibreOffice is absent: single-spaced 11-12 pt text
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The limits that apply to one file: Limits' fields plus the named defaults above."""
+
+    max_bytes: int = MAX_FILE_BYTES
+    cpu_seconds: int = CPU_SECONDS
+    memory_bytes: int = MEMORY_BYTES
+    max_entries: int = ZIP_MAX_ENTRIES
+    max_uncompressed_bytes: int = ZIP_MAX_UNCOMPRESSED_BYTES
+    max_ratio: int = ZIP_MAX_RATIO
+    max_xml_part_bytes: int = OOXML_MAX_XML_PART_BYTES
+    pdf_max_decoded_bytes: int = PDF_MAX_DECODED_BYTES
+    pdf_max_pages: int = PDF_MAX_PAGES
+    convert_seconds: int = CONVERT_SECONDS
+
+    @property
+    def wall_seconds(self) -> float:
+        return float(self.cpu_seconds * WALL_SECONDS_FACTOR + WALL_SECONDS_EXTRA)
+
+
+def effective(limits: Any) -> Effective:
+    """Read a ``checker.model.Limits`` (or anything with some of the same attributes)."""
+    defaults = Effective()
+    values = {
+        name: int(getattr(limits, name, getattr(defaults, name)))
+        for name in Effective.__dataclass_fields__
+    }
+    return Effective(**values)
+
+
+# Which finding a limit turns into (limits not listed give file.too-complex).
+_LIMIT_RULES = {
+    "zip_entries": "zip.bomb",
+    "zip_uncompressed_bytes": "zip.bomb",
+    "zip_ratio": "zip.bomb",
+    "zip_overlap": "zip.bomb",
+}
+
+
+def rule_for(exc: LimitExceeded) -> str:
+    return _LIMIT_RULES.get(exc.limit, "file.too-complex")
+
+
+__all__ = ["Effective", "LimitExceeded", "effective", "rule_for"]

@@ -1,0 +1,35 @@
+"""GitHub Actions workflow commands (``::error file=...::``) so problems show on the Files tab.
+
+Values are escaped as the runner expects (``%``, CR, LF; and ``,`` ``:`` in properties) so a
+file name or message cannot end the command early or inject a second one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_annotations(result: dict[str, Any]) -> str:
+    lines = []
+    for finding in result["findings"]:
+        lines.append(f"::{LEVEL[finding['severity']]} title={_prop(finding['rule'])}::"
+                     f"{_data(finding['message'] + ' ' + finding['hint'])}")
+    for f in result["files"]:
+        for finding in f["findings"]:
+            props = [f"file={_prop(f['path'])}"]
+            if finding.get("line"):
+                props.append(f"line={int(finding['line'])}")
+            props.append(f"title={_prop(finding['rule'])}")
+            lines.append(f"::{LEVEL[finding['severity']]} {','.join(props)}::"
+                         f"{_data(finding['message'] + ' Fix: ' + finding['hint'])}")
+    return "\n".join(lines) + ("\n" if lines else "")

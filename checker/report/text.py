@@ -1,0 +1,56 @@
+"""Plain-text report for a terminal or a log: one block per file, problems first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.timeutil import describe_delay
+
+MARK = {"error": "✗", "warning": "!", "info": "·"}
+
+
+def clean(text: Any) -> str:
+    """Submitted names can hold control characters (terminal escapes): show them inert."""
+    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in str(text))
+
+
+def render_text(result: dict[str, Any]) -> str:
+    counts = result["counts"]
+    lines = []
+    if result["verdict"] == "pass":
+        head = "PASS: every file meets the rules"
+    else:
+        head = f"FAIL: {counts['error']} problem(s) to fix"
+    extra = ", ".join(f"{counts[k]} {k}(s)" for k in ("warning", "info") if counts[k])
+    lines.append(f"{head}{' (' + extra + ')' if extra else ''}")
+    lines.append(f"author {clean(result['author'])}, submitted {result['submitted_at']}")
+    for finding in result["findings"]:
+        lines.extend(_finding(finding))
+    for f in result["files"]:
+        lines.append("")
+        what = f["deliverable"] or "not a deliverable"
+        owner = f["group"] or f["student"]
+        if owner:
+            what += f" of {clean(owner)}"
+        if f["session"]:
+            what += f" for {f['session']}"
+        lines.append(f"{clean(f['path'])}  [{what}]")
+        if f["due"]:
+            when = "on time" if f["status"] == "on-time" else (
+                f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else "")
+            lines.append(f"  due {f['due']}  {when}".rstrip())
+        facts = f.get("facts") or {}
+        if "pages" in facts:
+            est = "" if facts.get("pages_exact", True) else " (estimated)"
+            lines.append(f"  {facts['pages']} page(s){est}")
+        for finding in f["findings"]:
+            lines.extend(_finding(finding))
+    return "\n".join(lines) + "\n"
+
+
+def _finding(f: dict[str, Any]) -> list[str]:
+    out = [f"  {MARK[f['severity']]} {f['severity']} {f['rule']}: {clean(f['message'])}"]
+    if f.get("hint"):
+        for i, line in enumerate(clean(f["hint"]).splitlines()):
+            out.append(("      fix: " if i == 0 else "           ") + line)
+    return out

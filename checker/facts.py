@@ -27,6 +27,8 @@ class FileFacts:
     text: str = ""  # extracted text (bounded), for member names/emails and keywords
     archive: dict[str, Any] | None = None  # zip: readme, entries, uncompressed_bytes, ...
     findings: list[Finding] = field(default_factory=list)
+    headings_source: str | None = None  # DOCX: "styles" or "bold" (short bold paragraphs)
+    external_links: int = 0  # DOCX: relationships that would fetch content from elsewhere
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "size": self.size}
@@ -37,6 +39,10 @@ class FileFacts:
             out["references_page"] = self.references_page
         if self.headings:
             out["headings"] = list(self.headings)
+            if self.headings_source is not None:
+                out["headings_source"] = self.headings_source
+        if self.external_links:
+            out["external_links"] = self.external_links
         if self.archive is not None:
             out["archive"] = self.archive
         return out

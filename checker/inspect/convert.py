@@ -1,0 +1,78 @@
+"""DOCX to PDF with LibreOffice (``soffice --headless --convert-to pdf``), for exact page counts.
+
+Runs only on a DOCX that passed the ZIP safety scan and fetches nothing from outside (no
+external image or object links). LibreOffice gets a temporary folder with a copy of the file,
+its own user profile (reused within this process, removed at exit), a wall-clock timeout, a
+CPU limit, and its own process group, which is killed whole on timeout.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from checker.limits import CONVERT_MEMORY_BYTES
+
+_profile: Path | None = None
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _profile_dir() -> Path:
+    global _profile
+    if _profile is None:
+        _profile = Path(tempfile.mkdtemp(prefix="checker-lo-profile-"))
+        atexit.register(shutil.rmtree, _profile, True)
+    return _profile
+
+
+def _limit_child(cpu_seconds: int) -> None:  # pragma: no cover - runs in the child
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (CONVERT_MEMORY_BYTES, CONVERT_MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def to_pdf(source: Path, workdir: Path, timeout: float) -> tuple[Path | None, str]:
+    """Convert ``source`` (a .docx) into ``workdir``; the PDF path, or None and why not."""
+    exe = soffice()
+    if exe is None:
+        return None, "LibreOffice (soffice) is not installed"
+    copy = workdir / "document.docx"
+    shutil.copyfile(source, copy)
+    profile = _profile_dir().as_uri()
+    cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+           "--nolockcheck", "--nodefault", "--convert-to", "pdf", "--outdir", str(workdir),
+           str(copy)]
+    env = dict(os.environ, HOME=str(workdir))
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        cwd=workdir, env=env, start_new_session=True,
+        preexec_fn=lambda: _limit_child(int(timeout)),
+    )
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, f"LibreOffice took longer than {timeout:.0f} s"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    pdf = workdir / "document.pdf"
+    if proc.returncode != 0 or not pdf.is_file():
+        reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+        return None, "LibreOffice could not convert it" + (f" ({reason[0]})" if reason else "")
+    return pdf, ""

@@ -1,0 +1,116 @@
+"""DOCX facts with python-docx, after the ZIP safety scan: headings, text, a page estimate.
+
+Headings are paragraphs in a Heading style (any level) or the Title style; when a document has
+none, short all-bold paragraphs count instead (what Google Docs exports when a writer bolds a
+line instead of choosing a heading). The exact page count needs a layout engine: the caller
+converts with LibreOffice when it is installed (see ``checker.inspect.convert``); here the page
+count is estimated from the words and the explicit page breaks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from checker.facts import FileFacts
+from checker.findings import error
+from checker.inspect import sections
+from checker.inspect.archive import scan_zip
+from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS, Effective
+
+_HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
+_BOLD_MAX_CHARS = 80
+_RELS = "word/_rels/document.xml.rels"
+_EXTERNAL = re.compile(rb'TargetMode\s*=\s*"External"', re.IGNORECASE)
+_HYPERLINK_REL = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
+
+
+def is_heading_style(name: str | None) -> bool:
+    return bool(name) and bool(_HEADING_STYLE.match(name.strip()))  # type: ignore[union-attr]
+
+
+def _is_bold_heading(paragraph: Any) -> bool:
+    text = paragraph.text.strip()
+    if not text or len(text) > _BOLD_MAX_CHARS or text.endswith((".", ",", ";", ":")):
+        return False
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
+def external_links(rels: bytes | None) -> int:
+    """Relationships that fetch something from outside (images, objects), not hyperlinks."""
+    if not rels:
+        return 0
+    count = 0
+    for rel in _HYPERLINK_REL.findall(rels):
+        if _EXTERNAL.search(rel) and b"/hyperlink" not in rel:
+            count += 1
+    return count
+
+
+def inspect_docx(path: Path, facts: FileFacts, lim: Effective) -> None:
+    scan = scan_zip(path, facts.path, lim, keep=lambda n: n == _RELS, keep_bytes=1 << 20,
+                    ooxml=True)
+    facts.findings.extend(scan.findings)
+    if scan.encrypted:
+        facts.findings.append(error(
+            "file.encrypted",
+            f"{facts.path} is password-protected; the checker and the staff cannot open it.",
+            "Save it again without a password (File > Info > Protect Document).",
+            facts.path,
+        ))
+        return
+    if scan.unsafe:
+        return
+    if "word/document.xml" not in scan.names:
+        facts.findings.append(error(
+            "file.unreadable",
+            f"{facts.path} is a ZIP archive but not a Word document (it has no "
+            "word/document.xml).",
+            "Save the document as 'Word Document (.docx)' from your editor.",
+            facts.path,
+        ))
+        return
+    import docx
+
+    document = docx.Document(str(path))
+    styled: list[str] = []
+    bold: list[str] = []
+    texts: list[str] = []
+    used = 0
+    body_words: int | None = None
+    for paragraph in document.paragraphs:
+        text = paragraph.text
+        if used < MAX_TEXT_CHARS:
+            texts.append(text[: MAX_TEXT_CHARS - used])
+            used += len(text)
+        style = paragraph.style.name if paragraph.style is not None else None
+        if is_heading_style(style) and text.strip():
+            styled.append(text.strip())
+        elif _is_bold_heading(paragraph):
+            bold.append(text.strip())
+        if body_words is None and sections.is_references_heading(text.strip()):
+            body_words = len(" ".join(texts[:-1]).split())
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if used < MAX_TEXT_CHARS:
+                    texts.append(cell.text[: MAX_TEXT_CHARS - used])
+                    used += len(cell.text)
+    facts.text = "\n".join(texts)
+    if styled:
+        facts.headings, facts.headings_source = styled, "styles"
+    elif bold:
+        facts.headings, facts.headings_source = bold, "bold"
+    body = document.element.body
+    breaks = len(body.xpath('.//w:br[@w:type="page"]'))
+    rendered = len(body.xpath(".//w:lastRenderedPageBreak"))
+    words = len(facts.text.split())
+    facts.pages = max(1, math.ceil(words / DOCX_WORDS_PER_PAGE), breaks + 1, rendered + 1)
+    facts.pages_exact = False
+    facts.body_pages = facts.pages
+    if body_words is not None:
+        facts.body_pages = min(facts.pages, max(1, math.ceil(body_words / DOCX_WORDS_PER_PAGE)))
+    facts.external_links = external_links(scan.content(_RELS))

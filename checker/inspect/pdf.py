@@ -1,0 +1,154 @@
+"""PDF facts with pypdf: pages, text per page, where the references start, heading lines.
+
+pypdf bounds each stream (75 MB) but not their sum, so every decoded stream is counted here
+against ``PDF_MAX_DECODED_BYTES`` for the whole file; the worker's RLIMIT_AS is the backstop.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from checker.facts import FileFacts
+from checker.findings import error, info
+from checker.inspect import sections
+from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, Effective, LimitExceeded
+
+_TOP_LINES = 3  # a references heading among a page's first lines starts on a fresh page
+
+
+@contextmanager
+def decode_budget(max_bytes: int) -> Iterator[None]:
+    """Count every stream pypdf decodes; raise LimitExceeded past ``max_bytes`` in total."""
+    import pypdf.filters as filters
+
+    original: Callable[..., bytes] | None = getattr(filters, "decode_stream_data", None)
+    if original is None:  # another pypdf layout: RLIMIT_AS still bounds memory
+        yield
+        return
+    used = [0]
+
+    def counting(stream: Any) -> bytes:
+        data = original(stream)
+        used[0] += len(data)
+        if used[0] > max_bytes:
+            raise LimitExceeded(
+                "pdf_decoded_bytes",
+                f"its streams decode to more than {max_bytes // 2**20} MB in total",
+            )
+        return data
+
+    filters.decode_stream_data = counting
+    try:
+        yield
+    finally:
+        filters.decode_stream_data = original
+
+
+def _quiet() -> None:
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", module="pypdf")
+
+
+def looks_truncated(path: Path) -> bool:
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - 2048))
+        return b"%%EOF" not in f.read()
+
+
+def open_reader(path: Path, facts: FileFacts) -> Any | None:
+    """A PdfReader, or None after adding file.encrypted / file.unreadable to ``facts``."""
+    from pypdf import PdfReader
+
+    repo_path = facts.path
+    if looks_truncated(path):
+        facts.findings.append(error(
+            "file.unreadable",
+            f"{repo_path} is incomplete: a PDF ends with an end-of-file marker (%%EOF) and this "
+            "one does not, so it was probably cut short while uploading or exporting.",
+            "Export the PDF again from your editor and check that it opens in a PDF viewer.",
+            repo_path,
+        ))
+        return None
+    reader = PdfReader(str(path), strict=False)
+    if reader.is_encrypted:
+        opened = False
+        try:
+            opened = bool(reader.decrypt(""))  # owner-password only: readable by anyone
+        except Exception:
+            opened = False
+        if not opened:
+            facts.findings.append(error(
+                "file.encrypted",
+                f"{repo_path} is password-protected; the checker and the staff cannot open it.",
+                "Export or print it to PDF again without a password (no 'open' password; "
+                "restrictions on editing are fine).",
+                repo_path,
+            ))
+            return None
+    return reader
+
+
+def inspect_pdf(path: Path, facts: FileFacts, lim: Effective) -> None:
+    _quiet()
+    with decode_budget(lim.pdf_max_decoded_bytes):
+        reader = open_reader(path, facts)
+        if reader is None:
+            return
+        count = len(reader.pages)
+        if count > lim.pdf_max_pages:
+            raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
+        facts.pages = count
+        facts.body_pages = count
+        pages_text: list[str] = []
+        used = 0
+        for page in reader.pages[: min(count, PDF_MAX_TEXT_PAGES)]:
+            text = page.extract_text() or ""
+            text = text[: max(0, MAX_TEXT_CHARS - used)]
+            used += len(text)
+            pages_text.append(text)
+    if count > PDF_MAX_TEXT_PAGES:
+        facts.findings.append(info(
+            "pdf.text-partial",
+            f"{facts.path}: only the text of the first {PDF_MAX_TEXT_PAGES} of {count} pages "
+            "was read.",
+            "",
+            facts.path,
+        ))
+    apply_text(facts, pages_text)
+
+
+def apply_text(facts: FileFacts, pages_text: list[str]) -> None:
+    """Fill text, headings, references_page and body_pages from the text of each page."""
+    facts.text = "\f".join(pages_text)
+    headings: list[str] = []
+    ref_page: int | None = None
+    ref_at_top = False
+    for number, text in enumerate(pages_text, start=1):
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        if any(sections.is_contents_heading(ln) for ln in lines[:5]):
+            continue  # a table of contents names "References" before they start
+        for index, line in enumerate(lines):
+            if ref_page is None and sections.is_references_heading(line):
+                ref_page = number
+                ref_at_top = index < _TOP_LINES
+            if sections.looks_like_heading(line, strict=True) and len(headings) < 200:
+                headings.append(line)
+    facts.headings = headings
+    facts.references_page = ref_page
+    if ref_page is not None and facts.pages is not None:
+        facts.body_pages = ref_page - 1 if ref_at_top else ref_page
+
+
+def count_pages(path: Path, lim: Effective) -> int:
+    """Page count only (for the PDF LibreOffice makes from a DOCX)."""
+    from pypdf import PdfReader
+
+    _quiet()
+    with decode_budget(lim.pdf_max_decoded_bytes):
+        return len(PdfReader(str(path), strict=False).pages)

@@ -1,0 +1,40 @@
+"""PPTX facts: the slide count, from the archive listing after the ZIP safety scan."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from checker.facts import FileFacts
+from checker.findings import error
+from checker.inspect.archive import scan_zip
+from checker.limits import Effective
+
+_SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
+
+
+def inspect_pptx(path: Path, facts: FileFacts, lim: Effective) -> None:
+    scan = scan_zip(path, facts.path, lim, ooxml=True)
+    facts.findings.extend(scan.findings)
+    if scan.encrypted:
+        facts.findings.append(error(
+            "file.encrypted",
+            f"{facts.path} is password-protected; the checker and the staff cannot open it.",
+            "Save the deck again without a password.",
+            facts.path,
+        ))
+        return
+    if scan.unsafe:
+        return
+    if "ppt/presentation.xml" not in scan.names:
+        facts.findings.append(error(
+            "file.unreadable",
+            f"{facts.path} is a ZIP archive but not a PowerPoint deck (it has no "
+            "ppt/presentation.xml).",
+            "Save the slides as 'PowerPoint Presentation (.pptx)' or export them to PDF.",
+            facts.path,
+        ))
+        return
+    slides = sum(1 for n in scan.names if _SLIDE.match(n))
+    facts.pages = slides
+    facts.body_pages = slides

@@ -143,7 +143,7 @@ class FakeGitHub:
                  head_ref: str = "submission", files: list[dict[str, Any]] | None = None,
                  updated_at: str | None = None) -> dict[str, Any]:
         pr = _example("pull-request")
-        base = f"https://api.github.com/repos/{self.owner}/{self.repo}"
+        base = f"{self.url}/repos/{self.owner}/{self.repo}"
         pr.update(number=number, title=title, state="open", labels=[],
                   url=f"{base}/pulls/{number}", issue_url=f"{base}/issues/{number}",
                   statuses_url=f"{base}/statuses/{head_sha}")
@@ -180,7 +180,7 @@ class FakeGitHub:
         uid = 41898282 if login == BOT_LOGIN else abs(hash(login)) % 10_000_000
         user.update(
             login=login, id=uid, type="Bot" if bot else "User",
-            url=f"https://api.github.com/users/{quote(login)}",
+            url=f"{self.url}/users/{quote(login)}",
             html_url=f"https://github.com/{quote(login)}",
         )
         return user
@@ -189,7 +189,7 @@ class FakeGitHub:
         label: dict[str, Any] = copy.deepcopy(_example("label-items")[0])
         label.update(id=self._next_id(), name=name, color=color, description=description,
                      default=False,
-                     url=f"https://api.github.com/repos/{self.owner}/{self.repo}/labels/"
+                     url=f"{self.url}/repos/{self.owner}/{self.repo}/labels/"
                      + quote(name, safe=""))
         return label
 
@@ -199,9 +199,9 @@ class FakeGitHub:
         now = _now_iso(self.clock())
         c.update(
             id=cid, body=body, created_at=now, updated_at=now, user=self._user(login),
-            url=f"https://api.github.com/repos/{self.owner}/{self.repo}/issues/comments/{cid}",
+            url=f"{self.url}/repos/{self.owner}/{self.repo}/issues/comments/{cid}",
             html_url=f"https://github.com/{self.owner}/{self.repo}/pull/{issue}#issuecomment-{cid}",
-            issue_url=f"https://api.github.com/repos/{self.owner}/{self.repo}/issues/{issue}",
+            issue_url=f"{self.url}/repos/{self.owner}/{self.repo}/issues/{issue}",
             author_association="NONE",
         )
         self.comments[cid] = c
@@ -214,7 +214,7 @@ class FakeGitHub:
         st.update(id=self._next_id(), state=body["state"], description=body.get("description"),
                   target_url=body.get("target_url"), context=body.get("context", "default"),
                   created_at=now, updated_at=now,
-                  url=f"https://api.github.com/repos/{self.owner}/{self.repo}/statuses/{sha}")
+                  url=f"{self.url}/repos/{self.owner}/{self.repo}/statuses/{sha}")
         st["creator"] = self._user(login)
         return st
 

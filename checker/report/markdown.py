@@ -1,0 +1,220 @@
+"""Render a result (the JSON dict of ``checker.result``) as the PR comment / markdown report.
+
+Every string in a result may come from a student (file names, text extracted from their
+files): it is escaped so it cannot add markdown, HTML, links or @-mentions to the comment.
+Only this module's own fixed strings are markup.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+# GitHub refuses comment bodies over 65,536 characters; leave room for the hidden state.
+DEFAULT_MAX_CHARS = 60000
+MAX_CELL = 600  # characters of one message or hint shown in a table cell
+MAX_PATH = 200
+MAX_FINDINGS_PER_FILE = 30
+
+_INVISIBLE = re.compile(
+    "[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$^%;,?/])")
+_WJ = "\u2060"  # WORD JOINER: invisible, breaks @mentions and autolinks
+DASH = "\u2013"  # en dash: an empty cell
+ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}  # noqa: RUF001
+
+
+def escape(text: object, limit: int = MAX_CELL) -> str:
+    """Untrusted text -> inert inline markdown (safe in a table cell)."""
+    s = _INVISIBLE.sub(" ", str(text))
+    s = " ".join(s.split())
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    # break @mentions, URL and www autolinks before escaping the punctuation
+    s = s.replace("@", "@" + _WJ).replace("://", ":" + _WJ + "//")
+    s = re.sub(r"(?i)www\.", lambda m: m.group(0)[:3] + _WJ + ".", s)
+    return _PUNCT.sub(r"\\\1", s)
+
+
+def code(text: object, limit: int = MAX_PATH) -> str:
+    """Untrusted text shown as-is but inert: escaped, in a fixed-width <code> span."""
+    return f"<code>{escape(text, limit)}</code>"
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else None
+
+
+def fmt_time(value: object, like: object = None) -> str:
+    """An ISO instant as ``2024-09-19 23:59 UTC-04:00``, in ``like``'s offset if given."""
+    dt = parse_time(value)
+    if dt is None:
+        return DASH
+    ref = parse_time(like)
+    if ref is not None and ref.tzinfo is not None:
+        dt = dt.astimezone(ref.tzinfo)
+    off = dt.strftime("%z")
+    zone = "UTC" if off in ("+0000", "") else f"UTC{off[:3]}:{off[3:]}"
+    return f"{dt:%Y-%m-%d %H:%M} {zone}"
+
+
+def fmt_delay(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    days, rem = divmod(minutes, 1440)
+    hours, mins = divmod(rem, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
+             f"{mins} min" if mins else ""]
+    return " ".join(p for p in parts if p)
+
+
+def status_text(f: dict[str, Any]) -> str:
+    if f.get("removed"):
+        return "removed"
+    if f.get("status") == "late":
+        return f"⏰ late by {fmt_delay(int(f.get('late_seconds') or 0))}"
+    if f.get("status") == "on-time":
+        return "✅ on time"
+    return DASH
+
+
+def problem_count(result: dict[str, Any]) -> int:
+    return int(result.get("counts", {}).get("error", 0))
+
+
+def headline(result: dict[str, Any]) -> str:
+    n = problem_count(result)
+    late = sum(1 for f in result.get("files", []) if f.get("status") == "late")
+    late_note = f" ({late} file{'s' if late != 1 else ''} late)" if late else ""
+    if n == 0:
+        return f"### ✅ Submission check: all checks passed{late_note}"
+    return f"### ❌ Submission check: {n} problem{'s' if n != 1 else ''} to fix{late_note}"
+
+
+def _submitted(result: dict[str, Any], f: dict[str, Any]) -> object:
+    facts = f.get("facts") if isinstance(f.get("facts"), dict) else {}
+    first = facts.get("first_seen_at") if facts else None  # set by checker.github.history
+    return first if parse_time(first) else result.get("submitted_at")
+
+
+def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    rows = sorted(findings, key=lambda x: order.get(x.get("severity", "info"), 3))
+    out = ["| | Problem | How to fix |", "|---|---|---|"]
+    for x in rows[:MAX_FINDINGS_PER_FILE]:
+        sev = x.get("severity", "info")
+        where = f" (line {int(x['line'])})" if isinstance(x.get("line"), int) else ""
+        out.append(
+            f"| {ICON.get(sev, '')} {escape(sev, 10)} | {escape(x.get('message', ''))}{where} "
+            f"<sub>{code(x.get('rule', ''), 80)}</sub> | {escape(x.get('hint', '')) or DASH} |"
+        )
+    if len(rows) > MAX_FINDINGS_PER_FILE:
+        out.append(f"| | … and {len(rows) - MAX_FINDINGS_PER_FILE} more (see the job summary) | |")
+    return out
+
+
+def _file_section(result: dict[str, Any], f: dict[str, Any]) -> list[str]:
+    errs = sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
+    mark = "❌" if errs else "✅"
+    who = f.get("group") or f.get("student")
+    out = [
+        "",
+        f"#### {mark} {code(f.get('path', ''))}",
+        "",
+        "| Deliverable | For | Due | Submitted | Status |",
+        "|---|---|---|---|---|",
+        f"| {code(f['deliverable'], 60) if f.get('deliverable') else 'not a known deliverable'} "
+        f"| {escape(who, 60) if who else DASH} | {fmt_time(f.get('due'))} "
+        f"| {fmt_time(_submitted(result, f), f.get('due'))} | {status_text(f)} |",
+    ]
+    if f.get("findings"):
+        out += ["", *_findings_table(f["findings"])]
+    return out
+
+
+def local_command(result: dict[str, Any]) -> list[str]:
+    author = result.get("author", "")
+    login = author if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", str(author)) else "YOUR-LOGIN"
+    return [
+        "",
+        "<details><summary>Run the same check on your computer</summary>",
+        "",
+        "```sh",
+        "git fetch origin main",
+        f"python -m checker check --author {login} --base origin/main --head HEAD",
+        "```",
+        "",
+        "</details>",
+    ]
+
+
+def _footer(result: dict[str, Any], run_url: str | None) -> list[str]:
+    out = [""]
+    version = escape(result.get("checker_version", ""), 40)
+    link = "the workflow run"
+    if run_url and _safe_url(run_url):
+        link = f"[the workflow run]({run_url})"
+    out.append(f"<sub>submission-checker {version} · details and annotations in {link} · "
+               "this comment is updated on every push</sub>")
+    return out
+
+
+def _safe_url(url: str) -> bool:
+    return re.fullmatch(r"https?://[A-Za-z0-9.:\-]+(/[A-Za-z0-9._~\-/%]*)?", url) is not None
+
+
+def render_markdown(result: dict[str, Any], *, run_url: str | None = None,
+                    max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """The PR comment for a (schema-valid) result, at most ``max_chars`` characters."""
+    full = _render(result, run_url, detailed=True)
+    if len(full) <= max_chars:
+        return full
+    short = _render(result, run_url, detailed=False)
+    if len(short) <= max_chars:
+        return short
+    return _render(result, run_url, detailed=False, budget=max_chars)
+
+
+def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
+            budget: int | None = None) -> str:
+    files = [f for f in result.get("files", []) if isinstance(f, dict)]
+    lines = [headline(result), ""]
+    lines.append(
+        f"Checked {len(files)} file{'s' if len(files) != 1 else ''} submitted by "
+        f"{code(result.get('author', ''), 60)}; submission time (when GitHub received the push): "
+        f"{fmt_time(result.get('submitted_at'))}."
+    )
+    pr_findings = result.get("findings", [])
+    if pr_findings:
+        lines += ["", "#### Pull request", "", *_findings_table(pr_findings)]
+    if detailed:
+        for f in files:
+            lines += _file_section(result, f)
+    else:
+        lines += ["", "This report is too long for one comment: it lists each file's status; "
+                  "every problem and its fix is in the job summary and the Files tab annotations.",
+                  "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]
+        tail = _footer(result, run_url)
+        used = sum(len(x) + 1 for x in lines + tail) + 200
+        for i, f in enumerate(files):
+            errs = sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
+            row = (f"| {code(f.get('path', ''))} | {escape(f.get('deliverable') or DASH, 60)} "
+                   f"| {status_text(f)} | {errs} |")
+            if budget is not None and used + len(row) + 1 > budget:
+                lines.append(f"| … and {len(files) - i} more files | | | |")
+                break
+            lines.append(row)
+            used += len(row) + 1
+    lines += local_command(result)
+    lines += _footer(result, run_url)
+    return "\n".join(lines) + "\n"

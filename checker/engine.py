@@ -84,12 +84,14 @@ def evaluate(
         t = r.target
         fr.deliverable, fr.group, fr.student = t.deliverable.id, t.group, t.student
         fr.session = t.session.id if t.session else None
-        auth_roster = base if _is_declaration(course, t) and t.group in base.groups else roster
-        fr.findings.extend(access.authorization(course, auth_roster, author, t, change.path))
-        if _is_declaration(course, t) and t.group not in base.groups and not change.removed:
+        new_group = _is_declaration(course, t) and t.group not in base.groups
+        if not new_group:
+            # an existing group's declaration may only be changed by its current members
+            fr.findings.extend(access.authorization(course, base if _is_declaration(course, t)
+                                                    else roster, author, t, change.path))
+        elif not change.removed and not course.is_staff(author):
             decl = declared.get(t.group or "")
-            if decl is not None and author.casefold() not in decl.logins and \
-                    not course.is_staff(author):
+            if decl is not None and author.casefold() not in decl.logins:
                 fr.findings.append(error(
                     "auth.not-member",
                     f"{change.path}: {author} declares group {t.group} but is not one of its "

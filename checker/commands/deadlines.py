@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,11 @@ def run(args: argparse.Namespace) -> int:
     if args.student and not roster.groups_of(args.student):
         raise UsageError(f"--student {args.student}: not a member of any declared group "
                          "(declare your group in submissions/<group>/group.yaml first)")
-    rows = [_row(course, t) for t in instances(course, roster, group=args.group,
-                                                student=args.student)]
+    targets = instances(course, roster, group=args.group, student=args.student)
+    if args.group:  # one row per session for the members' own deliverables, not one each
+        targets = list({(t.deliverable.id, t.group, t.session and t.session.id):
+                        (replace(t, student=None) if t.student else t) for t in targets}.values())
+    rows = [_row(course, t) for t in targets]
     if args.format == "json":
         text = json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
                           indent=2) + "\n"
@@ -67,7 +71,7 @@ def _row(course: Course, t: Target) -> dict[str, Any]:
         "due": due.isoformat(),
         "_due": due,
         "_title": t.deliverable.title,
-        "_owner": t.group or t.student or ("every student" if t.deliverable.owner == "student"
+        "_owner": t.group or t.student or ("each student" if t.deliverable.owner == "student"
                                            else ""),
         "_path": t.path(),
     })

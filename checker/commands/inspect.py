@@ -1,0 +1,100 @@
+"""``inspect``: what the checker reads in files (pages, references, headings, archive contents).
+
+``python -m checker inspect FILE... [--format text|json]`` runs the same inspectors as
+``check`` (sandboxed, with the default limits) and prints the facts and findings per file.
+Exit 0 when no file has an error finding, 1 otherwise, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from checker.errors import UsageError
+from checker.facts import FileFacts
+from checker.findings import Severity
+from checker.inspect import inspect_file
+from checker.model import Limits
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "inspect", help="show what the checker reads in files (pages, headings, archives)",
+        description="Inspect submitted files as the checker does and print facts and findings.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to inspect")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="output format (default: text)")
+    p.set_defaults(run=run)
+
+
+def facts_json(facts: FileFacts) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": facts.path, **facts.to_json()}
+    if facts.kind in ("pdf", "docx", "pptx"):
+        for key in ("pages", "pages_exact", "body_pages", "references_page"):
+            out.setdefault(key, getattr(facts, key))
+        out.setdefault("headings", list(facts.headings))
+    out["findings"] = [f.to_json() for f in facts.findings]
+    return out
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 2**20:.1f} MB"
+
+
+def facts_text(facts: FileFacts) -> str:
+    parts = [facts.kind, _size(facts.size)]
+    if facts.pages is not None:
+        unit = "slides" if facts.kind == "pptx" else "pages"
+        count = f"{facts.pages} {unit}" + ("" if facts.pages_exact else " (estimated)")
+        if facts.references_page is not None:
+            count += f", body {facts.body_pages}, references from page {facts.references_page}"
+        parts.append(count)
+    lines = [f"{facts.path}: {', '.join(parts)}"]
+    if facts.headings:
+        lines.append("  headings: " + " | ".join(facts.headings[:30]))
+    if facts.archive is not None:
+        a = facts.archive
+        lines.append(f"  archive: {a.get('entries', '?')} entries, "
+                     f"{_size(int(a.get('uncompressed_bytes', 0)))} uncompressed, "
+                     f"README: {a.get('readme') or 'none'}")
+    for f in facts.findings:
+        lines.append(f"  {f.severity.value}: [{f.rule}] {f.message}")
+        if f.hint:
+            lines.append(f"    fix: {f.hint}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.files]
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file")
+        if p.is_dir():
+            raise UsageError(f"{p} is a folder; name the files to inspect")
+    results = [inspect_file(p, str(p), Limits(), p.suffix.lstrip(".").lower() or None)
+               for p in paths]
+    if args.format == "json":
+        print(json.dumps({"files": [facts_json(f) for f in results]}, indent=2))
+    else:
+        print("\n".join(facts_text(f) for f in results))
+    failed = any(f.severity is Severity.ERROR for r in results for f in r.findings)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m checker.commands.inspect")
+    add_parser(parser.add_subparsers(dest="command"))
+    ns = parser.parse_args(["inspect", *sys.argv[1:]])
+    try:
+        sys.exit(run(ns))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)

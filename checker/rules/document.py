@@ -1,0 +1,232 @@
+"""Rules over what an inspector learned about a document (pure: no file or network I/O).
+
+Page limits (``pages.too-many`` / ``pages.too-few``), required sections (``sections.missing``,
+``sections.order``), member names and emails (``members.missing``) and the code-archive README
+(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-missing-file``), each as
+configured on the deliverable in schedule.yaml.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from checker.facts import FileFacts
+from checker.findings import Finding, Severity, error, warning
+from checker.inspect import sections as sec
+from checker.model import Deliverable, Member, PageRule, Section
+
+# Findings after which a file's content is unknown: content rules stay silent.
+BLOCKING = frozenset({"file.empty", "file.unreadable", "file.encrypted", "file.too-complex",
+                      "file.too-large", "zip.bomb"})
+DOCUMENT_KINDS = frozenset({"pdf", "docx", "pptx"})
+_EMAIL_GROUP = re.compile(r"\{([^{}]{1,200})\}\s*@\s*([\w.-]+)")
+
+
+def document_findings(facts: FileFacts, deliverable: Deliverable,
+                      members: Sequence[Member]) -> list[Finding]:
+    if any(f.rule in BLOCKING for f in facts.findings):
+        return []
+    out: list[Finding] = []
+    if deliverable.pages is not None:
+        out += page_findings(facts, deliverable.pages)
+    if deliverable.sections:
+        out += section_findings(facts, deliverable.sections)
+    if deliverable.members_named and members:
+        out += member_findings(facts, members)
+    if deliverable.zip is not None:
+        out += zip_findings(facts, require_readme=deliverable.zip.readme)
+    return out
+
+
+# --- pages -------------------------------------------------------------------------------
+
+def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
+    if facts.kind not in DOCUMENT_KINDS or facts.pages is None:
+        return []
+    unit = "slides" if facts.kind == "pptx" else "pages"
+    total = facts.pages
+    if rule.references_count or facts.kind == "pptx":
+        counted = total
+        what = f"{total} {unit}"
+        scope = "including the references"
+    else:
+        counted = facts.body_pages if facts.body_pages is not None else total
+        if facts.references_page is None:
+            what = f"{total} {unit} (no References heading was found, so every page counts)"
+        else:
+            what = (f"{counted} {unit} before the references (they start on page "
+                    f"{facts.references_page} of {total})")
+        scope = "not counting the references"
+    about = "" if facts.pages_exact else "about "
+    estimate_note = ("" if facts.pages_exact else
+                     " The count is estimated from the amount of text (LibreOffice was not "
+                     "available to lay the document out); export a PDF to check it exactly.")
+    make = error if facts.pages_exact else warning
+    out: list[Finding] = []
+    if rule.max is not None and counted > rule.max:
+        out.append(make(
+            "pages.too-many",
+            f"{facts.path} has {about}{what}; the limit is {rule.max} {unit} ({scope}).",
+            f"Shorten it to at most {rule.max} {unit} {scope}.{estimate_note}",
+            facts.path,
+        ))
+    if rule.min is not None and counted < rule.min:
+        out.append(make(
+            "pages.too-few",
+            f"{facts.path} has {about}{what}; at least {rule.min} {unit} are expected "
+            f"({scope}).",
+            f"Complete it to at least {rule.min} {unit} {scope}.{estimate_note}",
+            facts.path,
+        ))
+    return out
+
+
+# --- sections ----------------------------------------------------------------------------
+
+def section_findings(facts: FileFacts, required: Sequence[Section]) -> list[Finding]:
+    if facts.kind not in ("pdf", "docx") or not (facts.text.strip() or facts.headings):
+        return []
+    loose = sec.heading_lines(facts.text)
+    primary = facts.headings if facts.headings_source == "styles" else loose
+    where: list[tuple[Section, int | None]] = []
+    missing: list[Section] = []
+    for section in required:
+        alts = sec.alternatives(section.name, section.aliases)
+        index = sec.find_section(primary, alts)
+        if index is None and sec.find_section(loose, alts) is None:
+            missing.append(section)
+        where.append((section, index))
+    out: list[Finding] = []
+    source = ("its headings" if facts.headings_source == "styles"
+              else "its headings (short lines that look like titles)")
+    if missing:
+        names = "; ".join(f'"{s.name}"' for s in missing)
+        plural = "sections" if len(missing) > 1 else "section"
+        out.append(error(
+            "sections.missing",
+            f"{facts.path} lacks the required {plural} {names}: none of {source} matches "
+            f"{'them' if len(missing) > 1 else 'it'}.",
+            "Give each required section its own heading, named as in the instructions "
+            f"(e.g. '{missing[0].name}'); in Word or Google Docs use a Heading style.",
+            facts.path,
+        ))
+    found: list[tuple[Section, int]] = [(s, i) for s, i in where if i is not None]
+    for (first, i), (second, j) in itertools.pairwise(found):
+        if j < i:
+            order = ", ".join(s.name for s in required)
+            out.append(warning(
+                "sections.order",
+                f'{facts.path}: the section "{second.name}" comes before "{first.name}".',
+                f"Put the sections in the expected order: {order}.",
+                facts.path,
+            ))
+            break
+    return out
+
+
+# --- members -----------------------------------------------------------------------------
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w@.\s-]", " ", text)).strip()
+
+
+def name_mentioned(name: str, plain_text: str) -> bool:
+    """First and last name close together ("Jane Q. Doe", "Doe, Jane"), ignoring accents."""
+    words = [w for w in _plain(name).replace(".", " ").split() if len(w) > 1]
+    if not words:
+        return True
+    first, last = re.escape(words[0]), re.escape(words[-1])
+    if len(words) == 1:
+        return re.search(rf"\b{first}\b", plain_text) is not None
+    gap = r"(?:[\s.-]+\w+){0,2}?[\s.-]+"
+    return (re.search(rf"\b{first}{gap}{last}\b", plain_text) is not None
+            or re.search(rf"\b{last}[\s,]+{first}\b", plain_text) is not None)
+
+
+def emails_in(text: str) -> str:
+    """Text with whitespace removed and "{a, b}@host" expanded, for email look-ups."""
+    expanded = [f"{part.strip()}@{m.group(2)}" for m in _EMAIL_GROUP.finditer(text)
+                for part in m.group(1).split(",")]
+    return re.sub(r"\s+", "", text.casefold()) + " " + " ".join(expanded).casefold()
+
+
+def member_findings(facts: FileFacts, members: Sequence[Member]) -> list[Finding]:
+    if not facts.text.strip():
+        return []
+    plain = _plain(facts.text.replace("-\n", ""))
+    mail = emails_in(facts.text)
+    missing: list[str] = []
+    for m in members:
+        lacks = []
+        if not name_mentioned(m.name, plain):
+            lacks.append("name")
+        if m.email and m.email.casefold() not in mail:
+            lacks.append("email")
+        if lacks:
+            missing.append(f"{m.name} <{m.email}> ({' and '.join(lacks)} missing)")
+    if not missing:
+        return []
+    return [error(
+        "members.missing",
+        f"{facts.path} does not name every member of the group: {'; '.join(missing)}.",
+        "List every member's full name and email (as in the group's group.yaml) near the top "
+        "of the document.",
+        facts.path,
+    )]
+
+
+# --- code archive ------------------------------------------------------------------------
+
+def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]:
+    archive = facts.archive
+    if facts.kind != "zip" or archive is None:
+        return []
+    if any(f.rule == "file.encrypted" for f in facts.findings):
+        return []
+    readme = archive.get("readme")
+    out: list[Finding] = []
+    if readme is None:
+        if require_readme:
+            out.append(error(
+                "zip.readme-missing",
+                f"{facts.path} has no README at its top level (README, README.md, README.txt "
+                "or README.rst, at the root or inside the single top-level folder).",
+                "Add a README.md that says how to install or build the code and how to run "
+                "it, with the exact commands.",
+                facts.path,
+            ))
+        return out
+    lacks = []
+    if not archive.get("readme_build"):
+        lacks.append("build or install steps")
+    if not archive.get("readme_run"):
+        lacks.append("steps to run it")
+    if not archive.get("readme_commands"):
+        lacks.append("a command line or code block")
+    if lacks and require_readme:
+        out.append(error(
+            "zip.readme-no-instructions",
+            f"{facts.path}: {readme} does not give {', '.join(lacks)}.",
+            "Add sections such as '## Installation' and '## Running' with the exact commands "
+            "in code blocks, e.g. `pip install -r requirements.txt` and `python main.py`.",
+            facts.path,
+        ))
+    absent = archive.get("readme_missing_files") or []
+    if absent:
+        out.append(warning(
+            "zip.readme-missing-file",
+            f"{facts.path}: {readme} runs files that are not in the archive: "
+            f"{', '.join(absent[:10])}.",
+            "Add the missing files to the archive, or correct the commands in the README.",
+            facts.path,
+        ))
+    return out
+
+
+def has_errors(findings: Sequence[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

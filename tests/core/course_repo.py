@@ -30,13 +30,23 @@ def group_yaml(members: list[tuple[str, str]], preferences: tuple[str, ...] = ()
     return "\n".join(lines) + "\n"
 
 
-def pdf_bytes(pages: int, lines: list[str] | None = None) -> bytes:
+def pdf_bytes(pages: int, headings: list[str] | None = None) -> bytes:
+    """A PDF of exactly ``pages`` pages; ``headings`` spread over them, each with a paragraph."""
     pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
+    pdf.set_auto_page_break(False)
+    heads = list(headings or [])
+    per_page = -(-len(heads) // pages) if heads else 0
     for i in range(pages):
         pdf.add_page()
-        for line in (lines or [f"Page {i + 1} of a submission."]) if i == 0 else [f"Page {i + 1}"]:
-            pdf.multi_cell(0, 6, line)
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 6, f"Page {i + 1}. " + "Body text of the submission. " * 8,
+                       new_x="LMARGIN", new_y="NEXT")
+        for head in heads[i * per_page:(i + 1) * per_page]:
+            pdf.set_font("helvetica", style="B", size=13)
+            pdf.multi_cell(0, 8, head, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("helvetica", size=11)
+            pdf.multi_cell(0, 6, "A paragraph about this section. " * 6,
+                           new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -272,7 +272,10 @@ def test_engine_collects_every_problem_of_every_file() -> None:
     ])
     contents = {
         "submissions/g10/slides/2024-10-03.pdf": Content(facts("s")),
-        "submissions/g11/summaries/2024-10-03.pdf": Content(facts("x")),
+        "submissions/g11/summaries/2024-10-03.pdf": Content(FileFacts(
+            "x", "pdf", 100, pages=3, body_pages=3, headings=[
+                "Problem and importance", "Related work", "Proposed solution and key insight",
+                "Limitations", "Future work"])),
         "submissions/questions/2024-10-03/ada.md": Content(
             facts("q", "markdown"), "## PagedAttention\n- why?\n## vAttention\n- how?\n"),
     }

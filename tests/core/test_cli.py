@@ -1,0 +1,210 @@
+"""The CLI end to end, as a student or staff member runs it, on a temporary course repo
+with files made by fpdf2 and real git history."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.cli import main
+from tests.core.course_repo import CourseRepo, git, pdf_bytes
+
+SLIDES = "submissions/g10/slides/2024-10-03.pdf"
+SECTIONS = ["1. Problem and Importance", "2. Related Work", "3. Proposed Solution and Key Insight",
+            "4. Drawbacks and Limitations", "5. Future Research Directions"]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> CourseRepo:
+    r = CourseRepo(tmp_path / "course")
+    r.write(SLIDES, pdf_bytes(12))
+    return r
+
+
+def check(repo: CourseRepo, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    code = main(["check", "--root", str(repo.root), "--format", "json", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip().startswith("{") else out
+
+
+def rules(result: dict[str, Any]) -> dict[str, list[str]]:
+    return {f["path"]: [x["rule"] for x in f["findings"]] for f in result["files"]}
+
+
+def test_slides_one_second_before_and_after_the_deadline(
+    repo: CourseRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, res = check(repo, capsys, SLIDES, "--author", "ada-lovelace",
+                      "--at", "2024-10-02T10:29:59-04:00")
+    assert code == 0 and res["verdict"] == "pass"
+    [f] = res["files"]
+    assert (f["deliverable"], f["group"], f["session"]) == ("slides", "g10", "2024-10-03")
+    assert (f["due"], f["status"], f["late_seconds"]) == ("2024-10-02T10:30:00-04:00", "on-time", 0)
+    code, res = check(repo, capsys, SLIDES, "--author", "ada-lovelace",
+                      "--at", "2024-10-02T14:30:01Z")
+    [f] = res["files"]
+    assert (f["status"], f["late_seconds"]) == ("late", 1)
+    assert rules(res) == {SLIDES: ["deadline.late"]}
+    assert code == 0  # lateness is recorded, not something the student can fix
+
+
+def test_summary_after_the_dst_change(repo: CourseRepo,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = "submissions/g03/summaries/2024-11-21.pdf"
+    repo.write(path, pdf_bytes(3, SECTIONS))
+    _, res = check(repo, capsys, path, "--author", "ken-t", "--at", "2024-11-22T17:00:00Z")
+    [f] = res["files"]
+    assert f["due"] == "2024-11-22T12:00:00-05:00" and f["status"] == "on-time", res
+    _, res = check(repo, capsys, path, "--author", "ken-t", "--at", "2024-11-22T19:14:00Z")
+    [f] = res["files"]
+    assert f["late_seconds"] == 2 * 3600 + 14 * 60
+    assert "2 h 14 min late" in f["findings"][0]["message"]
+
+
+def test_summary_by_the_wrong_group_and_a_non_member(repo: CourseRepo,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = "submissions/g10/summaries/2024-10-03.pdf"
+    repo.write(wrong, pdf_bytes(3, SECTIONS))
+    code, res = check(repo, capsys, wrong, SLIDES, "--author", "ada-lovelace",
+                      "--at", "2024-10-01T00:00:00Z")
+    assert code == 1 and res["verdict"] == "fail"
+    assert rules(res)[wrong] == ["auth.not-assigned"]
+    code, res = check(repo, capsys, SLIDES, "--author", "edsger-d", "--at", "2024-10-01T00:00:00Z")
+    assert code == 1 and rules(res) == {SLIDES: ["auth.not-member"]}
+
+
+def test_student_touching_schedule_and_staff_overriding(repo: CourseRepo,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, res = check(repo, capsys, "schedule.yaml", SLIDES, "--author", "ada-lovelace",
+                      "--at", "2024-10-01T00:00:00Z")
+    assert code == 1 and rules(res) == {"schedule.yaml": ["path.protected"], SLIDES: []}
+    code, res = check(repo, capsys, "schedule.yaml", SLIDES, "--author", "Mosharaf",
+                      "--at", "2024-10-01T00:00:00Z")
+    assert code == 0 and rules(res) == {"schedule.yaml": [], SLIDES: []}
+
+
+def test_an_extension_in_schedule_yaml(repo: CourseRepo,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    text = (repo.root / "schedule.yaml").read_text(encoding="utf-8")
+    (repo.root / "schedule.yaml").write_text(text.replace(
+        "extensions: []",
+        "extensions:\n  - {deliverable: slides, group: g10, extra: 2d, "
+        'reason: "conference travel"}'),
+        encoding="utf-8")
+    code, res = check(repo, capsys, SLIDES, "--author", "ada-lovelace",
+                      "--at", "2024-10-03T09:00:00-04:00")
+    [f] = res["files"]
+    assert code == 0 and f["status"] == "on-time" and f["due"] == "2024-10-04T10:30:00-04:00"
+    assert rules(res) == {SLIDES: ["deadline.extension"]}
+    assert "conference travel" in f["findings"][0]["message"]
+
+
+def test_broken_schedule_is_exit_2_with_file_and_line(repo: CourseRepo,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    text = (repo.root / "schedule.yaml").read_text(encoding="utf-8")
+    (repo.root / "schedule.yaml").write_text(
+        text.replace("pages: {min: 2, max: 3}", "pages: {min: 2, max: three}"), encoding="utf-8")
+    code = main(["check", "--root", str(repo.root), SLIDES, "--author", "ada-lovelace"])
+    err = capsys.readouterr().err
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "max: 3}" in x)
+    assert code == 2
+    assert f"schedule.yaml:{line}: deliverables.summary.pages.max: expected integer" in err
+    assert "Traceback" not in err
+    assert main(["validate", "--root", str(repo.root)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--author", "ada-lovelace", "--at", "yesterday"], "--at"),
+     (["--at", "2024-10-01T00:00:00Z"], "--author"),
+     (["--author", "x", "--root", "/nonexistent"], "not a directory")],
+)
+def test_usage_errors_are_exit_2(repo: CourseRepo, capsys: pytest.CaptureFixture[str],
+                                 args: list[str], message: str) -> None:
+    argv = ["check", SLIDES, *args] if "--root" in args else [
+        "check", "--root", str(repo.root), SLIDES, *args]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_text_and_annotation_formats(repo: CourseRepo,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--root", str(repo.root), SLIDES, "schedule.yaml", "--author",
+                 "ada-lovelace", "--at", "2024-10-02T16:44:00Z"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("FAIL: 1 problem(s) to fix (1 warning(s))")
+    assert "LATE by 2 h 14 min" in out and "fix: Take this file out" in out
+    main(["check", "--root", str(repo.root), "schedule.yaml", "--author", "ada-lovelace",
+          "--at", "2024-10-01T00:00:00Z", "--format", "github"])
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=schedule.yaml,title=path.protected::schedule.yaml: only")
+
+
+def test_local_check_of_the_current_branch_with_git(repo: CourseRepo) -> None:
+    """A student's flow: commit on a branch, run `python -m checker check` with no PATH."""
+    (repo.root / SLIDES).unlink()
+    repo.init_git()
+    git(repo.root, "checkout", "-q", "-b", "my-slides")
+    repo.write(SLIDES, pdf_bytes(10))
+    git(repo.root, "add", SLIDES)
+    # A forged commit date far before the deadline changes nothing: it is never read.
+    subprocess.run(["git", "-C", str(repo.root), "commit", "-q", "-m", "slides"], check=True,
+                   env={"GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+                        "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+                        "PATH": "/usr/bin:/bin", "HOME": str(repo.root)})
+    repo.write("submissions/g10/notes.txt", "scratch")  # untracked, still part of the change
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", "check", "--base", "main", "--author", "ada-lovelace",
+         "--at", "2024-10-02T11:00:00-04:00", "--format", "json"],
+        cwd=repo.root, capture_output=True, text=True, check=False,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2]), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 1, proc.stderr
+    res = json.loads(proc.stdout)
+    assert rules(res) == {SLIDES: ["deadline.late"], "submissions/g10/notes.txt": ["path.unknown"]}
+    sha = git(repo.root, "rev-parse", f"HEAD:{SLIDES}").strip()
+    assert res["files"][0]["blob_sha"] == sha
+
+
+def test_ci_mode_reads_the_pr_head_from_git_objects_only(
+    repo: CourseRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--head: the PR's files come from git objects; the work tree (base) is never changed."""
+    (repo.root / SLIDES).unlink()
+    repo.init_git()
+    git(repo.root, "checkout", "-q", "-b", "pr")
+    weird = "submissions/g10/$(touch pwned);\n`x`.pdf"
+    repo.write(SLIDES, pdf_bytes(10))
+    repo.write(weird, pdf_bytes(1))
+    repo.write("schedule.yaml", "course: hacked\n")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "pr")
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+    git(repo.root, "checkout", "-q", "main")
+    code, res = check(repo, capsys, "--base", "main", "--head", head, "--author", "ada-lovelace",
+                      "--at", "2024-10-01T00:00:00Z")
+    assert code == 1 and res["head_sha"] == head
+    assert rules(res) == {SLIDES: [], weird: ["path.unknown"], "schedule.yaml": ["path.protected"]}
+    assert not (repo.root / "pwned").exists() and not (repo.root / SLIDES).exists()
+
+
+def test_deadlines_command_json_and_ics(repo: CourseRepo,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    slides = next(r for r in rows if r["deliverable"] == "slides")
+    assert slides == {"deliverable": "slides", "group": "g10", "session": "2024-10-03",
+                      "due": "2024-10-02T10:30:00-04:00"}
+    assert main(["deadlines", "--root", str(repo.root), "--student", "Alan-Turing",
+                 "--format", "ics"]) == 0
+    ics = capsys.readouterr().out
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert ics.count("BEGIN:VEVENT") == 8 + 15
+    assert "UID:slides-g10-2024-10-03@submission-checker" in ics
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g99"]) == 2

@@ -263,6 +263,10 @@ def facts(path: str, kind: str = "pdf") -> FileFacts:
     return FileFacts(path, kind, 100, pages=1, body_pages=1)
 
 
+SUMMARY_HEADINGS = ["Problem and importance", "Related work", "Proposed solution and key insight",
+                    "Limitations", "Future work"]
+
+
 def test_engine_collects_every_problem_of_every_file() -> None:
     sub = Submission("ada", at("2024-10-02T10:30:01-04:00"), [
         Change("submissions/g10/slides/2024-10-03.pdf"),
@@ -273,9 +277,8 @@ def test_engine_collects_every_problem_of_every_file() -> None:
     contents = {
         "submissions/g10/slides/2024-10-03.pdf": Content(facts("s")),
         "submissions/g11/summaries/2024-10-03.pdf": Content(FileFacts(
-            "x", "pdf", 100, pages=3, body_pages=3, headings=[
-                "Problem and importance", "Related work", "Proposed solution and key insight",
-                "Limitations", "Future work"])),
+            "x", "pdf", 100, pages=3, body_pages=3, headings=SUMMARY_HEADINGS,
+            text="\n".join(SUMMARY_HEADINGS))),
         "submissions/questions/2024-10-03/ada.md": Content(
             facts("q", "markdown"), "## PagedAttention\n- why?\n## vAttention\n- how?\n"),
     }

@@ -218,3 +218,29 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
     lines += local_command(result)
     lines += _footer(result, run_url)
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m checker.report.markdown RESULT.json``: the job summary, from the result file.
+
+    Used by the check job (so the files are parsed once); the result is validated first.
+    """
+    import sys
+    from pathlib import Path
+
+    from checker.commands.publish import load_result
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m checker.report.markdown RESULT.json", file=sys.stderr)
+        return 2
+    result, problem = load_result(Path(args[0]))
+    if result is None:
+        print(f"The checker produced no usable result: {problem}.")
+        return 1
+    sys.stdout.write(render_markdown(result, max_chars=1_000_000))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

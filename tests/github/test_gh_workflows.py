@@ -1,0 +1,156 @@
+"""Static checks of .github/: schema, zizmor (pedantic, offline), and our own security rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.github import labels
+
+ROOT = Path(__file__).resolve().parents[2]
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+SUBMISSION = GITHUB / "workflows" / "submission.yml"
+PINNED = {  # the real commits of these tags
+    "actions/checkout": ("11bd71901bbe5b1630ceea73d27597364c9af683", "v4"),
+    "actions/setup-python": ("a26af69be951a213d495a4c3e4e4022e16d87065", "v5"),
+    "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4"),
+    "actions/download-artifact": ("d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4"),
+}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # YAML 1.1 reads the key `on` as a boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(found).exists():
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([tool("zizmor"), "--offline", "--persona", "pedantic", "--format",
+                           "json", str(path)], capture_output=True, text=True, timeout=120)
+
+
+def test_workflows_match_githubs_schema() -> None:
+    proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                           *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_pedantic_finds_nothing() -> None:
+    proc = zizmor(GITHUB)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout) == []
+
+
+def test_the_only_suppression_is_the_expected_trigger_and_it_is_needed(tmp_path: Path) -> None:
+    ignores = [(p, n, line) for p in GITHUB.rglob("*.yml")
+               for n, line in enumerate(p.read_text().splitlines(), 1) if "zizmor:" in line]
+    assert len(ignores) == 1
+    path, _, line = ignores[0]
+    assert path == SUBMISSION
+    m = re.fullmatch(r"  pull_request_target:  # zizmor: ignore\[dangerous-triggers\] (.{20,})",
+                     line)
+    assert m, line  # the trigger line, with a reason
+    # without the suppression zizmor reports exactly that trigger, nothing else
+    bare = tmp_path / ".github" / "workflows"
+    bare.mkdir(parents=True)
+    (bare / "submission.yml").write_text(SUBMISSION.read_text().replace(line,
+                                                                        "  pull_request_target:"))
+    proc = zizmor(tmp_path / ".github")
+    findings = json.loads(proc.stdout)
+    assert [f["ident"] for f in findings] == ["dangerous-triggers"], proc.stdout
+
+
+def test_zizmor_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: pull_request\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+                   "    steps:\n      - uses: actions/checkout@v4\n"
+                   "      - run: echo ${{ github.event.pull_request.title }}\n")
+    idents = {f["ident"] for f in json.loads(zizmor(bad).stdout)}
+    assert {"unpinned-uses", "template-injection", "artipacked"} <= idents
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_pins_and_no_event_text_in_scripts(path: Path) -> None:
+    wf = load(path)
+    text = path.read_text()
+    assert wf["permissions"] == {}
+    assert "${{" in str(wf["concurrency"]["group"])
+    for name, job in wf["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), name
+        assert job["permissions"], name
+        for perm in job["permissions"]:  # every grant says why
+            assert re.search(rf"^\s+{perm}: (read|write)  # \w", text, re.M), (name, perm)
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), (name, step.get("name"))
+            uses = step.get("uses")
+            if uses:
+                action, _, ref = uses.partition("@")
+                sha, tag = PINNED[action]
+                assert ref == sha, uses
+                assert re.search(rf"{re.escape(uses)} # {tag}\.\d+\.\d+$", text, re.M), uses
+            if uses and uses.startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False
+            if "pip install" in step.get("run", ""):
+                assert "--require-hashes" in step["run"] and "--no-deps" in step["run"]
+
+
+def test_submission_workflow_shape() -> None:
+    wf = load(SUBMISSION)
+    assert wf["on"] == {"pull_request_target": {
+        "types": ["opened", "synchronize", "reopened", "ready_for_review"]}}
+    assert "pull_request.number" in wf["concurrency"]["group"]
+    check, publish = wf["jobs"]["check"], wf["jobs"]["publish"]
+    assert check["permissions"] == {"contents": "read"}
+    assert publish["permissions"] == {"contents": "read", "issues": "write",
+                                      "pull-requests": "write", "statuses": "write"}
+    assert publish["needs"] == "check" and publish["if"] == "always()"
+    for job in (check, publish):  # the code that runs is the base branch's, never the PR's
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout"):
+                assert step["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    runs = "\n".join(s.get("run", "") for s in publish["steps"])
+    assert "checker publish" in runs and "checker check" not in runs  # parses no submission
+    assert "github.token" not in json.dumps(check["steps"][-3:])  # parsing steps: no token
+
+
+def test_labels_file_matches_the_code() -> None:
+    defined = yaml.safe_load((GITHUB / "labels.yml").read_text())
+    fixed = {d["name"]: (d["color"], d["description"]) for d in defined if "name" in d}
+    prefixes = {d["prefix"]: (d["color"], d["description"]) for d in defined if "prefix" in d}
+    assert fixed == labels.LABELS and prefixes == labels.PREFIXES
+
+
+def test_codeowners_and_template() -> None:
+    owners = (GITHUB / "CODEOWNERS").read_text().splitlines()
+    assert any(re.fullmatch(r"\*\s+@\S+", x) for x in owners)
+    assert "/submissions/" in owners  # no owner: students' area
+    assert "submissions/" in (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text()
+
+
+def test_requirements_are_hash_locked_and_cover_the_dependencies() -> None:
+    text = (ROOT / "requirements" / "ci.txt").read_text()
+    pins = dict(re.findall(r"^([a-z0-9-]+)==(\S+) \\\n    --hash=sha256:[0-9a-f]{64}$", text, re.M))
+    assert len(pins) == len(re.findall(r"^[a-z]", text, re.M))
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    deps = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.M | re.S)
+    assert deps
+    for dep in re.findall(r'^\s+"([A-Za-z0-9_.-]+)', deps.group(1), re.M):
+        assert dep.lower().replace("_", "-") in pins, dep
+    assert "setuptools" in pins  # for `pip install --no-build-isolation .`

@@ -1,0 +1,278 @@
+"""End to end: the submission workflow's steps, as written in the YAML, against the fake GitHub.
+
+Each test builds a course repository (this project's checker, schedule.yaml and workflows on
+``main``), pushes a pull request head to ``refs/pull/N/head`` of a bare "origin", builds the
+event payload from a real webhook example, and runs both jobs with ``workflow_harness``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_github import ACTIONS_TOKEN, BOT_LOGIN, EXAMPLES, FakeGitHub
+from gh_schemas import nullable_to_type_null
+from jsonschema import Draft7Validator
+from workflow_harness import JobRun, Runner
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from core.course_repo import GROUPS, group_yaml, pdf_bytes  # noqa: E402
+
+WEBHOOKS = ROOT.parent / "shared" / "corpus" / "webhooks" / "examples" / "pull_request"
+WORKFLOW = ROOT / ".github" / "workflows" / "submission.yml"
+REPO = "course/seminar"
+PROPOSAL = "submissions/g10/proposal.pdf"
+ON_TIME = "2024-09-19T20:00:00Z"  # the proposal is due 2024-09-19 23:59:59 America/Detroit
+LATE = "2024-09-21T12:00:00Z"
+CANARY = Path("/tmp/submission-checker-e2e-pwned")
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}).stdout.strip()
+
+
+def proposal(pages: int = 2) -> bytes:
+    members = [f"{name} {login}@umich.edu" for login, name in GROUPS["g10"]]
+    return pdf_bytes(pages, ["Project proposal", *members])
+
+
+class Course:
+    """A course repository with a bare origin, and pull requests pushed to it."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.work = tmp / "course"
+        self.origin = tmp / "origin.git"
+        self.work.mkdir()
+        for item in ("checker", "requirements", ".github", "pyproject.toml", "schedule.yaml"):
+            src = ROOT / item
+            if src.is_dir():
+                shutil.copytree(src, self.work / item,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(src, self.work / item)
+        for group, members in GROUPS.items():
+            self.write(f"submissions/{group}/group.yaml", group_yaml(members))
+        git(self.work, "init", "-q", "-b", "main")
+        git(self.work, "config", "user.email", "staff@example.invalid")
+        git(self.work, "config", "user.name", "Staff")
+        git(self.work, "add", "-A")
+        git(self.work, "commit", "-q", "-m", "course")
+        self.base = git(self.work, "rev-parse", "HEAD")
+        git(tmp, "init", "-q", "--bare", str(self.origin))
+        git(self.work, "push", "-q", str(self.origin), "main")
+
+    def write(self, path: str, data: str | bytes) -> None:
+        full = self.work / path
+        full.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            full.write_text(data, encoding="utf-8")
+        else:
+            full.write_bytes(data)
+
+    def push(self, pr: int, files: dict[str, str | bytes], *, branch: str = "submission",
+             date: str | None = None) -> str:
+        """Commit ``files`` on the PR branch and push it as refs/pull/<pr>/head."""
+        branches = git(self.work, "branch", "--list", f"pr{pr}")
+        git(self.work, "checkout", "-q", f"pr{pr}" if branches else "-b", *(
+            [] if branches else [f"pr{pr}", self.base]))
+        for path, data in files.items():
+            self.write(path, data)
+        git(self.work, "add", "-A")
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
+        git(self.work, "commit", "-q", "-m", "submit", env=env)
+        head = git(self.work, "rev-parse", "HEAD")
+        git(self.work, "push", "-q", "-f", str(self.origin), f"HEAD:refs/pull/{pr}/head")
+        git(self.work, "checkout", "-q", "main")
+        return head
+
+
+def event(course: Course, pr: int, head: str, updated_at: str, *, action: str = "synchronize",
+          author: str = "ada-lovelace", branch: str = "submission",
+          title: str = "Proposal for g10") -> dict[str, Any]:
+    name = "opened.payload.json" if action == "opened" else "synchronize.payload.json"
+    payload: dict[str, Any] = json.loads((WEBHOOKS / name).read_text())
+    pr_obj = payload["pull_request"]
+    payload["number"] = pr_obj["number"] = pr
+    pr_obj["user"]["login"] = payload["sender"]["login"] = author
+    pr_obj["title"] = title
+    pr_obj["head"]["sha"], pr_obj["head"]["ref"] = head, branch
+    pr_obj["base"]["sha"], pr_obj["base"]["ref"] = course.base, "main"
+    pr_obj["updated_at"] = updated_at
+    for side in ("base", "head"):  # the example predates this field of GitHub's schema
+        pr_obj[side]["repo"].setdefault("has_discussions", False)
+    if action == "opened":
+        pr_obj["created_at"] = updated_at
+    payload["repository"]["full_name"] = REPO
+    if action == "synchronize":
+        payload["after"] = head
+    return payload
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[tuple[Course, FakeGitHub]]:
+    if not EXAMPLES.is_dir() or not WEBHOOKS.is_dir():
+        pytest.skip("../shared/corpus not found")
+    with FakeGitHub() as fake:
+        yield Course(tmp_path), fake
+
+
+def run_workflow(course: Course, fake: FakeGitHub, pr: int, head: str, updated_at: str,
+                 **kw: Any) -> dict[str, JobRun]:
+    extra = kw.pop("extra_env", None)
+    payload = event(course, pr, head, updated_at, **kw)
+    if pr not in fake.pulls:
+        fake.add_pull(pr, author=payload["pull_request"]["user"]["login"], head_sha=head)
+    fake.pulls[pr]["head"]["sha"] = head
+    run_dir = course.tmp / f"run-{len(list(course.tmp.glob('run-*')))}"
+    run_dir.mkdir()
+    runner = Runner(WORKFLOW, origin=course.origin, event=payload,
+                    event_name="pull_request_target", api_url=fake.url, token=ACTIONS_TOKEN,
+                    tmp=run_dir, repository=REPO, extra_env=extra)
+    return runner.run()
+
+
+def bot_comment(fake: FakeGitHub, pr: int) -> dict[str, Any]:
+    [c] = [c for c in fake.comments_on(pr) if c["user"]["login"] == BOT_LOGIN]
+    return c
+
+
+def status(fake: FakeGitHub, sha: str) -> dict[str, Any]:
+    return fake.statuses[sha][-1]
+
+
+def debug(jobs: dict[str, JobRun]) -> str:
+    return "\n".join(f"[{j}:{s.name}:{s.outcome}]\n{s.stdout[-1500:]}\n{s.stderr[-2500:]}"
+                     for j, r in jobs.items() for s in r.steps)
+
+
+def test_payloads_match_the_webhook_schema(tmp_path: Path) -> None:
+    if not WEBHOOKS.is_dir():
+        pytest.skip("../shared/corpus not found")
+    schema = json.loads((EXAMPLES.parent / "schemas" /
+                         "webhook-pull-request-synchronize.deref.schema.json").read_text())
+    course = type("C", (), {"base": "b" * 40})()
+    payload = event(course, 3, "a" * 40, ON_TIME,  # type: ignore[arg-type]
+                    branch="x$(id)", title="`id`")
+    errors = [e.message for e in Draft7Validator(nullable_to_type_null(schema))
+              .iter_errors(payload)]
+    assert errors == []
+
+
+def test_passing_pr(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head = course.push(1, {PROPOSAL: proposal(2)})
+    jobs = run_workflow(course, fake, 1, head, ON_TIME, action="opened")
+    assert jobs["check"].result == "success", debug(jobs)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert status(fake, head)["state"] == "success"
+    assert status(fake, head)["target_url"] == "https://github.com/course/seminar/actions/runs/4242"
+    assert {"checks-passed", "on-time", "deliverable: proposal", "group: g10"} == set(
+        fake.issue_labels[1])
+    assert "all checks passed" in bot_comment(fake, 1)["body"]
+    assert "Submission check" in jobs["check"].summary  # the job summary
+
+
+def test_late_pr_and_forged_commit_dates(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    # the commits claim to be from before the deadline; the push reached GitHub after it
+    head = course.push(2, {PROPOSAL: proposal(2)}, date="2024-09-01T12:00:00+00:00")
+    jobs = run_workflow(course, fake, 2, head, LATE)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert "late" in fake.issue_labels[2] and "on-time" not in fake.issue_labels[2]
+    assert "late" in status(fake, head)["description"]
+    assert "late by" in bot_comment(fake, 2)["body"]
+
+
+def test_second_push_fixes_it_and_staff_label_stays(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head1 = course.push(3, {PROPOSAL: proposal(3)})  # over the 2-page limit
+    jobs = run_workflow(course, fake, 3, head1, ON_TIME, action="opened")
+    assert jobs["check"].result == "failure" and jobs["publish"].result == "success", debug(jobs)
+    assert status(fake, head1)["state"] == "failure"
+    assert "needs-fix" in fake.issue_labels[3]
+    first = bot_comment(fake, 3)
+    assert "to fix" in first["body"].splitlines()[1]
+    assert "::error file=submissions/g10/proposal.pdf" in jobs["check"].stdout  # annotations
+    fake.add_label("graded", "000000")
+    fake.issue_labels[3].append("graded")
+
+    head2 = course.push(3, {PROPOSAL: proposal(2)})
+    jobs = run_workflow(course, fake, 3, head2, "2024-09-19T21:00:00Z")
+    assert jobs["publish"].result == "success", debug(jobs)
+    again = bot_comment(fake, 3)
+    assert again["id"] == first["id"] and "all checks passed" in again["body"]
+    assert "needs-fix" not in fake.issue_labels[3]
+    assert {"checks-passed", "graded"} <= set(fake.issue_labels[3])
+    assert status(fake, head2)["state"] == "success"
+
+
+def test_pr_that_rewrites_the_checker_schedule_and_workflow_still_fails(
+        env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    result_py = (course.work / "checker" / "result.py").read_text()
+    schedule = (course.work / "schedule.yaml").read_text()
+    workflow = WORKFLOW.read_text()
+    head = course.push(4, {
+        PROPOSAL: proposal(3),
+        "checker/result.py": result_py.replace('return "fail" if self.error_count else "pass"',
+                                               'return "pass"'),
+        "schedule.yaml": schedule.replace("pages: {max: 2, references_count: true}",
+                                          "pages: {max: 20}"),
+        ".github/workflows/submission.yml": workflow.replace(
+            "python -m checker check", "true || python -m checker check"),
+    })
+    jobs = run_workflow(course, fake, 4, head, ON_TIME)
+    assert jobs["check"].result == "failure", debug(jobs)
+    assert status(fake, head)["state"] == "failure"
+    body = bot_comment(fake, 4)["body"]
+    assert "problems to fix" in body.splitlines()[1]
+    assert "schedule\\.yaml" in body and "checker" in body  # changes outside submissions/
+
+
+def test_shell_metacharacters_in_branch_and_title(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    CANARY.unlink(missing_ok=True)
+    nasty = f'x";touch {CANARY};echo "$(touch {CANARY})`touch {CANARY}`'
+    head = course.push(5, {PROPOSAL: proposal(2)})
+    jobs = run_workflow(course, fake, 5, head, ON_TIME, branch=nasty, title=nasty)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert not CANARY.exists()
+    assert status(fake, head)["state"] == "success"
+
+
+def test_api_outage_is_never_green(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head = course.push(6, {PROPOSAL: proposal(2)})
+    fake.outage()
+    jobs = run_workflow(course, fake, 6, head, ON_TIME,
+                        extra_env={"PUBLISH_RETRY_BUDGET": "0"})
+    assert jobs["check"].result == "success", debug(jobs)
+    publish = jobs["publish"]
+    assert publish.result == "failure"
+    assert "gave up trying to list the PR comments" in publish.steps[-1].stderr
+    assert head not in fake.statuses and fake.comments_on(6) == []
+
+
+def test_crashed_check_is_an_error_status(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head = course.push(7, {PROPOSAL: proposal(2)})
+    # break the base branch's configuration: the check exits 2
+    (course.work / "schedule.yaml").write_text("course: [broken\n")
+    git(course.work, "commit", "-qam", "break")
+    git(course.work, "push", "-q", str(course.origin), "main")
+    course.base = git(course.work, "rev-parse", "HEAD")
+    jobs = run_workflow(course, fake, 7, head, ON_TIME)
+    assert jobs["check"].result == "failure"
+    assert jobs["publish"].result == "failure"
+    assert status(fake, head)["state"] == "error"
+    assert "the checker itself failed" in bot_comment(fake, 7)["body"]

@@ -1,0 +1,231 @@
+"""Run a workflow file's jobs the way a GitHub runner would, locally, against the fake GitHub.
+
+The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefail, the step's
+``env:`` with its ``${{ }}`` expressions evaluated by the runner, never inside the script), in
+order, with the environment a runner sets. Only ``uses:`` steps are emulated:
+
+- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``;
+- ``actions/setup-python``: nothing (``python`` on PATH is this interpreter);
+- ``actions/upload-artifact`` / ``download-artifact``: copy a folder;
+- ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
+  installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
+  base branch's ``checker/`` (the current directory comes first on ``sys.path``).
+
+Expressions: the small subset the workflows use (contexts github, steps, needs, runner;
+``always()``, ``==``, ``&&``). Anything else raises, so a workflow change cannot silently
+escape the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+@dataclass
+class StepLog:
+    name: str
+    outcome: str  # success | failure | skipped
+    stdout: str = ""
+    stderr: str = ""
+
+
+@dataclass
+class JobRun:
+    result: str = "success"
+    outputs: dict[str, str] = field(default_factory=dict)
+    steps: list[StepLog] = field(default_factory=list)
+    summary: str = ""
+
+    def step(self, name: str) -> StepLog:
+        return next(s for s in self.steps if s.name == name)
+
+    @property
+    def stdout(self) -> str:
+        return "".join(s.stdout for s in self.steps)
+
+
+class Runner:
+    def __init__(self, workflow: Path, *, origin: Path, event: dict[str, Any], event_name: str,
+                 api_url: str, token: str, tmp: Path, repository: str,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.wf = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        if True in self.wf:
+            self.wf["on"] = self.wf.pop(True)
+        self.origin, self.event, self.tmp = origin, event, tmp
+        self.event_name, self.api_url, self.token = event_name, api_url, token
+        self.repository = repository
+        self.extra_env = extra_env or {}
+        self.artifacts = tmp / "artifacts"
+        self.workspace = self.runner_temp = tmp / "no-job-yet"
+        self.event_path = tmp / "event.json"
+        import json
+
+        self.event_path.write_text(json.dumps(event), encoding="utf-8")
+        self.bin = tmp / "bin"
+        self.bin.mkdir(parents=True, exist_ok=True)
+        for name in ("python", "python3"):
+            link = self.bin / name
+            if not link.exists():
+                link.symlink_to(sys.executable)
+
+    # -- expressions -----------------------------------------------------------------------
+    def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
+        if not re.fullmatch(r"[A-Za-z_][\w-]*(\.[\w-]+)*", expr):
+            raise ValueError(f"harness cannot evaluate ${{{{ {expr} }}}}")
+        value: Any = ctx
+        for part in expr.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        return value
+
+    def _eval(self, expr: str, ctx: dict[str, Any]) -> Any:
+        expr = expr.strip()
+        if "&&" in expr:
+            return all(self._truthy(self._eval(p, ctx)) for p in expr.split("&&"))
+        m = re.fullmatch(r"(.+?)\s*==\s*'([^']*)'", expr)
+        if m:
+            return str(self._eval(m.group(1), ctx)) == m.group(2)
+        if expr == "always()":
+            return True
+        if expr == "success()":
+            return ctx["_job_ok"]
+        return self._lookup(expr, ctx)
+
+    @staticmethod
+    def _truthy(v: Any) -> bool:
+        return bool(v) and v != "false"
+
+    def _subst(self, value: Any, ctx: dict[str, Any]) -> str:
+        return EXPR.sub(lambda m: str(self._eval(m.group(1), ctx)), str(value))
+
+    def _cond(self, cond: Any, ctx: dict[str, Any]) -> bool:
+        if cond is None:
+            return bool(ctx["_job_ok"])
+        text = str(cond)
+        m = EXPR.fullmatch(text.strip())
+        return self._truthy(self._eval(m.group(1) if m else text, ctx))
+
+    # -- jobs ------------------------------------------------------------------------------
+    def run(self) -> dict[str, JobRun]:
+        results: dict[str, JobRun] = {}
+        for job_id, job in self.wf["jobs"].items():  # written in dependency order
+            needs = job.get("needs", [])
+            needs = [needs] if isinstance(needs, str) else needs
+            needs_ctx = {n: {"result": results[n].result, "outputs": results[n].outputs}
+                         for n in needs}
+            ctx = self._context(needs_ctx, {}, True)
+            deps_ok = all(results[n].result == "success" for n in needs)
+            ctx["_job_ok"] = deps_ok
+            if not self._cond(job.get("if"), ctx):
+                results[job_id] = JobRun(result="skipped")
+                continue
+            results[job_id] = self._run_job(job_id, job, needs_ctx)
+        return results
+
+    def _context(self, needs: dict[str, Any], steps: dict[str, Any], ok: bool) -> dict[str, Any]:
+        return {"github": {"event": self.event, "token": self.token,
+                           "repository": self.repository, "event_name": self.event_name},
+                "needs": needs, "steps": steps, "runner": {"temp": str(self.runner_temp)},
+                "_job_ok": ok}
+
+    def _run_job(self, job_id: str, job: dict[str, Any], needs: dict[str, Any]) -> JobRun:
+        run = JobRun()
+        job_dir = self.tmp / "jobs" / job_id
+        self.workspace = job_dir / "workspace"
+        self.runner_temp = job_dir / "temp"
+        self.workspace.mkdir(parents=True)
+        self.runner_temp.mkdir(parents=True)
+        summary = job_dir / "summary.md"
+        summary.touch()
+        steps_ctx: dict[str, Any] = {}
+        ok = True
+        for i, step in enumerate(job["steps"]):
+            name = step.get("name") or step.get("uses") or f"step {i}"
+            ctx = self._context(needs, steps_ctx, ok)
+            if not self._cond(step.get("if"), ctx):
+                run.steps.append(StepLog(name, "skipped"))
+                if step.get("id"):
+                    steps_ctx[step["id"]] = {"outcome": "skipped", "outputs": {}}
+                continue
+            env = {k: self._subst(v, ctx) for k, v in (step.get("env") or {}).items()}
+            with_ = {k: self._subst(v, ctx) for k, v in (step.get("with") or {}).items()}
+            output_file = job_dir / f"output-{i}"
+            output_file.touch()
+            if "uses" in step:
+                log = self._uses(name, step["uses"], with_)
+            else:
+                log = self._run(name, step["run"], env, output_file, summary)
+            outputs = dict(re.findall(r"^([\w-]+)=(.*)$", output_file.read_text(), re.M))
+            if step.get("id"):
+                steps_ctx[step["id"]] = {"outcome": log.outcome, "outputs": outputs}
+            run.steps.append(log)
+            if log.outcome == "failure" and not step.get("continue-on-error"):
+                ok = False
+        run.result = "success" if ok else "failure"
+        ctx = self._context(needs, steps_ctx, ok)
+        run.outputs = {k: self._subst(v, ctx) for k, v in (job.get("outputs") or {}).items()}
+        run.summary = summary.read_text()
+        return run
+
+    def _run(self, name: str, script: str, env: dict[str, str], output: Path,
+             summary: Path) -> StepLog:
+        lines = [x for x in script.splitlines() if x.strip()]
+        if lines and all(x.strip().startswith("python -m pip install") for x in lines):
+            return StepLog(name, "success", stdout="(pip install skipped: already installed)")
+        script_file = self.runner_temp / f"{abs(hash(name))}.sh"
+        script_file.write_text(script, encoding="utf-8")
+        base = {k: v for k, v in os.environ.items()
+                if k in ("HOME", "LANG", "LC_ALL", "TMPDIR", "PYENV_ROOT", "SYSTEMROOT")}
+        full_env = {
+            **base,
+            "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "CI": "true", "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": self.event_name, "GITHUB_EVENT_PATH": str(self.event_path),
+            "GITHUB_API_URL": self.api_url, "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": self.repository, "GITHUB_RUN_ID": "4242",
+            "GITHUB_WORKSPACE": str(self.workspace), "RUNNER_TEMP": str(self.runner_temp),
+            "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+            "GIT_CONFIG_GLOBAL": str(self.tmp / "gitconfig"),
+            **self.extra_env, **env,
+        }
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail",
+                               str(script_file)], cwd=self.workspace, env=full_env,
+                              capture_output=True, text=True, timeout=120)
+        return StepLog(name, "success" if proc.returncode == 0 else "failure", proc.stdout,
+                       proc.stderr)
+
+    def _uses(self, name: str, uses: str, with_: dict[str, str]) -> StepLog:
+        action = uses.split("@")[0]
+        if action == "actions/checkout":
+            shutil.rmtree(self.workspace)
+            subprocess.run(["git", "clone", "-q", "--no-checkout", str(self.origin),
+                            str(self.workspace)], check=True, capture_output=True)
+            subprocess.run(["git", "-C", str(self.workspace), "checkout", "-q", "--detach",
+                            with_.get("ref") or "main"], check=True, capture_output=True)
+            return StepLog(name, "success")
+        if action == "actions/setup-python":
+            return StepLog(name, "success")
+        if action == "actions/upload-artifact":
+            src, dst = Path(with_["path"]), self.artifacts / with_["name"]
+            if dst.exists():
+                shutil.rmtree(dst)
+            if src.is_dir() and any(src.iterdir()):
+                shutil.copytree(src, dst)
+            return StepLog(name, "success")
+        if action == "actions/download-artifact":
+            src, dst = self.artifacts / with_["name"], Path(with_["path"])
+            if not src.is_dir():
+                return StepLog(name, "failure", stderr="Artifact not found")
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+            return StepLog(name, "success")
+        raise ValueError(f"harness cannot emulate {uses}")

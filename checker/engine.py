@@ -13,7 +13,7 @@ from datetime import datetime
 
 from checker.config import GROUP_FILE, parse_group
 from checker.facts import FileFacts
-from checker.findings import Finding, error, info
+from checker.findings import Finding, Severity, error, info
 from checker.model import Course, GroupDeclaration, Roster
 from checker.questions import parse as parse_questions
 from checker.result import FileResult, Result
@@ -71,61 +71,75 @@ def evaluate(
             "pr.empty", "The pull request changes no files.",
             "Add your files under " + course.submissions_dir + "/.",
         ))
+    ctx = _Context(course, base, roster, submission, contents, declared, decl_findings)
     for change in submission.changes:
-        r = routes[change.path]
         fr = FileResult(path=change.path, blob_sha=change.blob_sha, removed=change.removed)
         result.files.append(fr)
+        r = routes[change.path]
         if r.target is None:
             fr.findings.extend(access.protection(course, roster, author, r, allowed))
-            if change.removed or fr.findings:
-                continue
-            # staff changing course files: nothing else to check
-            continue
-        t = r.target
-        fr.deliverable, fr.group, fr.student = t.deliverable.id, t.group, t.student
-        fr.session = t.session.id if t.session else None
-        new_group = _is_declaration(course, t) and t.group not in base.groups
-        if not new_group:
-            # an existing group's declaration may only be changed by its current members
-            fr.findings.extend(access.authorization(course, base if _is_declaration(course, t)
-                                                    else roster, author, t, change.path))
-        elif not change.removed and not course.is_staff(author):
-            decl = declared.get(t.group or "")
-            if decl is not None and author.casefold() not in decl.logins:
-                fr.findings.append(error(
-                    "auth.not-member",
-                    f"{change.path}: {author} declares group {t.group} but is not one of its "
-                    "members.",
-                    f"Add yourself under `members:` (github: {author}), or let a member open "
-                    "the pull request.",
-                    path=change.path,
-                ))
-        if change.removed:
-            fr.findings.append(info(
-                "file.removed", f"{change.path}: this pull request deletes the file.",
-                path=change.path,
-            ))
-            continue
-        dl = deadlines.deadline(course, t)
-        fr.due = dl.due
-        fr.grace_seconds = int(dl.grace.total_seconds())
-        late = deadlines.lateness(course, t, change.path, submission.at)
-        fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
-        if _is_declaration(course, t) and t.group in base.groups and late.status == "late":
-            pass  # a changed declaration after the deadline is group.late-change, below
         else:
-            fr.findings.extend(late.findings)
-        fr.findings.extend(access.unsupported_format(t, change.path))
-        content = contents.get(change.path)
-        if content is None:
-            continue
-        fr.facts = content.facts.to_json()
-        fr.findings.extend(content.facts.findings)
-        if any(f.severity.value == "error" for f in content.facts.findings):
-            continue  # unreadable: the content rules have nothing to read
-        fr.findings.extend(_content_findings(course, base, roster, submission, t, change.path,
-                                             content, declared, decl_findings, dl.due))
+            _check_instance(ctx, change, r.target, fr)
     return result
+
+
+@dataclass(frozen=True)
+class _Context:
+    course: Course
+    base: Roster  # declarations on the base branch
+    roster: Roster  # base + groups declared for the first time in this PR
+    submission: Submission
+    contents: Mapping[str, Content]
+    declared: Mapping[str, GroupDeclaration]
+    decl_findings: Mapping[str, list[Finding]]
+
+
+def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) -> None:
+    course, author, path = ctx.course, ctx.submission.author, change.path
+    fr.deliverable, fr.group, fr.student = t.deliverable.id, t.group, t.student
+    fr.session = t.session.id if t.session else None
+    is_decl = _is_declaration(course, t)
+    if is_decl and t.group not in ctx.base.groups:
+        fr.findings.extend(_new_declaration_author(ctx, change, t))
+    else:
+        # an existing group's declaration may only be changed by its current members
+        fr.findings.extend(access.authorization(course, ctx.base if is_decl else ctx.roster,
+                                                author, t, path))
+    if change.removed:
+        fr.findings.append(info("file.removed", f"{path}: this pull request deletes the file.",
+                                path=path))
+        return
+    dl = deadlines.deadline(course, t)
+    late = deadlines.lateness(course, t, path, ctx.submission.at)
+    fr.due, fr.grace_seconds = dl.due, int(dl.grace.total_seconds())
+    fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
+    fr.findings.extend(late.findings)
+    fr.findings.extend(access.unsupported_format(t, path))
+    content = ctx.contents.get(path)
+    if content is None:
+        return
+    fr.facts = content.facts.to_json()
+    fr.findings.extend(content.facts.findings)
+    if any(f.severity is Severity.ERROR for f in content.facts.findings):
+        return  # unreadable: the content rules have nothing to read
+    fr.findings.extend(_content_findings(ctx, t, path, content, dl.due))
+
+
+def _new_declaration_author(ctx: _Context, change: Change, t: Target) -> list[Finding]:
+    """A group declared for the first time must be declared by one of its members."""
+    author = ctx.submission.author
+    decl = ctx.declared.get(t.group or "")
+    if change.removed or ctx.course.is_staff(author) or decl is None:
+        return []
+    if author.casefold() in decl.logins:
+        return []
+    return [error(
+        "auth.not-member",
+        f"{change.path}: {author} declares group {t.group} but is not one of its members.",
+        f"Add yourself under `members:` (github: {author}), or let a member open the pull "
+        "request.",
+        path=change.path,
+    )]
 
 
 def _is_declaration(course: Course, t: Target) -> bool:
@@ -165,24 +179,16 @@ def _declarations(
 
 
 def _content_findings(
-    course: Course,
-    base: Roster,
-    roster: Roster,
-    submission: Submission,
-    t: Target,
-    path: str,
-    content: Content,
-    declared: Mapping[str, GroupDeclaration],
-    decl_findings: Mapping[str, list[Finding]],
-    due: datetime,
+    ctx: _Context, t: Target, path: str, content: Content, due: datetime
 ) -> list[Finding]:
+    course = ctx.course
     if _is_declaration(course, t):
-        out = list(decl_findings.get(path, []))
-        decl = declared.get(t.group or "")
+        out = list(ctx.decl_findings.get(path, []))
+        decl = ctx.declared.get(t.group or "")
         if decl is not None:
-            others = [d for g, d in declared.items() if g != decl.group]
-            out.extend(groups.declaration_findings(course, decl, base, others, submission.at,
-                                                   due, submission.author))
+            others = [d for g, d in ctx.declared.items() if g != decl.group]
+            out.extend(groups.declaration_findings(course, decl, ctx.base, others,
+                                                   ctx.submission.at, due, ctx.submission.author))
         return out
     if t.deliverable.questions_per_reading and content.text is not None:
         return questions.question_findings(t, parse_questions(content.text), path)
@@ -190,6 +196,6 @@ def _content_findings(
         return []
     from checker.rules.document import document_findings
 
-    decl = roster.groups.get(t.group or "")
+    decl = ctx.roster.groups.get(t.group or "")
     members = decl.members if decl else ()
     return document_findings(content.facts, t.deliverable, members)

@@ -128,13 +128,11 @@ def instances(course: Course, roster: Roster, *, group: str | None = None,
     out: list[Target] = []
     for d in course.deliverables.values():
         if d.owner == "student":
-            students: list[str | None]
+            students: list[str | None] = [None]
             if login is not None:
                 students = [login]
             elif group is not None:
-                students = sorted(roster.members_of(group))
-            else:
-                students = [None]
+                students = [*sorted(roster.members_of(group))]
             sessions = [s for s in course.sessions if _applies(d, s)] if d.per_session else [None]
             out.extend(Target(d, None, who, s) for s in sessions for who in students)
             continue

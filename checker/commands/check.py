@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from checker.result import Result
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "check",
         help="check submitted files (exit 0 pass, 1 needs fixing, 2 usage error)",

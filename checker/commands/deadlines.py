@@ -18,7 +18,7 @@ from checker.rules.deadlines import deadline
 from checker.timeutil import format_local
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("deadlines", help="list deadlines (text, json or ics calendar)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--group", help="only this group's deadlines")
@@ -85,7 +85,8 @@ def _ics_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """RFC 5545 3.1: lines longer than 75 octets continue on lines starting with a space."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         enc = ch.encode("utf-8")
         if len(current) + len(enc) > (75 if not out else 74):

@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from checker.config import ScheduleError, load_course, load_roster
-from checker.model import Roster
 
-
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="validate schedule.yaml and all group declarations")
     p.add_argument("--root", default=".", help="the course repository (default: .)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from checker.config import ScheduleError, load_course, load_roster
+    from checker.routing import Target
+    from checker.rules.deadlines import deadline
+    from checker.rules.groups import declaration_findings
+
     root = Path(args.root)
     try:
         course = load_course(root)
@@ -23,27 +25,19 @@ def run(args: argparse.Namespace) -> int:
         print(exc)
         return 1
     roster, problems = load_roster(root, course)
-    problems = [*problems, *cross_group_problems(roster)]
-    for p in problems:
-        print(p)
-    sessions = len(course.sessions)
-    print(f"{'FAIL' if problems else 'OK'}: schedule.yaml ({sessions} sessions, "
+    messages = [str(p) for p in problems]
+    group_deliverable = next((d for d in course.deliverables.values()
+                              if d.path.endswith("/group.yaml")), None)
+    for decl in roster.groups.values():
+        if group_deliverable is None:
+            break
+        due = deadline(course, Target(group_deliverable, decl.group)).due
+        # the same rules a pull request meets, as of the deadline (no late change)
+        for f in declaration_findings(course, decl, roster, [], due, due, "validate"):
+            messages.append(f"{f.severity.value}: {f.message}")
+    print("\n".join(messages) + ("\n" if messages else ""), end="")
+    errors = sum(1 for m in messages if not m.startswith("warning:"))
+    print(f"{'FAIL' if errors else 'OK'}: schedule.yaml ({len(course.sessions)} sessions, "
           f"{len(course.deliverables)} deliverables, {len(course.groups)} groups), "
-          f"{len(roster.groups)} group declaration(s), {len(problems)} problem(s)")
-    return 1 if problems else 0
-
-
-def cross_group_problems(roster: Roster) -> list[str]:
-    out = []
-    seen: dict[str, str] = {}
-    for group, decl in sorted(roster.groups.items()):
-        logins = [m.login for m in decl.members]
-        for login in sorted({x for x in logins if logins.count(x) > 1}):
-            out.append(f"{decl.path}: {login} is listed twice")
-        for login in sorted(set(logins)):
-            if login in seen:
-                out.append(f"{decl.path}: {login} is also a member of {seen[login]}; a student "
-                           "belongs to one group")
-            else:
-                seen[login] = group
-    return out
+          f"{len(roster.groups)} group declaration(s), {len(messages)} problem(s)")
+    return 1 if errors else 0

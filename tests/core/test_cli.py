@@ -208,3 +208,17 @@ def test_deadlines_command_json_and_ics(repo: CourseRepo,
     assert "UID:slides-g10-2024-10-03@submission-checker" in ics
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
     assert main(["deadlines", "--root", str(repo.root), "--group", "g99"]) == 2
+
+
+def test_validate_checks_every_declaration(repo: CourseRepo,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--root", str(repo.root)]) == 0
+    assert capsys.readouterr().out.startswith("OK: schedule.yaml (30 sessions")
+    repo.write("submissions/g12/group.yaml",
+               "members:\n  - {github: ada-lovelace, name: Ada, email: ada@umich.edu}\n")
+    repo.write("submissions/g13/group.yaml", "members: [oops\n")
+    assert main(["validate", "--root", str(repo.root)]) == 1
+    out = capsys.readouterr().out
+    assert "submissions/g13/group.yaml:2: is not valid YAML" in out
+    assert "group g12 lists 1 member(s); groups have 3 to 4" in out
+    assert "ada-lovelace is already a member of group g10" in out

@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 from checker.facts import FileFacts
-from checker.findings import error, warning
+from checker.findings import warning
 from checker.inspect import readme as readme_mod
-from checker.inspect.archive import ZipScan, scan_zip
+from checker.inspect.archive import ZipScan, encrypted_finding, scan_zip
 from checker.inspect.magic import ARCHIVE_KINDS, sniff
 from checker.limits import ZIP_README_MAX_BYTES, Effective
 
@@ -79,13 +79,8 @@ def inspect_code_zip(path: Path, facts: FileFacts, lim: Effective) -> None:
         "readme": None,
     }
     if scan.encrypted:
-        facts.findings.append(error(
-            "file.encrypted",
-            f"{repo_path} is password-protected (encrypted ZIP entries); the checker and the "
-            "staff cannot open it.",
-            "Create the archive again without a password.",
-            repo_path,
-        ))
+        facts.findings.append(encrypted_finding(
+            repo_path, "Create the archive again without a password (no `zip -e`)."))
         return
     _report_contents(scan, facts)
     names = scan.names

@@ -22,6 +22,12 @@ _profile: Path | None = None
 
 
 def soffice() -> str | None:
+    """The LibreOffice executable; ``CHECKER_SOFFICE`` names another one, or "none" to skip."""
+    chosen = os.environ.get("CHECKER_SOFFICE")
+    if chosen is not None:
+        if chosen.strip().lower() in ("", "none", "off", "0"):
+            return None
+        return shutil.which(chosen)
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from checker.facts import FileFacts
-from checker.findings import error
 from checker.inspect import sections
-from checker.inspect.archive import scan_zip
+from checker.inspect.archive import encrypted_finding, scan_zip
 from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS, Effective
 
 _HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
 _BOLD_MAX_CHARS = 80
-_RELS = "word/_rels/document.xml.rels"
 _EXTERNAL = re.compile(rb'TargetMode\s*=\s*"External"', re.IGNORECASE)
 _HYPERLINK_REL = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
 
@@ -51,27 +49,14 @@ def external_links(rels: bytes | None) -> int:
 
 
 def inspect_docx(path: Path, facts: FileFacts, lim: Effective) -> None:
-    scan = scan_zip(path, facts.path, lim, keep=lambda n: n == _RELS, keep_bytes=1 << 20,
-                    ooxml=True)
+    scan = scan_zip(path, facts.path, lim, keep=lambda n: n.endswith(".rels"),
+                    keep_bytes=1 << 20, ooxml=True)
     facts.findings.extend(scan.findings)
     if scan.encrypted:
-        facts.findings.append(error(
-            "file.encrypted",
-            f"{facts.path} is password-protected; the checker and the staff cannot open it.",
-            "Save it again without a password (File > Info > Protect Document).",
-            facts.path,
-        ))
+        facts.findings.append(encrypted_finding(
+            facts.path, "Save it again without a password (File > Info > Protect Document)."))
         return
     if scan.unsafe:
-        return
-    if "word/document.xml" not in scan.names:
-        facts.findings.append(error(
-            "file.unreadable",
-            f"{facts.path} is a ZIP archive but not a Word document (it has no "
-            "word/document.xml).",
-            "Save the document as 'Word Document (.docx)' from your editor.",
-            facts.path,
-        ))
         return
     import docx
 
@@ -113,4 +98,4 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Effective) -> None:
     facts.body_pages = facts.pages
     if body_words is not None:
         facts.body_pages = min(facts.pages, max(1, math.ceil(body_words / DOCX_WORDS_PER_PAGE)))
-    facts.external_links = external_links(scan.content(_RELS))
+    facts.external_links = sum(external_links(e.content) for e in scan.entries if e.content)

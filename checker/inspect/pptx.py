@@ -7,7 +7,7 @@ from pathlib import Path
 
 from checker.facts import FileFacts
 from checker.findings import error
-from checker.inspect.archive import scan_zip
+from checker.inspect.archive import encrypted_finding, scan_zip
 from checker.limits import Effective
 
 _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
@@ -17,12 +17,8 @@ def inspect_pptx(path: Path, facts: FileFacts, lim: Effective) -> None:
     scan = scan_zip(path, facts.path, lim, ooxml=True)
     facts.findings.extend(scan.findings)
     if scan.encrypted:
-        facts.findings.append(error(
-            "file.encrypted",
-            f"{facts.path} is password-protected; the checker and the staff cannot open it.",
-            "Save the deck again without a password.",
-            facts.path,
-        ))
+        facts.findings.append(encrypted_finding(facts.path,
+                                                "Save the deck again without a password."))
         return
     if scan.unsafe:
         return

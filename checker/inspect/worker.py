@@ -18,16 +18,31 @@ from checker.limits import SNIFF_BYTES, Effective, LimitExceeded, rule_for
 TEXT_KINDS = frozenset({"markdown", "yaml", "text"})
 
 
+_CONTENT_TYPES = {
+    b"wordprocessingml.document.main+xml": "docx",
+    b"ms-word.document.macroenabled.main+xml": "docx",
+    b"presentationml.presentation.main+xml": "pptx",
+    b"ms-powerpoint.presentation.macroenabled.main+xml": "pptx",
+    b"spreadsheetml.sheet.main+xml": "xlsx",
+}
+
+
 def zip_flavour(path: Path) -> str:
-    """docx, pptx, xlsx, odf or zip, from the archive's member names (the listing only)."""
+    """docx, pptx, xlsx, odf or zip: from [Content_Types].xml (first 1 MB) and the names."""
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist()[:100_000])
+        if "[Content_Types].xml" in names:
+            info = zf.getinfo("[Content_Types].xml")
+            if not info.flag_bits & 0x1:
+                with zf.open(info) as f:
+                    types = f.read(1 << 20).lower()
+                for marker, kind in _CONTENT_TYPES.items():
+                    if marker in types:
+                        return kind
     if "word/document.xml" in names:
         return "docx"
     if "ppt/presentation.xml" in names:
         return "pptx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
     if "mimetype" in names and "content.xml" in names:
         return "odf"
     return "zip"

@@ -35,6 +35,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    "SHA and the server-side submission time come from it)")
     p.add_argument("--format", choices=["text", "json", "markdown", "github"], default="text")
     p.add_argument("--output", help="write the report to FILE instead of stdout")
+    p.add_argument("--json", metavar="FILE", dest="json_output",
+                   help="also write the result JSON to FILE (one run for a report and a record)")
     p.set_defaults(run=run)
 
 
@@ -91,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
     contents = read_contents(course, source, changes)
     result = evaluate(course, base_roster, submission, contents)
     emit(render(result, args.format), args.output)
+    if args.json_output:
+        emit(render(result, "json"), args.json_output)
     return 1 if result.verdict == "fail" else 0
 
 

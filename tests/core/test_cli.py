@@ -222,3 +222,13 @@ def test_validate_checks_every_declaration(repo: CourseRepo,
     assert "submissions/g13/group.yaml:2: is not valid YAML" in out
     assert "group g12 lists 1 member(s); groups have 3 to 4" in out
     assert "ada-lovelace is already a member of group g10" in out
+
+
+def test_one_run_writes_annotations_and_the_result_json(repo: CourseRepo, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out_json = tmp_path / "result.json"
+    code = main(["check", "--root", str(repo.root), "schedule.yaml", "--author", "ada-lovelace",
+                 "--at", "2024-10-01T00:00:00Z", "--format", "github", "--json", str(out_json)])
+    assert code == 1
+    assert capsys.readouterr().out.startswith("::error file=schedule.yaml")
+    assert json.loads(out_json.read_text())["files"][0]["findings"][0]["rule"] == "path.protected"

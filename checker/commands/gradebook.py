@@ -1,0 +1,49 @@
+"""``gradebook``: one row per deliverable instance, from every PR of the course repository."""
+
+from __future__ import annotations
+
+import argparse
+
+from checker.commands.output import emit
+from checker.staff.common import (
+    add_common,
+    connect_from_env,
+    course_and_roster,
+    now_arg,
+    read_pulls,
+)
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "gradebook", help="who submitted what, when: every deliverable instance (staff)",
+        description="Reads every pull request of the repository (open, closed, merged) and the "
+        "checker's state in its bot comment, and writes one row per deliverable instance that "
+        "applies: on-time, late (with the delay), needs-fix, missing or not-due, the PR, when "
+        "it was submitted, whether it is merged and its page count. Reads GITHUB_TOKEN and "
+        "GITHUB_API_URL.")
+    add_common(p)
+    p.add_argument("--format", choices=["csv", "json", "markdown"], default="csv")
+    p.add_argument("--output", help="write to FILE instead of stdout")
+    p.add_argument("--now", help="the time to judge 'missing' against (ISO 8601; default now)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from checker.staff import gradebook
+    from checker.staff.core import build_rows
+
+    now = now_arg(args.now)
+    course, roster = course_and_roster(args.root)
+    session, repo = connect_from_env(args)
+    pulls = read_pulls(session, repo, args.bot_login)
+    rows = build_rows(course, roster, pulls, now)
+    tz = course.timezone
+    if args.format == "json":
+        text = gradebook.to_json(rows, tz, course=course.name, generated=now)
+    elif args.format == "markdown":
+        text = gradebook.to_markdown(rows, tz, course=course.name, generated=now)
+    else:
+        text = gradebook.to_csv(rows, tz)
+    emit(text, args.output)
+    return 0

@@ -1,0 +1,120 @@
+"""Who submitted what, when: one row per deliverable instance (pure).
+
+Which pull request counts for an instance (the rule, also in docs/staff.md):
+
+1. Every file of every pull request that routes to the instance is a candidate, except files
+   of pull requests closed without merging (withdrawn) and files whose deliverable is unknown.
+2. A merged pull request beats an open one: what is merged is what the course has, and a
+   merged on-time submission is not undone by a later open PR for the same instance.
+3. Among the same kind (merged or open), the newest submission supersedes older ones (a
+   resubmission replaces the first attempt; ties go to the higher PR number).
+
+The counted file's status: ``needs-fix`` when the checker found errors in it (or, for
+comments that only carry the history state, when the PR has the ``needs-fix`` label), else
+``late`` or ``on-time`` by comparing its submission time (when GitHub first received that
+content) with the deadline in the *current* schedule.yaml (extensions granted later count;
+grace applies). No candidate: ``missing`` once the deadline has passed, ``not-due`` before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from checker.model import Course, Roster
+from checker.routing import Target, instances, route
+from checker.rules.deadlines import deadline
+from checker.staff.records import FileRecord, PullInfo, PullRecord
+
+STATUSES = ("on-time", "late", "needs-fix", "missing", "not-due")
+Key = tuple[str, str | None, str | None, str | None]  # deliverable, group, student, session
+
+
+def key_of(t: Target) -> Key:
+    return (t.deliverable.id, t.group, t.student, t.session.id if t.session else None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pull: PullInfo
+    file: FileRecord
+    needs_fix: bool
+
+    @property
+    def rank(self) -> tuple[bool, datetime, int]:
+        return (self.pull.merged, self.file.submitted_at, self.pull.number)
+
+
+@dataclass(frozen=True)
+class Row:
+    target: Target
+    due: datetime  # with extensions
+    status: str  # one of STATUSES
+    late_seconds: int = 0
+    chosen: Candidate | None = None
+    superseded: tuple[int, ...] = ()  # other PRs that submitted this instance
+
+    @property
+    def deliverable(self) -> str:
+        return self.target.deliverable.id
+
+    @property
+    def owner(self) -> str:
+        return self.target.owner
+
+    @property
+    def session(self) -> str | None:
+        return self.target.session.id if self.target.session else None
+
+
+def candidates(course: Course, pulls: Iterable[PullRecord]) -> dict[Key, list[Candidate]]:
+    out: dict[Key, list[Candidate]] = {}
+    for pr in pulls:
+        if pr.pull.abandoned:
+            continue
+        for f in pr.files:
+            r = route(course, f.path)
+            if r.target is None:
+                continue
+            bad = (f.errors > 0) if f.errors is not None else pr.needs_fix_label
+            out.setdefault(key_of(r.target), []).append(Candidate(pr.pull, f, bad))
+    return out
+
+
+def targets(course: Course, roster: Roster) -> list[Target]:
+    """Every instance: each group's deliverables and each declared student's, deduplicated."""
+    seen: set[Key] = set()
+    out: list[Target] = []
+    for g in course.groups:
+        for t in instances(course, roster, group=g):
+            if key_of(t) not in seen:
+                seen.add(key_of(t))
+                out.append(t)
+    return sorted(out, key=lambda t: (t.deliverable.due.resolve(t.session), t.owner))
+
+
+def status_of(course: Course, target: Target, chosen: Candidate | None,
+              now: datetime) -> tuple[str, int, datetime]:
+    dl = deadline(course, target)
+    if chosen is None:
+        return ("missing" if now > dl.due else "not-due"), 0, dl.due
+    over = int((chosen.file.submitted_at - dl.due).total_seconds())
+    late = over if over > dl.grace.total_seconds() else 0
+    if chosen.needs_fix:
+        return "needs-fix", late, dl.due
+    return ("late" if late else "on-time"), late, dl.due
+
+
+def build_rows(course: Course, roster: Roster, pulls: Iterable[PullRecord],
+               now: datetime) -> list[Row]:
+    found = candidates(course, pulls)
+    rows = []
+    for t in targets(course, roster):
+        cands = sorted(found.get(key_of(t), []), key=lambda c: c.rank)
+        chosen = cands[-1] if cands else None
+        status, late, due = status_of(course, t, chosen, now)
+        others = tuple(sorted({c.pull.number for c in cands[:-1]} - {
+            chosen.pull.number if chosen else -1}))
+        rows.append(Row(t, due, status, late, chosen, others))
+    return rows

@@ -1,0 +1,109 @@
+"""The gradebook: rows as CSV, JSON or Markdown (pure; every cell from a PR is escaped)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from checker.report.markdown import escape
+from checker.staff.core import Row
+from checker.timeutil import describe_delay
+
+COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
+           "late_seconds", "pr", "pr_url", "submitted_at", "merged", "pages", "errors", "path",
+           "superseded")
+
+
+def _iso(dt: datetime | None, tz: ZoneInfo) -> str | None:
+    return dt.astimezone(tz).isoformat() if dt is not None else None
+
+
+def record(row: Row, tz: ZoneInfo) -> dict[str, Any]:
+    c = row.chosen
+    return {
+        "deliverable": row.deliverable,
+        "group": row.target.group,
+        "student": row.target.student,
+        "session": row.session,
+        "due": _iso(row.due, tz),
+        "status": row.status,
+        "delay": describe_delay(row.late_seconds) if row.late_seconds else None,
+        "late_seconds": row.late_seconds,
+        "pr": c.pull.number if c else None,
+        "pr_url": c.pull.url if c else None,
+        "submitted_at": _iso(c.file.submitted_at, tz) if c else None,
+        "merged": c.pull.merged if c else None,
+        "pages": c.file.pages if c else None,
+        "errors": c.file.errors if c else None,
+        "path": c.file.path if c else None,
+        "superseded": list(row.superseded),
+    }
+
+
+def to_json(rows: list[Row], tz: ZoneInfo, *, course: str, generated: datetime) -> str:
+    doc = {"course": course, "generated_at": generated.astimezone(tz).isoformat(),
+           "columns": list(COLUMNS), "rows": [record(r, tz) for r in rows]}
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return " ".join(f"#{x}" for x in value)
+    text = str(value)
+    # a spreadsheet must not run a formula from a file name
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(rows: list[Row], tz: ZoneInfo) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in rows:
+        rec = record(r, tz)
+        w.writerow([_csv_cell(rec[c]) for c in COLUMNS])
+    return buf.getvalue()
+
+
+STATUS_TEXT = {"on-time": "✅ on time", "late": "⏰ late", "needs-fix": "❌ needs fix",
+               "missing": "⛔ missing", "not-due": "· not yet due"}
+
+
+def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: datetime) -> str:
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    lines = [f"## Gradebook: {escape(course, 200)}", "",
+             f"Generated {generated.astimezone(tz):%Y-%m-%d %H:%M %Z}; "
+             + ", ".join(f"{STATUS_TEXT[s]}: {counts[s]}" for s in STATUS_TEXT if s in counts),
+             "", "| Deliverable | For | Session | Due | Status | PR | Submitted | Merged | Pages |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        rec = record(r, tz)
+        status = STATUS_TEXT[r.status]
+        if rec["delay"]:
+            status += f" ({escape(rec['delay'], 40)})"
+        pr = f"[#{rec['pr']}]({rec['pr_url']})" if rec["pr"] and _safe(rec["pr_url"]) else (
+            f"#{rec['pr']}" if rec["pr"] else "")
+        sub = r.chosen.file.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.chosen \
+            else ""
+        merged = "" if rec["merged"] is None else ("yes" if rec["merged"] else "no")
+        lines.append(
+            f"| {escape(r.deliverable, 60)} | {escape(r.owner, 60)} | {escape(r.session or '', 20)}"
+            f" | {r.due.astimezone(tz):%Y-%m-%d %H:%M} | {status} | {pr} | {sub} | {merged} "
+            f"| {'' if rec['pages'] is None else int(rec['pages'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def _safe(url: object) -> bool:
+    import re
+
+    return isinstance(url, str) and re.fullmatch(
+        r"https?://[A-Za-z0-9.:\-]+(/[A-Za-z0-9._~\-/%#]*)?", url) is not None

@@ -1,0 +1,149 @@
+"""What the staff tools know about one pull request (pure, no PyGithub).
+
+Per file, the facts come from the newest state the checker stored in the PR's bot comment:
+
+- the *files block* (``<!-- submission-checker:files BASE64 -->``, written by ``files_block``
+  from a published result): path, blob, when that content was first received, error count and
+  page count; or, for comments written before that block existed,
+- the *history state* (``checker.github.history``: path -> {blob: first-seen instant}): the
+  newest blob of each path and its time; whether it needs fixing then comes from the PR's
+  ``needs-fix`` label, and there is no page count.
+
+Both are parsed strictly: anything not exactly our shape is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from checker.report.markdown import parse_time
+
+FILES_VERSION = 1
+MAX_FILES = 300
+_FILES = re.compile(r"^<!-- submission-checker:files ([A-Za-z0-9+/=]{1,60000}) -->$", re.M)
+_BLOB = re.compile(r"[0-9a-f]{40,64}")
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    url: str  # html_url
+    author: str
+    state: str  # "open" | "closed"
+    merged_at: datetime | None
+    title: str
+    labels: tuple[str, ...] = ()
+
+    @property
+    def merged(self) -> bool:
+        return self.merged_at is not None
+
+    @property
+    def abandoned(self) -> bool:
+        return self.state == "closed" and self.merged_at is None
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    submitted_at: datetime  # aware: when GitHub first received this content
+    errors: int | None = None  # None: unknown (history state only)
+    pages: int | None = None
+    blob: str | None = None
+
+
+@dataclass(frozen=True)
+class PullRecord:
+    pull: PullInfo
+    files: tuple[FileRecord, ...] = ()
+
+    @property
+    def needs_fix_label(self) -> bool:
+        return any(x.casefold() == "needs-fix" for x in self.pull.labels)
+
+
+def _instant(value: object) -> datetime | None:
+    return parse_time(value) if isinstance(value, str) and len(value) <= 40 else None
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def files_payload(result: dict[str, Any]) -> dict[str, Any]:
+    """The per-file facts the staff tools need, from a (published, history-applied) result."""
+    files = []
+    for f in result.get("files", []):
+        if f.get("removed") or not f.get("deliverable"):
+            continue
+        facts = f.get("facts") if isinstance(f.get("facts"), dict) else {}
+        when = _instant((facts or {}).get("first_seen_at")) or _instant(result.get("submitted_at"))
+        if when is None:
+            continue
+        pages = (facts or {}).get("pages")
+        errors = sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
+        entry: dict[str, Any] = {"path": f["path"], "at": _iso(when), "errors": errors}
+        if isinstance(pages, int) and not isinstance(pages, bool):
+            entry["pages"] = pages
+        if isinstance(f.get("blob_sha"), str) and _BLOB.fullmatch(f["blob_sha"]):
+            entry["blob"] = f["blob_sha"]
+        files.append(entry)
+    return {"v": FILES_VERSION, "files": files[:MAX_FILES]}
+
+
+def files_block(result: dict[str, Any]) -> str:
+    """A hidden line for the bot comment (the publisher appends it after the history state)."""
+    raw = json.dumps(files_payload(result), separators=(",", ":"), sort_keys=True).encode()
+    return f"<!-- submission-checker:files {base64.b64encode(raw).decode()} -->"
+
+
+def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
+    """Our exact shape -> records; anything else -> None."""
+    if not isinstance(raw, dict) or raw.get("v") != FILES_VERSION:
+        return None
+    files = raw.get("files")
+    if not isinstance(files, list) or len(files) > MAX_FILES:
+        return None
+    out = []
+    for f in files:
+        if not isinstance(f, dict):
+            return None
+        path, at, errors = f.get("path"), _instant(f.get("at")), f.get("errors")
+        pages, blob = f.get("pages"), f.get("blob")
+        if not isinstance(path, str) or not 0 < len(path) <= 1024 or at is None:
+            return None
+        if not isinstance(errors, int) or isinstance(errors, bool) or errors < 0:
+            return None
+        if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool)):
+            return None
+        if blob is not None and (not isinstance(blob, str) or not _BLOB.fullmatch(blob)):
+            return None
+        out.append(FileRecord(path, at, errors, pages, blob))
+    return tuple(out)
+
+
+def decode_files(body: str) -> tuple[FileRecord, ...] | None:
+    m = _FILES.search(body or "")
+    if m is None:
+        return None
+    try:
+        return parse_files(json.loads(base64.b64decode(m.group(1), validate=True)))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def from_history(state: dict[str, dict[str, str]]) -> tuple[FileRecord, ...]:
+    """Records from the history state alone: each path's newest content and its first time."""
+    out = []
+    for path, blobs in sorted(state.items()):
+        timed = [(t, b) for b, s in blobs.items() if (t := _instant(s)) is not None]
+        if timed:
+            when, blob = max(timed)
+            out.append(FileRecord(path, when, None, None, blob))
+    return tuple(out)

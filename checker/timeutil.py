@@ -74,7 +74,7 @@ def parse_instant(text: str) -> datetime:
 
 
 def describe_delay(seconds: float) -> str:
-    """3725 -> '1 h 2 min', 90061 -> '1 d 1 h 1 min', 42 -> '42 s'."""
+    """3725 -> '1 h 2 min', 90061 -> '1 d 1 h 1 min', 42 -> '42 s' (seconds dropped past 1 min)."""
     total = int(seconds)
     if total < 60:
         return f"{total} s"
@@ -86,7 +86,7 @@ def describe_delay(seconds: float) -> str:
         parts.append(f"{days} d")
     if hours:
         parts.append(f"{hours} h")
-    if minutes and not days:
+    if minutes:
         parts.append(f"{minutes} min")
     return " ".join(parts) if parts else f"{days} d"
 

@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from checker.timeutil import describe_delay
+
 # GitHub refuses comment bodies over 65,536 characters; leave room for the hidden state.
 DEFAULT_MAX_CHARS = 60000
 MAX_CELL = 600  # characters of one message or hint shown in a table cell
@@ -67,22 +69,11 @@ def fmt_time(value: object, like: object = None) -> str:
     return f"{dt:%Y-%m-%d %H:%M} {zone}"
 
 
-def fmt_delay(seconds: int) -> str:
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    days, rem = divmod(minutes, 1440)
-    hours, mins = divmod(rem, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{mins} min" if mins else ""]
-    return " ".join(p for p in parts if p)
-
-
 def status_text(f: dict[str, Any]) -> str:
     if f.get("removed"):
         return "removed"
     if f.get("status") == "late":
-        return f"⏰ late by {fmt_delay(int(f.get('late_seconds') or 0))}"
+        return f"⏰ late by {describe_delay(int(f.get('late_seconds') or 0))}"
     if f.get("status") == "on-time":
         return "✅ on time"
     return DASH

@@ -52,7 +52,7 @@ def test_instants_need_an_offset() -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [(1, "1 s"), (59, "59 s"), (60, "1 min"), (8040, "2 h 14 min"), (7200, "2 h"),
-     (90061, "1 d 1 h"), (86400 * 3, "3 d")],
+     (90061, "1 d 1 h 1 min"), (86400 * 3, "3 d")],
 )
 def test_describe_delay(seconds: int, text: str) -> None:
     assert describe_delay(seconds) == text

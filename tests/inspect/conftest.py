@@ -149,7 +149,7 @@ def write_two_column_paper(path: Path, body_pages: int = 8, ref_pages: int = 3) 
     return path
 
 
-def summary_blocks(headings: Sequence[str], paragraphs: int = 3) -> list[PdfBlock]:
+def summary_blocks(headings: Sequence[str], paragraphs: int = 2) -> list[PdfBlock]:
     blocks: list[PdfBlock] = [("h", "Summary: Efficient Memory Management for LLM Serving")]
     for heading in headings:
         blocks.append(("h", heading))

@@ -232,3 +232,21 @@ def test_one_run_writes_annotations_and_the_result_json(repo: CourseRepo, tmp_pa
     assert code == 1
     assert capsys.readouterr().out.startswith("::error file=schedule.yaml")
     assert json.loads(out_json.read_text())["files"][0]["findings"][0]["rule"] == "path.protected"
+
+
+def test_json_output_follows_the_shipped_schema(repo: CourseRepo,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+
+    from checker.yamlfile import schema
+
+    repo.write("submissions/g10/proposal.docx", b"PK\x03\x04 not really")
+    repo.write("submissions/questions/2024-10-03/ada-lovelace.md", "## PagedAttention\n- why?\n")
+    _, res = check(repo, capsys, SLIDES, "schedule.yaml", "submissions/g10/proposal.docx",
+                   "submissions/questions/2024-10-03/ada-lovelace.md", "submissions/g10/gone.pdf",
+                   "--author", "ada-lovelace", "--at", "2024-10-02T10:30:00-04:00")
+    jsonschema.Draft202012Validator(schema("result.schema.json"),
+                                    format_checker=jsonschema.FormatChecker()).validate(res)
+    assert res["counts"]["error"] == sum(
+        1 for f in res["files"] for x in f["findings"] if x["severity"] == "error")
+    assert {f["path"]: f["status"] for f in res["files"]}["submissions/g10/gone.pdf"] == "n/a"

@@ -1,0 +1,51 @@
+"""``remind``: one issue per deadline, 48 h before it, naming who has not submitted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from checker.staff.common import (
+    add_common,
+    connect_from_env,
+    course_and_roster,
+    now_arg,
+    read_pulls,
+)
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "remind", help="open or update one reminder issue per upcoming deadline (staff, cron)",
+        description="From 48 hours before each deadline, opens (once) or updates an issue that "
+        "@-mentions the groups or students who have not submitted; after the deadline it says "
+        "who is missing and who was late, for 7 days. Running it again when nothing changed "
+        "writes nothing. Reads GITHUB_TOKEN and GITHUB_API_URL; needs issues: write.")
+    add_common(p)
+    p.add_argument("--now", help="the time to act as if it were (ISO 8601; default now)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be written; write nothing")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from checker.staff.core import build_rows
+    from checker.staff.ghissues import apply, own_issues
+    from checker.staff.remind import plan
+
+    now = now_arg(args.now)
+    course, roster = course_and_roster(args.root)
+    session, repo = connect_from_env(args)
+    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
+    existing = own_issues(session, repo, args.bot_login)
+    reminders = plan(course, roster, rows, now, set(existing))
+    if args.dry_run:
+        for r in reminders:
+            print(f"--- {r.key} ({'update' if r.key in existing else 'open'}): {r.title}\n"
+                  f"{r.body}")
+        return 0
+    out = apply(session, repo, args.bot_login, reminders, existing)
+    print(f"remind: {len(out.created)} opened {out.created}, {len(out.edited)} updated "
+          f"{out.edited}, {len(out.unchanged)} unchanged; {session.calls} API requests",
+          file=sys.stderr)
+    return 0

@@ -15,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -83,13 +84,38 @@ def _describe_exit(code: int | None, lim: Effective) -> str:
     return f"the parser stopped unexpectedly (exit code {code})"
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start workers without re-importing the caller's ``__main__`` script in them.
+
+    multiprocessing makes every spawned or forkserver child import the parent's main script
+    (as ``__mp_main__``) so that functions defined there unpickle. The worker only runs
+    functions of this package, so the script is hidden while the child is prepared: a script
+    without an ``if __name__ == "__main__"`` guard, or code read from stdin, then works too.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__")
+                             if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Effective) -> Outcome:
     """Call ``func(*args)`` in a limited worker; never raises for anything the worker does."""
     ctx = context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, func, args, lim.cpu_seconds,
                                            lim.memory_bytes), daemon=True)
-    proc.start()
+    with _main_module_hidden():
+        proc.start()
     child.close()
     outcome = Outcome()
     try:

@@ -144,6 +144,9 @@ def run_inspection(path: Path, repo_path: str, lim: Effective,
     except RecursionError:
         facts.findings.append(too_complex(facts, "its structure is nested too deeply"))
     except Exception as exc:  # a broken file is a finding, never a crash
+        if any(c.__name__ == "LimitReachedError" for c in type(exc).__mro__):  # pypdf's own
+            facts.findings.append(too_complex(facts, f"pypdf's limit: {exc}".rstrip(".")))
+            return facts
         facts.findings.append(error(
             "file.unreadable",
             f"{repo_path} cannot be read as {magic.describe(facts.kind)}: "

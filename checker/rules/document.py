@@ -48,16 +48,20 @@ def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
         return []
     unit = "slides" if facts.kind == "pptx" else "pages"
     total = facts.pages
+
+    def n(count: int) -> str:
+        return f"{count} {unit[:-1] if count == 1 else unit}"
+
     if rule.references_count or facts.kind == "pptx":
         counted = total
-        what = f"{total} {unit}"
+        what = n(total)
         scope = "including the references"
     else:
         counted = facts.body_pages if facts.body_pages is not None else total
         if facts.references_page is None:
-            what = f"{total} {unit} (no References heading was found, so every page counts)"
+            what = f"{n(total)} (no References heading was found, so every page counts)"
         else:
-            what = (f"{counted} {unit} before the references (they start on page "
+            what = (f"{n(counted)} before the references (they start on page "
                     f"{facts.references_page} of {total})")
         scope = "not counting the references"
     about = "" if facts.pages_exact else "about "

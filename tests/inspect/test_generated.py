@@ -140,7 +140,7 @@ def test_summary_of_one_page_is_too_short(
     blocks = summary_blocks(FIVE, paragraphs=0)
     _, findings = check(make_pdf("summary.pdf", blocks), summary_deliverable)
     assert rules(findings) == ["pages.too-few"]
-    assert "has 1 pages; at least 2 pages are expected" in findings[0].message
+    assert "has 1 page; at least 2 pages are expected" in findings[0].message
 
 
 # --- DOCX ----------------------------------------------------------------------------------

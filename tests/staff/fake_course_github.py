@@ -39,7 +39,8 @@ class CourseGitHub(FakeGitHub):
 
     def add_pull(self, number: int, **kw: Any) -> dict[str, Any]:
         pr = super().add_pull(number, **kw)
-        pr.update(merged_at=None, closed_at=None, merged=False)  # the example is merged
+        pr.update(merged_at=None, closed_at=None, merged=False,  # the example is merged
+                  html_url=f"https://github.com/{self.owner}/{self.repo}/pull/{number}")
         return pr
 
     def set_pull_state(self, number: int, *, merged_at: str | None = None,

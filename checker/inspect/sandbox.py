@@ -46,6 +46,7 @@ class Outcome:
     value: Any = None
     failure: str | None = None  # why the worker gave no value, in plain words
     exitcode: int | None = None
+    peak_rss_bytes: int | None = None  # the worker's peak resident memory, when it answered
 
 
 def _apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
@@ -59,15 +60,24 @@ def _apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
+def _peak_rss() -> int | None:
+    try:
+        import resource
+    except ImportError:
+        return None
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib if sys.platform == "darwin" else kib * 1024  # macOS reports bytes
+
+
 def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...],
            cpu_seconds: int, memory_bytes: int) -> None:
     try:
         _apply_limits(cpu_seconds, memory_bytes)
         result = func(*args)
-        conn.send(("ok", result))
+        conn.send(("ok", result, _peak_rss()))
     except BaseException as exc:  # reported to the parent as a failure
         with contextlib.suppress(BaseException):
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", f"{type(exc).__name__}: {exc}", _peak_rss()))
     finally:
         conn.close()
 
@@ -122,7 +132,7 @@ def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Effective)
         ready = wait([parent, proc.sentinel], timeout=lim.wall_seconds)
         if parent in ready:
             try:
-                status, payload = parent.recv()
+                status, payload, outcome.peak_rss_bytes = parent.recv()
             except (EOFError, OSError):
                 status, payload = "died", None
             if status == "ok":

@@ -167,7 +167,7 @@ def test_pdf_with_many_large_streams_is_bounded_in_total(tmp_path: Path) -> None
     assert path.stat().st_size < 2 * 2**20
     facts = timed(path, "pdf")
     assert rules(facts) == ["file.too-complex"]
-    assert "decode to more than 256 MB in total" in facts.findings[0].message
+    assert "decode to more than 128 MB in total" in facts.findings[0].message
 
 
 def test_pdf_page_with_an_array_of_large_streams(tmp_path: Path) -> None:

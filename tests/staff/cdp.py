@@ -8,6 +8,7 @@ services, and is killed on exit.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -42,8 +43,10 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="board-chromium-")
         cmd_r, self._cmd_w = _high(os.pipe())  # we write commands, chromium reads fd 3
         self._out_r, out_w = _high(os.pipe())  # chromium writes fd 4, we read
+        # bash (dash takes one-digit descriptors only) moves the pipe ends to 3 and 4
+        script = f'exec "$0" "$@" 3<&{cmd_r} 4>&{out_w} {cmd_r}<&- {out_w}>&-'
         self.proc = subprocess.Popen(
-            [shutil.which("bash") or "/bin/bash", "-c", f'exec "$0" "$@" 3<&{cmd_r} 4>&{out_w} {cmd_r}<&- {out_w}>&-',
+            [shutil.which("bash") or "/bin/bash", "-c", script,
              CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
             pass_fds=(cmd_r, out_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
@@ -60,20 +63,16 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.send("Browser.close", timeout=5)
-        except Exception:
-            pass
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
         for fd in (self._cmd_w, self._out_r):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def _read(self, deadline: float) -> dict[str, Any]:

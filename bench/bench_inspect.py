@@ -109,9 +109,9 @@ def main() -> int:
         print("hostile files: cold `inspect` process; worker time and peak RSS; finding")
         from checker.inspect.sandbox import run_limited
         from checker.inspect.worker import run_inspection
-        from checker.limits import Effective
+        from checker.model import Limits
 
-        lim = Effective()
+        lim = Limits()
         worst = ("", 0.0, 0)
         for label, path, ext in hostile_files(folder):
             cold = run([sys.executable, "-m", "checker", "inspect", str(path)], env)

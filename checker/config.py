@@ -7,6 +7,7 @@ collected before anything is reported. A broken schedule raises ConfigError (exi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -118,10 +119,19 @@ class _CourseBuilder:
         return course
 
     def limits(self, spec: dict[str, Any], base: Limits, path: tuple[Any, ...]) -> Limits:
-        return Limits(
-            max_bytes=int(spec.get("max_file_mb", base.max_bytes / 2**20) * 2**20),
+        """schedule.yaml's ``limits:`` (MB and seconds) over ``base`` (course or defaults)."""
+        mb = 2**20
+        return replace(
+            base,
+            max_bytes=int(spec.get("max_file_mb", base.max_bytes / mb) * mb),
             cpu_seconds=int(spec.get("cpu_seconds", base.cpu_seconds)),
-            memory_bytes=int(spec.get("memory_mb", base.memory_bytes // 2**20)) * 2**20,
+            memory_bytes=int(spec.get("memory_mb", base.memory_bytes // mb)) * mb,
+            max_entries=int(spec.get("zip_max_entries", base.max_entries)),
+            max_uncompressed_bytes=int(spec.get("zip_max_uncompressed_mb",
+                                                base.max_uncompressed_bytes // mb)) * mb,
+            max_ratio=int(spec.get("zip_max_ratio", base.max_ratio)),
+            pdf_max_pages=int(spec.get("pdf_max_pages", base.pdf_max_pages)),
+            convert_seconds=int(spec.get("convert_seconds", base.convert_seconds)),
         )
 
     def due(self, spec: Any, tz: ZoneInfo, path: tuple[Any, ...]) -> Due | None:

@@ -1,16 +1,12 @@
 """Named limits for reading untrusted files, and the one error they raise (LimitExceeded).
 
 Every limit that protects the checker from a submitted file is a named constant here, so a
-reviewer can see all of them in one place and docs/inspection.md can list them. The three that
-a course may change per deliverable live on ``checker.model.Limits`` (max_bytes, cpu_seconds,
-memory_bytes); the others are read through :func:`effective`, which also honours fields of the
-same name if ``Limits`` grows them (e.g. ``max_entries`` set from schedule.yaml).
+reviewer can see all of them in one place and docs/inspection.md can list them.
+``checker.model.Limits`` carries the ones a course may change (schedule.yaml ``limits:``), with
+these constants as defaults.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from checker.errors import LimitExceeded
 
@@ -45,36 +41,6 @@ CONVERT_MEMORY_BYTES = 2048 * MiB
 DOCX_WORDS_PER_PAGE = 500  # estimate when LibreOffice is absent: single-spaced 11-12 pt text
 
 
-@dataclass(frozen=True)
-class Effective:
-    """The limits that apply to one file: Limits' fields plus the named defaults above."""
-
-    max_bytes: int = MAX_FILE_BYTES
-    cpu_seconds: int = CPU_SECONDS
-    memory_bytes: int = MEMORY_BYTES
-    max_entries: int = ZIP_MAX_ENTRIES
-    max_uncompressed_bytes: int = ZIP_MAX_UNCOMPRESSED_BYTES
-    max_ratio: int = ZIP_MAX_RATIO
-    max_xml_part_bytes: int = OOXML_MAX_XML_PART_BYTES
-    pdf_max_decoded_bytes: int = PDF_MAX_DECODED_BYTES
-    pdf_max_pages: int = PDF_MAX_PAGES
-    convert_seconds: int = CONVERT_SECONDS
-
-    @property
-    def wall_seconds(self) -> float:
-        return float(self.cpu_seconds * WALL_SECONDS_FACTOR + WALL_SECONDS_EXTRA)
-
-
-def effective(limits: Any) -> Effective:
-    """Read a ``checker.model.Limits`` (or anything with some of the same attributes)."""
-    defaults = Effective()
-    values = {
-        name: int(getattr(limits, name, getattr(defaults, name)))
-        for name in Effective.__dataclass_fields__
-    }
-    return Effective(**values)
-
-
 # Which finding a limit turns into (limits not listed give file.too-complex).
 _LIMIT_RULES = {
     "zip_entries": "zip.bomb",
@@ -88,4 +54,4 @@ def rule_for(exc: LimitExceeded) -> str:
     return _LIMIT_RULES.get(exc.limit, "file.too-complex")
 
 
-__all__ = ["Effective", "LimitExceeded", "effective", "rule_for"]
+__all__ = ["LimitExceeded", "rule_for"]

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from checker import limits as L
+
 Owner = Literal["group", "student"]
 # Which sessions a per-session deliverable exists for, and which group it belongs to:
 #   presenter / summary / reviewer: the group with that role in the session;
@@ -105,11 +107,23 @@ class ZipRule:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for inspecting one untrusted file (see checker.limits for defaults)."""
+    """Resource limits for inspecting one untrusted file; defaults are the named constants
+    in ``checker.limits``, and schedule.yaml may change them per course or deliverable."""
 
-    max_bytes: int = 50 * 1024 * 1024
-    cpu_seconds: int = 10
-    memory_bytes: int = 512 * 1024 * 1024
+    max_bytes: int = L.MAX_FILE_BYTES
+    cpu_seconds: int = L.CPU_SECONDS
+    memory_bytes: int = L.MEMORY_BYTES
+    max_entries: int = L.ZIP_MAX_ENTRIES
+    max_uncompressed_bytes: int = L.ZIP_MAX_UNCOMPRESSED_BYTES
+    max_ratio: int = L.ZIP_MAX_RATIO
+    max_xml_part_bytes: int = L.OOXML_MAX_XML_PART_BYTES
+    pdf_max_decoded_bytes: int = L.PDF_MAX_DECODED_BYTES
+    pdf_max_pages: int = L.PDF_MAX_PAGES
+    convert_seconds: int = L.CONVERT_SECONDS
+
+    @property
+    def wall_seconds(self) -> float:
+        return float(self.cpu_seconds * L.WALL_SECONDS_FACTOR + L.WALL_SECONDS_EXTRA)
 
 
 @dataclass(frozen=True)

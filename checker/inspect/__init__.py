@@ -15,7 +15,7 @@ from checker.findings import error, info
 from checker.inspect import magic
 from checker.inspect.sandbox import run_limited
 from checker.inspect.worker import run_inspection, too_complex
-from checker.limits import GITHUB_HARD_LIMIT_BYTES, SNIFF_BYTES, Effective, effective
+from checker.limits import GITHUB_HARD_LIMIT_BYTES, SNIFF_BYTES
 from checker.model import Limits
 
 __all__ = ["inspect_file"]
@@ -32,7 +32,7 @@ def _sniff(path: Path) -> str:
 def inspect_file(path: Path, repo_path: str, limits: Limits,
                  extension: str | None = None) -> FileFacts:
     """What one submitted file is and what is wrong with it (never raises for the file)."""
-    lim = effective(limits)
+    lim = limits
     if extension is None:
         extension = path.suffix.lstrip(".").lower() or None
     try:
@@ -77,7 +77,7 @@ def inspect_file(path: Path, repo_path: str, limits: Limits,
     return facts
 
 
-def _exact_docx_pages(path: Path, facts: FileFacts, lim: Effective) -> None:
+def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits) -> None:
     """Replace the estimated page count by LibreOffice's layout when possible."""
     from checker.inspect import convert
 

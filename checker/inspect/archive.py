@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.findings import Finding, error
-from checker.limits import SNIFF_BYTES, ZIP_RATIO_MIN_BYTES, Effective, LimitExceeded
+from checker.limits import SNIFF_BYTES, ZIP_RATIO_MIN_BYTES, LimitExceeded
+from checker.model import Limits
 
 _CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -122,7 +123,7 @@ def _check_overlaps(fp: Path, infos: list[zipfile.ZipInfo], file_size: int) -> N
 def scan_zip(
     path: Path,
     repo_path: str,
-    lim: Effective,
+    lim: Limits,
     *,
     keep: Callable[[str], bool] = lambda _name: False,
     keep_bytes: int = 256 * 1024,
@@ -188,7 +189,7 @@ def _read_entry(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     scan: ZipScan,
-    lim: Effective,
+    lim: Limits,
     keep: Callable[[str], bool],
     keep_bytes: int,
     ooxml: bool,

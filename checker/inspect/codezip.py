@@ -12,7 +12,8 @@ from checker.findings import warning
 from checker.inspect import readme as readme_mod
 from checker.inspect.archive import ZipScan, encrypted_finding, scan_zip
 from checker.inspect.magic import ARCHIVE_KINDS, sniff
-from checker.limits import ZIP_README_MAX_BYTES, Effective
+from checker.limits import ZIP_README_MAX_BYTES
+from checker.model import Limits
 
 _JUNK_DIRS = {
     "__macosx": "__MACOSX/ (macOS Finder metadata)",
@@ -63,7 +64,7 @@ def is_secret(name: str) -> bool:
     return bool(_SECRET_EXT.search(base))
 
 
-def inspect_code_zip(path: Path, facts: FileFacts, lim: Effective) -> None:
+def inspect_code_zip(path: Path, facts: FileFacts, lim: Limits) -> None:
     repo_path = facts.path
     scan = scan_zip(
         path, repo_path, lim,

@@ -17,7 +17,8 @@ from typing import Any
 from checker.facts import FileFacts
 from checker.inspect import sections
 from checker.inspect.archive import encrypted_finding, scan_zip
-from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS, Effective
+from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS
+from checker.model import Limits
 
 _HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
 _BOLD_MAX_CHARS = 80
@@ -48,7 +49,7 @@ def external_links(rels: bytes | None) -> int:
     return count
 
 
-def inspect_docx(path: Path, facts: FileFacts, lim: Effective) -> None:
+def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     scan = scan_zip(path, facts.path, lim, keep=lambda n: n.endswith(".rels"),
                     keep_bytes=1 << 20, ooxml=True)
     facts.findings.extend(scan.findings)

@@ -16,7 +16,8 @@ from typing import Any
 from checker.facts import FileFacts
 from checker.findings import error, info
 from checker.inspect import sections
-from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, Effective, LimitExceeded
+from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
+from checker.model import Limits
 
 _TOP_LINES = 3  # a references heading among a page's first lines starts on a fresh page
 
@@ -94,7 +95,7 @@ def open_reader(path: Path, facts: FileFacts) -> Any | None:
     return reader
 
 
-def inspect_pdf(path: Path, facts: FileFacts, lim: Effective) -> None:
+def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
     _quiet()
     with decode_budget(lim.pdf_max_decoded_bytes):
         reader = open_reader(path, facts)
@@ -145,7 +146,7 @@ def apply_text(facts: FileFacts, pages_text: list[str]) -> None:
         facts.body_pages = ref_page - 1 if ref_at_top else ref_page
 
 
-def count_pages(path: Path, lim: Effective) -> int:
+def count_pages(path: Path, lim: Limits) -> int:
     """Page count only (for the PDF LibreOffice makes from a DOCX)."""
     from pypdf import PdfReader
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from checker.facts import FileFacts
 from checker.findings import error
 from checker.inspect.archive import encrypted_finding, scan_zip
-from checker.limits import Effective
+from checker.model import Limits
 
 _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
 
 
-def inspect_pptx(path: Path, facts: FileFacts, lim: Effective) -> None:
+def inspect_pptx(path: Path, facts: FileFacts, lim: Limits) -> None:
     scan = scan_zip(path, facts.path, lim, ooxml=True)
     facts.findings.extend(scan.findings)
     if scan.encrypted:

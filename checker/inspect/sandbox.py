@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from checker.limits import Effective
+from checker.model import Limits
 
 PRELOAD = ["checker.inspect.worker", "checker.inspect.pdf", "checker.inspect.docx",
            "checker.inspect.codezip", "pypdf", "docx"]
@@ -82,7 +82,7 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...],
         conn.close()
 
 
-def _describe_exit(code: int | None, lim: Effective) -> str:
+def _describe_exit(code: int | None, lim: Limits) -> str:
     cpu = f"it needs more than {lim.cpu_seconds} s of processor time"
     if code is None:
         return f"it took longer than {lim.wall_seconds:.0f} s"
@@ -118,7 +118,7 @@ def _main_module_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Effective) -> Outcome:
+def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits) -> Outcome:
     """Call ``func(*args)`` in a limited worker; never raises for anything the worker does."""
     ctx = context()
     parent, child = ctx.Pipe(duplex=False)

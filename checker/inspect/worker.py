@@ -13,7 +13,8 @@ from pathlib import Path
 from checker.facts import FileFacts
 from checker.findings import Finding, error
 from checker.inspect import magic
-from checker.limits import SNIFF_BYTES, Effective, LimitExceeded, rule_for
+from checker.limits import SNIFF_BYTES, LimitExceeded, rule_for
+from checker.model import Limits
 
 TEXT_KINDS = frozenset({"markdown", "yaml", "text"})
 
@@ -124,7 +125,7 @@ def too_complex(facts: FileFacts, detail: str, rule: str = "file.too-complex") -
     )
 
 
-def run_inspection(path: Path, repo_path: str, lim: Effective,
+def run_inspection(path: Path, repo_path: str, lim: Limits,
                    extension: str | None = None) -> FileFacts:
     """Inspect ``path`` in this process; every problem becomes a finding."""
     facts = FileFacts(path=repo_path, kind="unknown", size=0)
@@ -158,7 +159,7 @@ def run_inspection(path: Path, repo_path: str, lim: Effective,
     return facts
 
 
-def _dispatch(path: Path, facts: FileFacts, lim: Effective) -> None:
+def _dispatch(path: Path, facts: FileFacts, lim: Limits) -> None:
     if facts.kind == "pdf":
         from checker.inspect.pdf import inspect_pdf
 
@@ -181,7 +182,7 @@ def _dispatch(path: Path, facts: FileFacts, lim: Effective) -> None:
         inspect_text(path, facts)
 
 
-def pdf_layout(path: Path, repo_path: str, lim: Effective) -> FileFacts:
+def pdf_layout(path: Path, repo_path: str, lim: Limits) -> FileFacts:
     """Pages, references and body pages of a PDF made by LibreOffice from a DOCX."""
     return run_inspection(path, repo_path, lim, "pdf")
 
@@ -192,6 +193,6 @@ if __name__ == "__main__":
 
     target = Path(sys.argv[1])
     ext = sys.argv[2] if len(sys.argv) > 2 else target.suffix.lstrip(".").lower() or None
-    result = run_inspection(target, str(target), Effective(), ext)
+    result = run_inspection(target, str(target), Limits(), ext)
     print(json.dumps({**result.to_json(),
                       "findings": [f.to_json() for f in result.findings]}, indent=2))

@@ -117,3 +117,11 @@ def test_group_declaration_parses_and_reports_lines() -> None:
     decl, problems = parse_group("members:\n  - {github: 'a b', name: A, email: x@y.z}\n",
                                  "g10", "g.yaml")
     assert decl is None and "is not a GitHub login" in str(problems[0])
+
+
+def test_limits_come_from_schedule_with_course_defaults() -> None:
+    course = load_course(REPO)
+    code, report = course.deliverables["code"].limits, course.deliverables["report"].limits
+    assert code.max_bytes == 90 * 2**20 and code.max_entries == 20000
+    assert report.max_bytes == 50 * 2**20 and report.cpu_seconds == 10
+    assert report.memory_bytes == 512 * 2**20 and report.max_entries == 10_000

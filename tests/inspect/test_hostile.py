@@ -18,10 +18,9 @@ from conftest import LOREM, code_files, summary_blocks, write_docx, write_pdf
 
 from checker.facts import FileFacts
 from checker.inspect import inspect_file
-from checker.limits import effective
 from checker.model import Limits
 
-BOUND = effective(Limits()).wall_seconds + 5.0
+BOUND = Limits().wall_seconds + 5.0
 
 
 def timed(path: Path, ext: str, limits: Limits | None = None) -> FileFacts:

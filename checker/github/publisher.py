@@ -15,6 +15,7 @@ from checker.github import comment, labels, status
 from checker.github.client import Session
 from checker.github.history import apply_history, record_history
 from checker.report.markdown import render_markdown
+from checker.staff.records import files_block
 
 
 @dataclass
@@ -54,8 +55,11 @@ def publish(session: Session, gh: Github, repo_name: str, pr: int, sha: str,
         state = comment.fit_state(record_history(result, previous),
                                   [f["path"] for f in result["files"]])
         hidden = comment.encode_state(state)
-        room = comment.GITHUB_MAX_BODY - len(hidden) - len(comment.MARKER) - 200
-        body = comment.compose(render_markdown(result, run_url=run_url, max_chars=room), state)
+        # per-file outcome (errors, pages) for the gradebook, next to the history state
+        files = files_block(result)
+        room = comment.GITHUB_MAX_BODY - len(hidden) - len(files) - len(comment.MARKER) - 200
+        body = comment.compose(render_markdown(result, run_url=run_url, max_chars=room),
+                               state) + files + "\n"
         report.state, report.description = status.describe(result)
     report.comment = comment.upsert(session, issue, body, bot_login, own)
     if result is not None:  # a failed checker leaves the labels as they were

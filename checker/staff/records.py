@@ -26,6 +26,7 @@ from checker.report.markdown import parse_time
 
 FILES_VERSION = 1
 MAX_FILES = 300
+MAX_BLOCK_CHARS = 16_000  # of the 65,536 characters a comment may have
 _FILES = re.compile(r"^<!-- submission-checker:files ([A-Za-z0-9+/=]{1,60000}) -->$", re.M)
 _BLOB = re.compile(r"[0-9a-f]{40,64}")
 
@@ -97,10 +98,21 @@ def files_payload(result: dict[str, Any]) -> dict[str, Any]:
     return {"v": FILES_VERSION, "files": files[:MAX_FILES]}
 
 
-def files_block(result: dict[str, Any]) -> str:
-    """A hidden line for the bot comment (the publisher appends it after the history state)."""
-    raw = json.dumps(files_payload(result), separators=(",", ":"), sort_keys=True).encode()
-    return f"<!-- submission-checker:files {base64.b64encode(raw).decode()} -->"
+def files_block(result: dict[str, Any], max_chars: int = MAX_BLOCK_CHARS) -> str:
+    """A hidden line for the bot comment (the publisher appends it after the history state).
+
+    A pull request with very many or very long paths keeps the first files that fit in
+    ``max_chars``, so the comment stays under GitHub's size limit.
+    """
+    payload = files_payload(result)
+    files = payload["files"]
+    while True:
+        raw = json.dumps({**payload, "files": files}, separators=(",", ":"),
+                         sort_keys=True).encode()
+        block = f"<!-- submission-checker:files {base64.b64encode(raw).decode()} -->"
+        if len(block) <= max_chars or not files:
+            return block
+        files = files[: len(files) // 2]
 
 
 def parse_files(raw: object) -> tuple[FileRecord, ...] | None:

@@ -1,9 +1,5 @@
 """The staff workflows (board.yml, remind.yml): schema, zizmor pedantic, least privilege, pins,
 and their exact ``run:`` scripts executed against the fake GitHub.
-
-board.yml is kept in tests/staff/workflows/ until tests/github/test_gh_workflows.py's list of
-pinned actions includes actions/upload-pages-artifact and actions/deploy-pages; then it moves
-to .github/workflows/ (this test follows it there).
 """
 
 from __future__ import annotations
@@ -24,7 +20,6 @@ import yaml
 from fake_course_github import EXAMPLES, CourseGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGED = Path(__file__).resolve().parent / "workflows" / "board.yml"
 BOARD = ROOT / ".github" / "workflows" / "board.yml"
 REMIND = ROOT / ".github" / "workflows" / "remind.yml"
 PINNED = {  # the real commits of these tags
@@ -36,10 +31,7 @@ PINNED = {  # the real commits of these tags
 
 
 def board_path() -> Path:
-    if BOARD.exists():
-        assert not STAGED.exists(), "board.yml moved: delete tests/staff/workflows/board.yml"
-        return BOARD
-    return STAGED
+    return BOARD
 
 
 def load(path: Path) -> dict[str, Any]:

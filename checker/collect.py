@@ -16,6 +16,7 @@ from pathlib import Path
 
 from checker import gitio
 from checker.engine import Change, Content
+from checker.errors import UsageError
 from checker.facts import FileFacts
 from checker.findings import error
 from checker.model import Course, Limits
@@ -48,10 +49,12 @@ def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
     for raw in paths:
         path = raw.replace(os.sep, "/").removeprefix("./")
         full = root / path
-        if full.is_file() and not full.is_symlink():
+        if full.is_symlink():
+            out.append(Change(path, False, None, kind="symlink"))
+        elif full.is_file():
             out.append(Change(path, False, gitio.blob_sha_of(full.read_bytes())))
-        elif full.exists() or full.is_symlink():
-            out.append(Change(path, False, None))
+        elif full.exists():
+            out.append(Change(path, False, None, kind="other"))
         else:
             out.append(Change(path, removed=True))
     return out
@@ -64,11 +67,12 @@ def changes_from_git(root: Path, base: str, head: str | None) -> list[Change]:
         entries = gitio.changed_in_worktree(root, base)
     out = []
     for e in entries:
-        sha = e.blob_sha
-        if sha is None and not e.removed and not head:
+        sha, kind = e.blob_sha, e.kind
+        if not head and not e.removed:  # the work tree: what is on disk now
             full = root / e.path
-            sha = gitio.blob_sha_of(full.read_bytes()) if full.is_file() else None
-        out.append(Change(e.path, e.removed, sha))
+            kind = "symlink" if full.is_symlink() else "file" if full.is_file() else "other"
+            sha = gitio.blob_sha_of(full.read_bytes()) if kind == "file" and sha is None else sha
+        out.append(Change(e.path, e.removed, sha if kind == "file" else None, kind))
     return out
 
 
@@ -94,16 +98,24 @@ def read_contents(course: Course, source: Source, changes: list[Change]) -> dict
     return contents
 
 
+def _unreadable(path: str, why: str) -> Content:
+    return Content(FileFacts(path, "unknown", 0, findings=[error(
+        "file.unreadable", f"{path}: {why}.",
+        "Commit the file itself: a regular file, not a symbolic link, a submodule or a folder.",
+        path=path)]))
+
+
 def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
               limits: Limits, *, text: bool) -> Content:
     path = change.path
+    if change.kind != "file":
+        what = {"symlink": "a symbolic link", "submodule": "a git submodule"}.get(
+            change.kind, "not a regular file")
+        return _unreadable(path, f"is {what}, so there is nothing to check")
     try:
         size = source.size(change)
-    except OSError as exc:
-        return Content(FileFacts(path, "unknown", 0, findings=[error(
-            "file.unreadable", f"{path}: cannot be read ({exc.strerror or exc}).",
-            "Make sure the file is a regular file committed to the branch (not a symbolic link).",
-            path=path)]))
+    except (OSError, UsageError) as exc:
+        return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
     cap = min(limits.max_bytes, TEXT_LIMIT) if text else limits.max_bytes
     if size > cap:
         mb = size / 2**20
@@ -114,7 +126,10 @@ def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
             + hard,
             "Make it smaller (compress images, leave out data sets and build outputs) and push "
             "it again.", path=path)]))
-    data = source.read(change)
+    try:
+        data = source.read(change)
+    except (OSError, UsageError) as exc:
+        return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
     if text:
         return _read_text(path, ext, data)
     # Documents are parsed only by the inspectors, in a worker process under limits.

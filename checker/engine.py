@@ -26,6 +26,7 @@ class Change:
     path: str
     removed: bool = False
     blob_sha: str | None = None
+    kind: str = "file"  # file, symlink, submodule, other: only files are read
 
 
 @dataclass

@@ -16,6 +16,7 @@ from checker.errors import UsageError
 
 GIT_TIMEOUT = 120
 ZERO_SHA = "0" * 40
+MODES = {"100644": "file", "100755": "file", "120000": "symlink", "160000": "submodule"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class DiffEntry:
     path: str
     removed: bool
     blob_sha: str | None  # None: in the working tree, not yet hashed
+    kind: str = "file"  # from the git mode: file, symlink, submodule
 
 
 def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
@@ -56,10 +58,11 @@ def parse_raw_diff(raw: bytes) -> list[DiffEntry]:
         i += 2
         if len(meta) < 5:
             continue
-        new_sha, status = meta[3], meta[4][:1]
+        new_mode, new_sha, status = meta[1], meta[3], meta[4][:1]
         removed = status == "D"
         sha = None if new_sha == ZERO_SHA or removed else new_sha
-        out.append(DiffEntry(path, removed, sha))
+        out.append(DiffEntry(path, removed, sha, MODES.get(new_mode, "other") if not removed
+                             else "file"))
     return out
 
 

@@ -250,3 +250,27 @@ def test_json_output_follows_the_shipped_schema(repo: CourseRepo,
     assert res["counts"]["error"] == sum(
         1 for f in res["files"] for x in f["findings"] if x["severity"] == "error")
     assert {f["path"]: f["status"] for f in res["files"]}["submissions/g10/gone.pdf"] == "n/a"
+
+
+def test_symlinks_and_submodules_in_a_pr_are_findings_not_crashes(
+    repo: CourseRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo.root / SLIDES).unlink()
+    repo.init_git()
+    git(repo.root, "checkout", "-q", "-b", "pr")
+    (repo.root / "submissions/g10/proposal.pdf").symlink_to("/etc/passwd")
+    git(repo.root, "add", "-A")
+    # a gitlink (submodule entry) pointing at a commit this repository does not have
+    git(repo.root, "update-index", "--add", "--cacheinfo",
+        f"160000,{'ab' * 20},{SLIDES}")
+    git(repo.root, "commit", "-q", "-m", "pr")
+    head = git(repo.root, "rev-parse", "HEAD").strip()
+    git(repo.root, "checkout", "-q", "main")
+    code, res = check(repo, capsys, "--base", "main", "--head", head, "--author", "ada-lovelace",
+                      "--at", "2024-09-01T00:00:00Z")
+    assert code == 1
+    assert rules(res) == {"submissions/g10/proposal.pdf": ["file.unreadable"],
+                          SLIDES: ["file.unreadable"]}
+    messages = {f["path"]: f["findings"][0]["message"] for f in res["files"]}
+    assert "symbolic link" in messages["submissions/g10/proposal.pdf"]
+    assert "submodule" in messages[SLIDES]

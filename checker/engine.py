@@ -21,6 +21,9 @@ from checker.routing import Route, Target, instances, route
 from checker.rules import access, deadlines, groups, questions
 
 
+MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
+
+
 @dataclass(frozen=True)
 class Change:
     path: str
@@ -72,8 +75,18 @@ def evaluate(
             "pr.empty", "The pull request changes no files.",
             "Add your files under " + course.submissions_dir + "/.",
         ))
+    changes = submission.changes
+    if len(changes) > MAX_FILES:
+        result.findings.append(error(
+            "pr.too-many-files",
+            f"The pull request changes {len(changes)} files; the checker looks at the first "
+            f"{MAX_FILES} only.",
+            "Submit coursework in pull requests of a few files each (one deliverable per pull "
+            "request is best); put code in final/code.zip rather than as loose files.",
+        ))
+        changes = changes[:MAX_FILES]
     ctx = _Context(course, base, roster, submission, contents, declared, decl_findings)
-    for change in submission.changes:
+    for change in changes:
         fr = FileResult(path=change.path, blob_sha=change.blob_sha, removed=change.removed)
         result.files.append(fr)
         r = routes[change.path]

@@ -347,3 +347,13 @@ def test_engine_removed_file_and_empty_pr() -> None:
     assert result.files[0].status == "n/a" and result.verdict == "pass"
     empty = evaluate(COURSE, ROSTER, Submission("ada", at("2024-10-01T00:00:00Z")), {})
     assert [f.rule for f in empty.findings] == ["pr.empty"]
+
+
+def test_engine_bounds_the_files_of_one_pr() -> None:
+    from checker.engine import MAX_FILES
+
+    changes = [Change(f"submissions/g10/junk/{i}.txt") for i in range(MAX_FILES + 50)]
+    result = evaluate(COURSE, ROSTER, Submission("ada", at("2024-10-01T00:00:00Z"), changes), {})
+    assert [f.rule for f in result.findings] == ["pr.too-many-files"]
+    assert len(result.files) == MAX_FILES
+    assert str(MAX_FILES + 50) in result.findings[0].message

@@ -20,7 +20,6 @@ from checker.result import FileResult, Result
 from checker.routing import Route, Target, instances, route
 from checker.rules import access, deadlines, groups, questions
 
-
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
 
 

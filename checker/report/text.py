@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from checker.timeutil import describe_delay
@@ -23,7 +24,7 @@ def render_text(result: dict[str, Any]) -> str:
         head = f"FAIL: {counts['error']} problem(s) to fix"
     extra = ", ".join(f"{counts[k]} {k}(s)" for k in ("warning", "info") if counts[k])
     lines.append(f"{head}{' (' + extra + ')' if extra else ''}")
-    lines.append(f"author {clean(result['author'])}, submitted {result['submitted_at']}")
+    lines.append(f"author {clean(result['author'])}, submitted {_when(result['submitted_at'])}")
     for finding in result["findings"]:
         lines.extend(_finding(finding))
     for f in result["files"]:
@@ -38,14 +39,26 @@ def render_text(result: dict[str, Any]) -> str:
         if f["due"]:
             when = "on time" if f["status"] == "on-time" else (
                 f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else "")
-            lines.append(f"  due {f['due']}  {when}".rstrip())
+            lines.append(f"  due {_when(f['due'])}: {when}".rstrip(": "))
         facts = f.get("facts") or {}
         if "pages" in facts:
             est = "" if facts.get("pages_exact", True) else " (estimated)"
-            lines.append(f"  {facts['pages']} page(s){est}")
+            unit = "slide" if facts.get("kind") == "pptx" else "page"
+            count = facts["pages"]
+            lines.append(f"  {count} {unit}{'' if count == 1 else 's'}{est}")
         for finding in f["findings"]:
             lines.extend(_finding(finding))
     return "\n".join(lines) + "\n"
+
+
+def _when(iso: str) -> str:
+    """'2024-10-02T10:30:00-04:00' -> 'Wed 2024-10-02 10:30 (UTC-04:00)'."""
+    try:
+        value = datetime.fromisoformat(iso)
+    except ValueError:
+        return clean(iso)
+    offset = value.strftime("%z")
+    return f"{value:%a %Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _finding(f: dict[str, Any]) -> list[str]:

@@ -180,6 +180,7 @@ class _CourseBuilder:
             members_named=spec.get("members_named", False),
             zip=ZipRule(readme=zip_spec.get("readme", True)) if zip_spec is not None else None,
             questions_per_reading=spec.get("questions_per_reading", 0),
+            exempt=tuple(spec.get("exempt", [])),
             limits=self.limits(spec.get("limits", {}), limits, (*path, "limits")),
         )
 

@@ -17,7 +17,7 @@ from checker.findings import Finding, Severity, error, info
 from checker.model import Course, GroupDeclaration, Roster
 from checker.questions import parse as parse_questions
 from checker.result import FileResult, Result
-from checker.routing import Route, Target, instances, route
+from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
 
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
@@ -155,6 +155,10 @@ def _new_declaration_author(ctx: _Context, change: Change, t: Target) -> list[Fi
     )]
 
 
+def fr_session(t: Target) -> str:
+    return t.session.id if t.session else "this session"
+
+
 def _is_declaration(course: Course, t: Target) -> bool:
     return t.deliverable.path.endswith("/" + GROUP_FILE)
 
@@ -204,6 +208,13 @@ def _content_findings(
                                                    ctx.submission.at, due, ctx.submission.author))
         return out
     if t.deliverable.questions_per_reading and content.text is not None:
+        if t.student and exempt(t.deliverable, t.session, ctx.roster.groups_of(t.student)):
+            return [info(
+                "questions.not-required",
+                f"{path}: {t.student}'s group is on the panel for {fr_session(t)}, so these "
+                "questions are not required; they are kept as submitted.",
+                path=path,
+            )]
         return questions.question_findings(t, parse_questions(content.text), path)
     if t.ext not in t.deliverable.formats:
         return []

@@ -141,6 +141,9 @@ class Deliverable:
     members_named: bool = False  # the document must name every member and their email
     zip: ZipRule | None = None
     questions_per_reading: int = 0
+    # per-student session work that groups with these roles in the session do not owe
+    # ("the rest of the class" submits questions; the panel's authors and reviewers do not)
+    exempt: tuple[SessionRole, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
     @property

@@ -134,7 +134,8 @@ def instances(course: Course, roster: Roster, *, group: str | None = None,
             elif group is not None:
                 students = [*sorted(roster.members_of(group))]
             sessions = [s for s in course.sessions if _applies(d, s)] if d.per_session else [None]
-            out.extend(Target(d, None, who, s) for s in sessions for who in students)
+            out.extend(Target(d, None, who, s) for s in sessions for who in students
+                       if who is None or not exempt(d, s, roster.groups_of(who)))
             continue
         for g in groups:
             if not d.per_session:
@@ -144,6 +145,12 @@ def instances(course: Course, roster: Roster, *, group: str | None = None,
                 if _applies(d, s) and (d.sessions == "presented" or s.group_for(d.sessions) == g):  # type: ignore[arg-type]
                     out.append(Target(d, g, None, s))
     return sorted(out, key=lambda t: (t.deliverable.due.resolve(t.session), t.owner))
+
+
+def exempt(d: Deliverable, s: Session | None, groups: list[str]) -> bool:
+    """Whether a student in ``groups`` does not owe ``d`` for session ``s`` (their group has
+    one of the deliverable's exempt roles in that session)."""
+    return s is not None and any(s.group_for(role) in groups for role in d.exempt)
 
 
 def _applies(d: Deliverable, s: Session) -> bool:

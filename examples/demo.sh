@@ -23,9 +23,9 @@ echo; echo "== g10 submits a summary for a session it does not summarise, and ed
 run $PY -m checker check submissions/g10/summaries/2024-10-03.pdf schedule.yaml \
     --author alan-turing --at 2024-10-04T09:00:00-04:00
 echo; echo "== questions before class: one complete, one missing a paper and someone else's"
-run $PY -m checker check submissions/questions/2024-10-03/alan-turing.md \
-    submissions/questions/2024-10-03/grace-hopper.md \
-    --author alan-turing --at 2024-10-03T08:00:00-04:00
+run $PY -m checker check submissions/questions/2024-10-10/alan-turing.md \
+    submissions/questions/2024-10-10/grace-hopper.md \
+    --author alan-turing --at 2024-10-10T08:00:00-04:00
 echo; echo "== g11's code archive: no README, and junk"
 run $PY -m checker check submissions/g11/final/code.zip \
     --author barbara-l --at 2024-12-16T17:00:00-05:00

@@ -88,12 +88,15 @@ def test_instances_for_a_group_and_a_student() -> None:
     g10 = [t.path() for t in instances(COURSE, ROSTER, group="g10")]
     assert "submissions/g10/slides/2024-10-03.(pdf|pptx)" in g10
     assert "submissions/g10/summaries/2024-11-26.(pdf|docx)" in g10
-    assert "submissions/questions/2024-10-03/grace.md" in g10
+    assert "submissions/questions/2024-10-08/grace.md" not in g10  # g10 reviews Oct 8
+    assert "submissions/questions/2024-10-10/grace.md" in g10
     assert len([p for p in g10 if "/g10/" in p]) == 8
-    assert len(g10) == 8 + 3 * 15
+    # questions for every presented session except the three where g10 is on the panel
+    # (presenter Oct 3, reviewer Oct 8, summary Nov 26)
+    assert len(g10) == 8 + 3 * 12
     ada = instances(COURSE, ROSTER, student="ADA")
-    assert sum(1 for t in ada if t.deliverable.id == "questions") == 15
-    assert len(ada) == 8 + 15
+    assert sum(1 for t in ada if t.deliverable.id == "questions") == 12
+    assert len(ada) == 8 + 12
 
 
 # ------------------------------------------------------------------ deadlines
@@ -272,15 +275,15 @@ def test_engine_collects_every_problem_of_every_file() -> None:
         Change("submissions/g10/slides/2024-10-03.pdf"),
         Change("schedule.yaml"),
         Change("submissions/g11/summaries/2024-10-03.pdf"),
-        Change("submissions/questions/2024-10-03/ada.md"),
+        Change("submissions/questions/2024-10-10/ada.md"),
     ])
     contents = {
         "submissions/g10/slides/2024-10-03.pdf": Content(facts("s")),
         "submissions/g11/summaries/2024-10-03.pdf": Content(FileFacts(
             "x", "pdf", 100, pages=3, body_pages=3, headings=SUMMARY_HEADINGS,
             text="\n".join(SUMMARY_HEADINGS))),
-        "submissions/questions/2024-10-03/ada.md": Content(
-            facts("q", "markdown"), "## PagedAttention\n- why?\n## vAttention\n- how?\n"),
+        "submissions/questions/2024-10-10/ada.md": Content(
+            facts("q", "markdown"), "## Splitwise\n- why?\n## Llumnix\n- how?\n"),
     }
     result = evaluate(COURSE, ROSTER, sub, contents)
     by_path = {f.path: [x.rule for x in f.findings] for f in result.files}
@@ -288,7 +291,7 @@ def test_engine_collects_every_problem_of_every_file() -> None:
         "submissions/g10/slides/2024-10-03.pdf": ["deadline.late"],
         "schedule.yaml": ["path.protected"],
         "submissions/g11/summaries/2024-10-03.pdf": ["auth.not-member"],
-        "submissions/questions/2024-10-03/ada.md": [],
+        "submissions/questions/2024-10-10/ada.md": [],
     }
     assert result.verdict == "fail" and result.error_count == 2
     slides = result.files[0]
@@ -357,3 +360,11 @@ def test_engine_bounds_the_files_of_one_pr() -> None:
     assert [f.rule for f in result.findings] == ["pr.too-many-files"]
     assert len(result.files) == MAX_FILES
     assert str(MAX_FILES + 50) in result.findings[0].message
+
+
+def test_questions_from_a_panel_group_are_not_required() -> None:
+    # g10 presents on 2024-10-03: its members owe no questions for that session
+    sub = Submission("ada", at("2024-10-03T09:00:00-04:00"), [Change(OCT3)])
+    result = evaluate(COURSE, ROSTER, sub, {OCT3: Content(facts("q", "markdown"), "# none\n")})
+    assert [f.rule for f in result.files[0].findings] == ["questions.not-required"]
+    assert result.verdict == "pass"

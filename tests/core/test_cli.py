@@ -274,3 +274,20 @@ def test_symlinks_and_submodules_in_a_pr_are_findings_not_crashes(
     messages = {f["path"]: f["findings"][0]["message"] for f in res["files"]}
     assert "symbolic link" in messages["submissions/g10/proposal.pdf"]
     assert "submodule" in messages[SLIDES]
+
+
+def test_check_path_never_imports_the_github_client(repo: CourseRepo) -> None:
+    """Only publish talks to GitHub: the check path starts without PyGithub (DESIGN.md)."""
+    code = (
+        "import sys\n"
+        "from checker.cli import main\n"
+        f"rc = main(['check', '--root', {str(repo.root)!r}, {SLIDES!r}, '--author', "
+        "'ada-lovelace', '--at', '2024-10-01T00:00:00Z', '--format', 'json'])\n"
+        "bad = sorted(m for m in sys.modules if m == 'github' or m.startswith('github.'))\n"
+        "print('IMPORTED', bad, file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    assert "IMPORTED []" in proc.stderr

@@ -1,13 +1,11 @@
-"""The staff workflows (board.yml, remind.yml): schema, zizmor pedantic, least privilege, pins,
-and their exact ``run:`` scripts executed against the fake GitHub.
+"""The staff workflows (board.yml, remind.yml): their triggers and write permissions, and their
+exact ``run:`` scripts executed against the fake GitHub.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -22,16 +20,6 @@ from fake_course_github import EXAMPLES, CourseGitHub
 ROOT = Path(__file__).resolve().parents[2]
 BOARD = ROOT / ".github" / "workflows" / "board.yml"
 REMIND = ROOT / ".github" / "workflows" / "remind.yml"
-PINNED = {  # the real commits of these tags
-    "actions/checkout": ("11bd71901bbe5b1630ceea73d27597364c9af683", "v4"),
-    "actions/setup-python": ("a26af69be951a213d495a4c3e4e4022e16d87065", "v5"),
-    "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3"),
-    "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4"),
-}
-
-
-def board_path() -> Path:
-    return BOARD
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -41,32 +29,11 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def tool(name: str) -> str:
-    found = shutil.which(name) or str(Path(sys.executable).parent / name)
-    if not Path(found).exists():
-        pytest.skip(f"{name} is not installed")
-    return found
-
-
-def test_schema_and_zizmor_pedantic(tmp_path: Path) -> None:
-    files = [board_path(), REMIND]
-    proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema",
-                           "vendor.github-workflows", *map(str, files)],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    gh = tmp_path / ".github" / "workflows"
-    gh.mkdir(parents=True)
-    for f in files:
-        shutil.copy(f, gh / f.name)
-    proc = subprocess.run([tool("zizmor"), "--offline", "--persona", "pedantic", "--format",
-                           "json", str(tmp_path / ".github")], capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0 and json.loads(proc.stdout) == [], proc.stdout + proc.stderr
-
-
 @pytest.mark.parametrize("which", ["board", "remind"])
-def test_least_privilege_and_pins(which: str) -> None:
-    path = board_path() if which == "board" else REMIND
+def test_least_privilege(which: str) -> None:
+    """What is particular to the staff workflows; schema, zizmor, pins and the rules every
+    workflow follows are tested over all of .github/workflows in tests/github."""
+    path = BOARD if which == "board" else REMIND
     wf, text = load(path), path.read_text()
     assert wf["permissions"] == {}
     assert set(wf["on"]) == {"schedule", "workflow_dispatch"}  # never a pull request's code
@@ -78,18 +45,6 @@ def test_least_privilege_and_pins(which: str) -> None:
             assert re.search(rf"^\s+{perm}: {level}  # \w", text, re.M), (name, perm)
             if level == "write":
                 writes[f"{name}.{perm}"] = level
-        for step in job["steps"]:
-            assert "${{" not in step.get("run", ""), (name, step.get("name"))
-            uses = step.get("uses")
-            if uses:
-                action, _, ref = uses.partition("@")
-                sha, tag = PINNED[action]
-                assert ref == sha and re.search(rf"{re.escape(uses)} # {tag}\.\d+\.\d+$",
-                                                text, re.M), uses
-            if uses and uses.startswith("actions/checkout"):
-                assert step["with"]["persist-credentials"] is False
-            if "pip install" in step.get("run", ""):
-                assert "--require-hashes" in step["run"] and "--no-deps" in step["run"]
     if which == "remind":
         assert set(writes) == {"remind.issues"}
     else:
@@ -113,7 +68,7 @@ def test_the_exact_run_scripts_against_the_fake(tmp_path: Path) -> None:
                "GITHUB_API_URL": fake.url, "GITHUB_REPOSITORY": "course/seminar",
                "RUNNER_TEMP": str(tmp_path / "runner"), "DRY_RUN": "false",
                "PYTHONPATH": str(ROOT)}
-        for path, needle in ((board_path(), "checker board"), (REMIND, "checker remind")):
+        for path, needle in ((BOARD, "checker board"), (REMIND, "checker remind")):
             # the scripts take the time from the clock; pin it the way a test may: --now
             script = _script(path, needle).replace("--root .", f"--root . --now {now.isoformat()}")
             proc = subprocess.run(["bash", "-e", "-c", script], cwd=sem.root, env=env,

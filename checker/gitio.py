@@ -47,6 +47,16 @@ def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     return proc.stdout
 
 
+def resolve_commit(root: Path, rev: str) -> str:
+    """A branch, tag or SHA -> the commit's full SHA (never read as a git option)."""
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                   rev + "^{commit}").decode().strip()
+    except UsageError:
+        raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for "
+                         "origin/main, run `git fetch origin` first)") from None
+
+
 def parse_raw_diff(raw: bytes) -> list[DiffEntry]:
     """``git diff --raw -z --no-renames --no-abbrev`` -> entries."""
     out: list[DiffEntry] = []

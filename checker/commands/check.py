@@ -72,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
         at = datetime.now(timezone.utc)
     head = args.head or (event.head_sha if event and not args.paths else None)
     if head:
-        head = gitio.git(root, "rev-parse", "--verify", "--end-of-options",
-                         head + "^{commit}").decode().strip()
+        head = gitio.resolve_commit(root, head)
     if args.paths:
         if args.head:
             raise UsageError("give PATHs or --head, not both")
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         source = Source(root, from_git=False)
     else:
         base = event.base_sha if event and args.base == "origin/main" else args.base
-        changes = changes_from_git(root, base, head)
+        changes = changes_from_git(root, gitio.resolve_commit(root, base), head)
         source = Source(root, from_git=head is not None)
     submission = Submission(
         author=author,

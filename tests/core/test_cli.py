@@ -291,3 +291,13 @@ def test_check_path_never_imports_the_github_client(repo: CourseRepo) -> None:
                           check=False, cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0, proc.stderr
     assert "IMPORTED []" in proc.stderr
+
+
+def test_revisions_are_never_git_options(repo: CourseRepo,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    repo.init_git()
+    for rev in ("--output=pwned", "no-such-branch"):
+        assert main(["check", "--root", str(repo.root), "--base", rev,
+                     "--author", "ada-lovelace"]) == 2
+        assert f"{rev!r} is not a commit" in capsys.readouterr().err
+    assert not (repo.root / "pwned").exists()

@@ -297,7 +297,7 @@ def test_revisions_are_never_git_options(repo: CourseRepo,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     repo.init_git()
     for rev in ("--output=pwned", "no-such-branch"):
-        assert main(["check", "--root", str(repo.root), "--base", rev,
+        assert main(["check", "--root", str(repo.root), f"--base={rev}",
                      "--author", "ada-lovelace"]) == 2
         assert f"{rev!r} is not a commit" in capsys.readouterr().err
     assert not (repo.root / "pwned").exists()

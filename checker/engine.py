@@ -155,7 +155,7 @@ def _new_declaration_author(ctx: _Context, change: Change, t: Target) -> list[Fi
     )]
 
 
-def fr_session(t: Target) -> str:
+def _session_name(t: Target) -> str:
     return t.session.id if t.session else "this session"
 
 
@@ -211,7 +211,7 @@ def _content_findings(
         if t.student and exempt(t.deliverable, t.session, ctx.roster.groups_of(t.student)):
             return [info(
                 "questions.not-required",
-                f"{path}: {t.student}'s group is on the panel for {fr_session(t)}, so these "
+                f"{path}: {t.student}'s group is on the panel for {_session_name(t)}, so these "
                 "questions are not required; they are kept as submitted.",
                 path=path,
             )]

@@ -198,12 +198,6 @@ class Course:
                 return s
         return None
 
-    def session_by_id(self, day: str) -> Session | None:
-        try:
-            return self.session(date.fromisoformat(day))
-        except ValueError:
-            return None
-
     def is_staff(self, login: str) -> bool:
         return login.casefold() in self.staff
 
@@ -253,7 +247,3 @@ class Roster:
         groups = dict(self.groups)
         groups[decl.group] = decl
         return Roster(groups)
-
-    @property
-    def students(self) -> list[str]:
-        return sorted({m.login for d in self.groups.values() for m in d.members})

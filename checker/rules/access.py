@@ -4,6 +4,7 @@ groups' and students' files; membership; session assignments."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from checker.findings import Finding, error
 from checker.model import Course, Roster
@@ -15,7 +16,9 @@ def allowed_paths(course: Course, roster: Roster, author: str, targets: Sequence
         groups = ", ".join(course.groups)
         return (f"{author} is in no declared group yet. Declare one first: "
                 f"{course.submissions_dir}/<group>/group.yaml, with <group> one of {groups}.")
-    shown = sorted({t.path().replace(author.casefold(), author) for t in targets})
+    # the author's own files are shown with the login as they write it
+    shown = sorted({replace(t, student=author).path() if t.student else t.path()
+                    for t in targets})
     return "Files you may submit: " + "; ".join(shown[:40]) + ("; ..." if len(shown) > 40 else "")
 
 

@@ -368,3 +368,11 @@ def test_questions_from_a_panel_group_are_not_required() -> None:
     result = evaluate(COURSE, ROSTER, sub, {OCT3: Content(facts("q", "markdown"), "# none\n")})
     assert [f.rule for f in result.files[0].findings] == ["questions.not-required"]
     assert result.verdict == "pass"
+
+
+def test_allowed_paths_show_the_login_as_written() -> None:
+    roster = Roster({"g10": decl("g10", "g10", "alan", "grace")})  # a login equal to a group id
+    text = access.allowed_paths(COURSE, roster, "G10", instances(COURSE, roster, student="G10"))
+    assert "submissions/g10/proposal.pdf" in text
+    assert "submissions/questions/2024-10-10/G10.md" in text
+    assert "submissions/G10/" not in text

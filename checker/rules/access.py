@@ -64,7 +64,7 @@ def authorization(course: Course, roster: Roster, author: str, target: Target,
         return [error(
             "auth.wrong-student",
             f"{path}: these are {target.student}'s questions, but the pull request is by {author}.",
-            f"Submit your own questions as {target.path().replace(target.student, author)}.",
+            f"Submit your own questions as {replace(target, student=author).path()}.",
             path=path,
         )]
     if target.group is None:

@@ -376,3 +376,10 @@ def test_allowed_paths_show_the_login_as_written() -> None:
     assert "submissions/g10/proposal.pdf" in text
     assert "submissions/questions/2024-10-10/G10.md" in text
     assert "submissions/G10/" not in text
+
+
+def test_wrong_student_hint_names_the_authors_own_file() -> None:
+    path = "submissions/questions/2024-10-10/s.md"  # a one-letter login, found inside words
+    [f] = access.authorization(COURSE, ROSTER, "Ada", target(path), path)
+    assert f.rule == "auth.wrong-student"
+    assert f.hint == "Submit your own questions as submissions/questions/2024-10-10/Ada.md."

@@ -63,13 +63,14 @@ def render(
     session: Session | None,
     ext: str | None,
 ) -> str:
-    ext_text = ext or (d.formats[0] if len(d.formats) == 1 else "(" + "|".join(d.formats) + ")")
-    return (
-        d.path.replace("{group}", group or "<group>")
-        .replace("{student}", student or "<login>")
-        .replace("{session}", session.id if session else "<YYYY-MM-DD>")
-        .replace("{ext}", ext_text)
-    )
+    values = {
+        "group": group or "<group>",
+        "student": student or "<login>",
+        "session": session.id if session else "<YYYY-MM-DD>",
+        "ext": ext or (d.formats[0] if len(d.formats) == 1 else "(" + "|".join(d.formats) + ")"),
+    }
+    # one pass: a submitted name that looks like a placeholder stays as it is
+    return re.sub(r"{([a-z]+)}", lambda m: values.get(m.group(1), m.group(0)), d.path)
 
 
 def route(course: Course, path: str) -> Route:

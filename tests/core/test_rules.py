@@ -383,3 +383,8 @@ def test_wrong_student_hint_names_the_authors_own_file() -> None:
     [f] = access.authorization(COURSE, ROSTER, "Ada", target(path), path)
     assert f.rule == "auth.wrong-student"
     assert f.hint == "Submit your own questions as submissions/questions/2024-10-10/Ada.md."
+
+
+def test_paths_render_in_one_pass() -> None:
+    t = target("submissions/questions/2024-10-10/{ext}.md")
+    assert t.path() == "submissions/questions/2024-10-10/{ext}.md"

@@ -10,9 +10,11 @@ from checker.timeutil import describe_delay
 MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 
-def clean(text: Any) -> str:
-    """Submitted names can hold control characters (terminal escapes): show them inert."""
-    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in str(text))
+def clean(text: Any, *, lines: bool = False) -> str:
+    """Submitted names can hold control characters (terminal escapes, newlines): show them
+    inert. ``lines`` keeps newlines, for hints the checker itself wrote on several lines."""
+    return "".join(ch if ch.isprintable() or (lines and ch == "\n") else repr(ch)[1:-1]
+                   for ch in str(text))
 
 
 def render_text(result: dict[str, Any]) -> str:
@@ -64,6 +66,6 @@ def _when(iso: str) -> str:
 def _finding(f: dict[str, Any]) -> list[str]:
     out = [f"  {MARK[f['severity']]} {f['severity']} {f['rule']}: {clean(f['message'])}"]
     if f.get("hint"):
-        for i, line in enumerate(clean(f["hint"]).splitlines()):
+        for i, line in enumerate(clean(f["hint"], lines=True).splitlines()):
             out.append(("      fix: " if i == 0 else "           ") + line)
     return out

@@ -301,3 +301,14 @@ def test_revisions_are_never_git_options(repo: CourseRepo,
                      "--author", "ada-lovelace"]) == 2
         assert f"{rev!r} is not a commit" in capsys.readouterr().err
     assert not (repo.root / "pwned").exists()
+
+
+def test_text_report_shows_hostile_names_inert(repo: CourseRepo,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    name = "submissions/g10/x\x1b[2J\nFAKE PASS.pdf"
+    repo.write(name, b"%PDF-1.4")
+    main(["check", "--root", str(repo.root), name, "--author", "ada-lovelace",
+          "--at", "2024-10-01T00:00:00Z"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\nFAKE PASS" not in out
+    assert "x\\x1b[2J\\nFAKE PASS.pdf" in out

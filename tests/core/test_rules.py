@@ -388,3 +388,17 @@ def test_wrong_student_hint_names_the_authors_own_file() -> None:
 def test_paths_render_in_one_pass() -> None:
     t = target("submissions/questions/2024-10-10/{ext}.md")
     assert t.path() == "submissions/questions/2024-10-10/{ext}.md"
+
+
+def test_example_paths_in_student_docs_are_real_deliverables() -> None:
+    import re
+
+    texts = [(REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8"),
+             (REPO / "submissions" / "README.md").read_text(encoding="utf-8")]
+    examples = {p.replace("<your-login>", "ada") for text in texts
+                for p in re.findall(r"`(submissions/[^`\s]+)`", text.replace("\n  ", " "))}
+    concrete = sorted(p for p in examples
+                      if "<" not in p and "*" not in p and not p.endswith(("/", "README.md")))
+    assert concrete, "the student docs show no example path"
+    for path in concrete:
+        assert route(COURSE, path).target is not None, path

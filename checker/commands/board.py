@@ -6,14 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from checker.commands.output import emit
 from checker.errors import UsageError
-from checker.staff.common import (
-    add_common,
-    connect_from_env,
-    course_and_roster,
-    now_arg,
-    read_pulls,
-)
+from checker.staff.common import add_common, load_state
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,19 +26,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from checker.staff.board import build, render_html
-    from checker.staff.core import build_rows
 
-    now = now_arg(args.now)
-    course, roster = course_and_roster(args.root)
-    session, repo = connect_from_env(args)
-    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
-    members = {g: roster.members_of(g) for g in course.groups}
-    page = render_html(build(course, rows, now, members))
+    st = load_state(args)
+    members = {g: st.roster.members_of(g) for g in st.course.groups}
+    page = render_html(build(st.course, st.rows, st.now, members))
     out = Path(args.output)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "index.html").write_text(page, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write {out / 'index.html'}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
+    emit(page, str(out / "index.html"))
     print(f"board: wrote {out / 'index.html'} ({len(page)} bytes)", file=sys.stderr)
     return 0

@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 
 from checker.commands.output import emit
-from checker.staff.common import (
-    add_common,
-    connect_from_env,
-    course_and_roster,
-    now_arg,
-    read_pulls,
-)
+from checker.staff.common import add_common, load_state
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,19 +25,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from checker.staff import gradebook
-    from checker.staff.core import build_rows
 
-    now = now_arg(args.now)
-    course, roster = course_and_roster(args.root)
-    session, repo = connect_from_env(args)
-    pulls = read_pulls(session, repo, args.bot_login)
-    rows = build_rows(course, roster, pulls, now)
-    tz = course.timezone
+    st = load_state(args)
+    tz = st.course.timezone
     if args.format == "json":
-        text = gradebook.to_json(rows, tz, course=course.name, generated=now)
+        text = gradebook.to_json(st.rows, tz, course=st.course.name, generated=st.now)
     elif args.format == "markdown":
-        text = gradebook.to_markdown(rows, tz, course=course.name, generated=now)
+        text = gradebook.to_markdown(st.rows, tz, course=st.course.name, generated=st.now)
     else:
-        text = gradebook.to_csv(rows, tz)
+        text = gradebook.to_csv(st.rows, tz)
     emit(text, args.output)
     return 0

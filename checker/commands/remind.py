@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from checker.staff.common import (
-    add_common,
-    connect_from_env,
-    course_and_roster,
-    now_arg,
-    read_pulls,
-)
+from checker.staff.common import add_common, load_state
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,22 +23,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.staff.core import build_rows
     from checker.staff.ghissues import apply, own_issues
     from checker.staff.remind import plan
 
-    now = now_arg(args.now)
-    course, roster = course_and_roster(args.root)
-    session, repo = connect_from_env(args)
-    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
-    existing = own_issues(session, repo, args.bot_login)
-    reminders = plan(course, roster, rows, now, set(existing))
+    st = load_state(args)
+    session = st.session
+    existing = own_issues(session, st.repo, args.bot_login)
+    reminders = plan(st.course, st.roster, st.rows, st.now, set(existing))
     if args.dry_run:
         for r in reminders:
             print(f"--- {r.key} ({'update' if r.key in existing else 'open'}): {r.title}\n"
                   f"{r.body}")
         return 0
-    out = apply(session, repo, args.bot_login, reminders, existing)
+    out = apply(session, st.repo, args.bot_login, reminders, existing)
     print(f"remind: {len(out.created)} opened {out.created}, {len(out.edited)} updated "
           f"{out.edited}, {len(out.unchanged)} unchanged; {session.calls} API requests",
           file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from checker.timeutil import parse_instant
 
 if TYPE_CHECKING:
     from checker.github.client import Session
+    from checker.staff.core import Row
     from checker.staff.records import PullRecord
 
 DEFAULT_BOT = "github-actions[bot]"
@@ -62,6 +64,29 @@ def connect_from_env(args: argparse.Namespace) -> tuple[Session, Any]:
     gh = connect(token, os.environ.get("GITHUB_API_URL") or "https://api.github.com")
     session = Session(gh)
     return session, gh.get_repo(args.repo)  # lazy client: no request
+
+
+@dataclass
+class CourseState:
+    """What every staff command starts from: the course, its groups, the API and the rows."""
+
+    course: Course
+    roster: Roster
+    session: Session
+    repo: Any
+    now: datetime
+    rows: list[Row]
+
+
+def load_state(args: argparse.Namespace) -> CourseState:
+    """--now, --root, --repo, GITHUB_TOKEN -> the course and one row per deliverable instance."""
+    from checker.staff.core import build_rows
+
+    now = now_arg(args.now)
+    course, roster = course_and_roster(args.root)
+    session, repo = connect_from_env(args)
+    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
+    return CourseState(course, roster, session, repo, now, rows)
 
 
 def read_pulls(session: Session, repo: Any, bot_login: str) -> list[PullRecord]:

@@ -50,6 +50,16 @@ def pdf_bytes(pages: int, headings: list[str] | None = None) -> bytes:
     return bytes(pdf.output())
 
 
+def write_file(root: Path, path: str, data: str | bytes) -> Path:
+    full = root / path
+    full.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        full.write_text(data, encoding="utf-8")
+    else:
+        full.write_bytes(data)
+    return full
+
+
 def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
                           text=True).stdout
@@ -64,13 +74,7 @@ class CourseRepo:
             self.write(f"submissions/{group}/group.yaml", group_yaml(members))
 
     def write(self, path: str, data: str | bytes) -> Path:
-        full = self.root / path
-        full.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            full.write_text(data, encoding="utf-8")
-        else:
-            full.write_bytes(data)
-        return full
+        return write_file(self.root, path, data)
 
     def init_git(self) -> None:
         git(self.root, "init", "-q", "-b", "main")
@@ -78,3 +82,15 @@ class CourseRepo:
         git(self.root, "config", "user.name", "Staff")
         git(self.root, "add", "-A")
         git(self.root, "commit", "-q", "-m", "course")
+
+    def open_pr_branch(self, name: str = "pr") -> None:
+        """A fresh history on main, then a branch to commit a pull request's files on."""
+        self.init_git()
+        git(self.root, "checkout", "-q", "-b", name)
+
+    def commit_pr(self) -> str:
+        """Commit the PR branch, go back to main (the trusted base) and return the PR head."""
+        git(self.root, "commit", "-q", "-m", "pr")
+        head = git(self.root, "rev-parse", "HEAD").strip()
+        git(self.root, "checkout", "-q", "main")
+        return head

@@ -176,16 +176,13 @@ def test_ci_mode_reads_the_pr_head_from_git_objects_only(
 ) -> None:
     """--head: the PR's files come from git objects; the work tree (base) is never changed."""
     (repo.root / SLIDES).unlink()
-    repo.init_git()
-    git(repo.root, "checkout", "-q", "-b", "pr")
+    repo.open_pr_branch()
     weird = "submissions/g10/$(touch pwned);\n`x`.pdf"
     repo.write(SLIDES, pdf_bytes(10))
     repo.write(weird, pdf_bytes(1))
     repo.write("schedule.yaml", "course: hacked\n")
     git(repo.root, "add", "-A")
-    git(repo.root, "commit", "-q", "-m", "pr")
-    head = git(repo.root, "rev-parse", "HEAD").strip()
-    git(repo.root, "checkout", "-q", "main")
+    head = repo.commit_pr()
     code, res = check(repo, capsys, "--base", "main", "--head", head, "--author", "ada-lovelace",
                       "--at", "2024-10-01T00:00:00Z")
     assert code == 1 and res["head_sha"] == head
@@ -256,16 +253,13 @@ def test_symlinks_and_submodules_in_a_pr_are_findings_not_crashes(
     repo: CourseRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (repo.root / SLIDES).unlink()
-    repo.init_git()
-    git(repo.root, "checkout", "-q", "-b", "pr")
+    repo.open_pr_branch()
     (repo.root / "submissions/g10/proposal.pdf").symlink_to("/etc/passwd")
     git(repo.root, "add", "-A")
     # a gitlink (submodule entry) pointing at a commit this repository does not have
     git(repo.root, "update-index", "--add", "--cacheinfo",
         f"160000,{'ab' * 20},{SLIDES}")
-    git(repo.root, "commit", "-q", "-m", "pr")
-    head = git(repo.root, "rev-parse", "HEAD").strip()
-    git(repo.root, "checkout", "-q", "main")
+    head = repo.commit_pr()
     code, res = check(repo, capsys, "--base", "main", "--head", head, "--author", "ada-lovelace",
                       "--at", "2024-09-01T00:00:00Z")
     assert code == 1

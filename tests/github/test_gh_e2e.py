@@ -24,7 +24,7 @@ from workflow_harness import JobRun, Runner
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from core.course_repo import GROUPS, group_yaml, pdf_bytes  # noqa: E402
+from core.course_repo import GROUPS, group_yaml, pdf_bytes, write_file  # noqa: E402
 
 WEBHOOKS = ROOT.parent / "shared" / "corpus" / "webhooks" / "examples" / "pull_request"
 WORKFLOW = ROOT / ".github" / "workflows" / "submission.yml"
@@ -72,12 +72,7 @@ class Course:
         git(self.work, "push", "-q", str(self.origin), "main")
 
     def write(self, path: str, data: str | bytes) -> None:
-        full = self.work / path
-        full.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            full.write_text(data, encoding="utf-8")
-        else:
-            full.write_bytes(data)
+        write_file(self.work, path, data)
 
     def push(self, pr: int, files: dict[str, str | bytes], *, branch: str = "submission",
              date: str | None = None) -> str:

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker import gitio
@@ -52,7 +52,7 @@ def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
         if full.is_symlink():
             out.append(Change(path, False, None, kind="symlink"))
         elif full.is_file():
-            out.append(Change(path, False, gitio.blob_sha_of(full.read_bytes())))
+            out.append(Change(path, False, None))  # hashed when read, after the size check
         elif full.exists():
             out.append(Change(path, False, None, kind="other"))
         else:
@@ -71,7 +71,6 @@ def changes_from_git(root: Path, base: str, head: str | None) -> list[Change]:
         if not head and not e.removed:  # the work tree: what is on disk now
             full = root / e.path
             kind = "symlink" if full.is_symlink() else "file" if full.is_file() else "other"
-            sha = gitio.blob_sha_of(full.read_bytes()) if kind == "file" and sha is None else sha
         out.append(Change(e.path, e.removed, sha if kind == "file" else None, kind))
     return out
 
@@ -130,8 +129,9 @@ def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
         data = source.read(change)
     except (OSError, UsageError) as exc:
         return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    blob = change.blob_sha or gitio.blob_sha_of(data)  # work-tree files: hashed once, here
     if text:
-        return _read_text(path, ext, data)
+        return replace(_read_text(path, ext, data), blob_sha=blob)
     # Documents are parsed only by the inspectors, in a worker process under limits.
     from checker.inspect import inspect_file
 
@@ -139,7 +139,7 @@ def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
     local = tmp / f"{index}.{safe_ext}"
     local.write_bytes(data)
     try:
-        return Content(inspect_file(local, path, limits, ext.lower() or None))
+        return Content(inspect_file(local, path, limits, ext.lower() or None), blob_sha=blob)
     finally:
         local.unlink()
 

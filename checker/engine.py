@@ -46,6 +46,7 @@ class Content:
 
     facts: FileFacts
     text: str | None = None  # decoded text of small text deliverables (yaml, md)
+    blob_sha: str | None = None  # git's id of the bytes read (work-tree files have no other)
 
 
 def evaluate(
@@ -131,6 +132,7 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     content = ctx.contents.get(path)
     if content is None:
         return
+    fr.blob_sha = fr.blob_sha or content.blob_sha
     fr.facts = content.facts.to_json()
     fr.findings.extend(content.facts.findings)
     if any(f.severity is Severity.ERROR for f in content.facts.findings):

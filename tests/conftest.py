@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,25 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"external corpus not found at {CORPUS} (expected ../shared/corpus)")
     return CORPUS
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Child Pythons must be this environment's; in CI, no package from outside it."""
+    import shutil
+    import sys
+    import tempfile
+
+    if str(Path(__file__).parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).parent))
+    import python_guard
+
+    if os.environ.get("CHECKER_TESTS_ISOLATED") == "1":
+        outside = python_guard.outside_packages()
+        if sys.prefix == sys.base_prefix or outside:
+            pytest.exit(
+                "CHECKER_TESTS_ISOLATED=1: the suite must run in the venv it installed, with no "
+                f"packages from outside it (prefix {sys.prefix}, base {sys.base_prefix}, "
+                f"outside package folders: {outside or 'none'})", returncode=4)
+    folder = Path(tempfile.mkdtemp(prefix="checker-tests-guard-"))
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    python_guard.install(folder)

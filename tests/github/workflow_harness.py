@@ -5,7 +5,9 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
 - ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``;
-- ``actions/setup-python``: nothing (``python`` on PATH is this interpreter);
+- ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
+  own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
+  (A link to it from another folder would start the base interpreter without the venv.)
 - ``actions/upload-artifact`` / ``download-artifact``: copy a folder;
 - ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
@@ -29,6 +31,8 @@ from typing import Any
 
 import yaml
 
+# tests/conftest.py's guard that every Python a test starts is the test environment's own
+TEST_GUARD_VARIABLES = ("PYTHONPATH", "CHECKER_TESTS_PYTHON_PREFIX")
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -69,15 +73,12 @@ class Runner:
         self.artifacts = tmp / "artifacts"
         self.workspace = self.runner_temp = tmp / "no-job-yet"
         self.event_path = tmp / "event.json"
+        tmp.mkdir(parents=True, exist_ok=True)
         import json
 
         self.event_path.write_text(json.dumps(event), encoding="utf-8")
-        self.bin = tmp / "bin"
-        self.bin.mkdir(parents=True, exist_ok=True)
-        for name in ("python", "python3"):
-            link = self.bin / name
-            if not link.exists():
-                link.symlink_to(sys.executable)
+        # sys.executable unresolved: the venv's bin/, whose python finds the venv's pyvenv.cfg
+        self.bin = Path(sys.executable).parent
 
     # -- expressions -----------------------------------------------------------------------
     def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
@@ -185,7 +186,8 @@ class Runner:
         script_file = self.runner_temp / f"{abs(hash(name))}.sh"
         script_file.write_text(script, encoding="utf-8")
         base = {k: v for k, v in os.environ.items()
-                if k in ("HOME", "LANG", "LC_ALL", "TMPDIR", "PYENV_ROOT", "SYSTEMROOT")}
+                if k in ("HOME", "LANG", "LC_ALL", "TMPDIR", "PYENV_ROOT", "SYSTEMROOT",
+                         *TEST_GUARD_VARIABLES)}
         full_env = {
             **base,
             "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -61,13 +61,12 @@ def test_the_exact_run_scripts_against_the_fake(tmp_path: Path) -> None:
     with CourseGitHub() as fake:
         now = datetime(2024, 11, 8, 15, 0, tzinfo=timezone.utc)
         sem = semester.build(fake, semester.make_root(tmp_path), now)
-        bindir = tmp_path / "bin"
-        bindir.mkdir()
-        (bindir / "python").symlink_to(sys.executable)  # the runner's `python`
+        bindir = Path(sys.executable).parent  # the runner's `python`: the venv's own bin/
         env = {"PATH": f"{bindir}:{os.environ['PATH']}", "GITHUB_TOKEN": "ghs_actions_token",
                "GITHUB_API_URL": fake.url, "GITHUB_REPOSITORY": "course/seminar",
                "RUNNER_TEMP": str(tmp_path / "runner"), "DRY_RUN": "false",
-               "PYTHONPATH": str(ROOT)}
+               "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+               "CHECKER_TESTS_PYTHON_PREFIX": os.environ.get("CHECKER_TESTS_PYTHON_PREFIX", "")}
         for path, needle in ((BOARD, "checker board"), (REMIND, "checker remind")):
             # the scripts take the time from the clock; pin it the way a test may: --now
             script = _script(path, needle).replace("--root .", f"--root . --now {now.isoformat()}")

@@ -21,6 +21,7 @@ from checker.model import (
     Due,
     Extension,
     GroupDeclaration,
+    LatePolicy,
     Limits,
     Member,
     PageRule,
@@ -138,7 +139,8 @@ class _CourseBuilder:
         try:
             if isinstance(spec, str):
                 return Due(at=parse_local(spec, tz))
-            return Due(anchor=spec["from"], offset=parse_duration(spec.get("offset", "0")))
+            return Due(anchor=spec["from"], offset=parse_duration(spec.get("offset", "0")),
+                       group_session=spec.get("group_session"))
         except ValueError as exc:
             self.problem(path, str(exc))
             return None
@@ -149,7 +151,14 @@ class _CourseBuilder:
         path = ("deliverables", key)
         due = self.due(spec["due"], tz, (*path, "due"))
         sessions = spec.get("sessions")
-        if due is not None and due.anchor is not None and sessions is None:
+        if due is not None and due.group_session is not None and sessions is not None:
+            self.problem((*path, "due", "group_session"), "a deadline at the group's own "
+                         "session goes without `sessions:` (the path names no session)")
+        if due is not None and due.group_session is not None:
+            if not any(s.get("kind") == due.group_session for s in self.data["sessions"]):
+                self.problem((*path, "due", "group_session"), f"no session has kind "
+                             f"{due.group_session!r}")
+        elif due is not None and due.anchor is not None and sessions is None:
             self.problem((*path, "due"), "a deadline relative to a session needs `sessions:`")
         if due is not None and due.at is not None and sessions is not None:
             pass  # an absolute deadline shared by every session is allowed
@@ -160,6 +169,13 @@ class _CourseBuilder:
         except ValueError as exc:
             self.problem((*path, "grace"), str(exc))
             grace = timedelta(0)
+        late = self.late(spec.get("late"), tz, (*path, "late"), due)
+        choices = tuple((k, v) for k, v in spec.get("staff_choices", {}).items())
+        for setting, _why in choices:
+            if not _has_setting(spec, setting):
+                self.problem((*path, "staff_choices", setting),
+                             f"{setting!r} is not a setting of deliverables.{key}; name one it "
+                             "has, such as pages.references_count")
         if due is None:
             return None
         return Deliverable(
@@ -182,13 +198,54 @@ class _CourseBuilder:
             questions_per_reading=spec.get("questions_per_reading", 0),
             exempt=tuple(spec.get("exempt", [])),
             limits=self.limits(spec.get("limits", {}), limits, (*path, "limits")),
+            late=late,
+            set_by=spec.get("set_by", "page"),
+            staff_choices=choices,
+            note=spec.get("note"),
         )
+
+    def late(self, spec: dict[str, Any] | None, tz: ZoneInfo, path: tuple[Any, ...],
+             due: Due | None) -> LatePolicy:
+        """``late:`` -> LatePolicy, with the checks the schema cannot make."""
+        if not spec:
+            return LatePolicy()
+        closes_at = closes_after = None
+        closes = spec.get("closes")
+        if closes is not None:
+            try:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", closes):
+                    closes_at = parse_local(closes, tz)
+                else:
+                    closes_after = parse_duration(closes)
+            except ValueError as exc:
+                self.problem((*path, "closes"), str(exc))
+            if closes_after is not None and closes_after <= timedelta(0):
+                self.problem((*path, "closes"), f"{closes!r} must be a positive duration after "
+                             "the deadline, such as 72h")
+            if closes_at is not None and due is not None:
+                if due.at is None:
+                    self.problem((*path, "closes"), "a per-session deadline needs a duration "
+                                 "after it (such as 48h), not a date")
+                elif closes_at <= due.at:
+                    self.problem((*path, "closes"), f"{closes} is not after the deadline "
+                                 f"({due.at.isoformat()})")
+        counted = spec.get("counted", True)
+        per_day = float(spec.get("penalty_per_day", 0))
+        if not counted and per_day:
+            self.problem((*path, "penalty_per_day"), "late work that is not counted cannot "
+                         "also have a penalty; drop one of the two")
+        if "max_penalty" in spec and not per_day:
+            self.problem((*path, "max_penalty"), "needs penalty_per_day")
+        return LatePolicy(counted=counted, closes_at=closes_at, closes_after=closes_after,
+                          penalty_per_day=per_day,
+                          max_penalty=float(spec.get("max_penalty", 100)))
 
     def sessions(self, tz: ZoneInfo, groups: set[str]) -> tuple[Session, ...]:
         lectures = self.data["lectures"]
         days = {WEEKDAYS.index(d) for d in lectures["days"]}
         out: list[Session] = []
         seen: set[date] = set()
+        assigned: dict[str, dict[str, str]] = {}  # kind -> group -> date
         for i, s in enumerate(self.data["sessions"]):
             path = ("sessions", i)
             try:
@@ -234,7 +291,17 @@ class _CourseBuilder:
                 reviewer=s.get("reviewer"),
                 led_by=s.get("led_by"),
                 location=s.get("location", lectures.get("location")),
+                groups=tuple(s.get("groups", [])),
+                presenters=s.get("presenters"),
             ))
+            for j, g in enumerate(s.get("groups", [])):
+                if g not in groups:
+                    self.problem((*path, "groups", j), f"{g!r} is not in `groups:`")
+                elif g in assigned.get(s["kind"], {}):
+                    self.problem((*path, "groups", j), f"group {g} is already assigned to the "
+                                 f"{s['kind']} session on {assigned[s['kind']][g]}")
+                else:
+                    assigned.setdefault(s["kind"], {})[g] = day.isoformat()
         return tuple(out)
 
     def extensions(
@@ -322,6 +389,15 @@ class _CourseBuilder:
             seen[shape] = key
             if "ext" not in names and len(d.formats) != 1:
                 self.problem(path, "lists several formats but has no {ext}")
+
+
+def _has_setting(spec: dict[str, Any], dotted: str) -> bool:
+    node: Any = spec
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 # ---------------------------------------------------------------- group declarations

@@ -127,6 +127,10 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     late = deadlines.lateness(course, t, path, ctx.submission.at)
     fr.due, fr.grace_seconds = dl.due, int(dl.grace.total_seconds())
     fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
+    fr.counted, fr.penalty_percent = late.counted, late.penalty_percent
+    policy = t.deliverable.late
+    closes = policy.closes(dl.due)
+    fr.late_policy = {**policy.to_json(), "closes": closes.isoformat() if closes else None}
     fr.findings.extend(late.findings)
     fr.findings.extend(access.unsupported_format(t, path))
     content = ctx.contents.get(path)

@@ -44,6 +44,8 @@ class Session:
     reviewer: str | None = None
     led_by: str | None = None  # "staff" for staff-led lectures
     location: str | None = None
+    groups: tuple[str, ...] = ()  # groups assigned to this session (midterm presentations)
+    presenters: str | None = None  # the presenters' names as the course page gives them
 
     @property
     def id(self) -> str:
@@ -74,6 +76,9 @@ class Due:
     at: datetime | None = None  # aware
     anchor: Anchor | None = None
     offset: timedelta = timedelta(0)
+    # relative to the start/end of the group's own session of this kind ("midterm"), not to
+    # a session named in the path
+    group_session: str | None = None
 
     def resolve(self, session: Session | None) -> datetime:
         if self.at is not None:
@@ -127,6 +132,49 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class LatePolicy:
+    """What happens to work submitted after the deadline (grace included).
+
+    The three settings of GitHub Classroom, Gradescope and Canvas: whether late work counts at
+    all, a last moment after which nothing is accepted (Classroom's cutoff date, Gradescope's
+    late due date, Canvas's "available until"), and a penalty per started day late (Canvas's
+    late-submission deduction, with its lowest grade as ``max_penalty``).
+    """
+
+    counted: bool = True
+    closes_at: datetime | None = None  # an absolute last moment (aware)
+    closes_after: timedelta | None = None  # or a duration after the deadline (extensions applied)
+    penalty_per_day: float = 0.0  # percent of the grade per started day late
+    max_penalty: float = 100.0  # percent: the deduction never exceeds this
+
+    def closes(self, due: datetime) -> datetime | None:
+        if self.closes_at is not None:
+            return max(self.closes_at, due)
+        if self.closes_after is not None:
+            return due + self.closes_after
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        return {"counted": self.counted, "penalty_per_day": self.penalty_per_day,
+                "max_penalty": self.max_penalty}
+
+    @classmethod
+    def from_json(cls, data: object) -> LatePolicy:
+        """The ``late_policy`` of a (schema-checked) result file; anything else: the default."""
+        if not isinstance(data, dict):
+            return cls()
+        closes = data.get("closes")
+        try:
+            closes_at = datetime.fromisoformat(closes) if isinstance(closes, str) else None
+        except ValueError:
+            closes_at = None
+        return cls(counted=data.get("counted") is not False,
+                   closes_at=closes_at if closes_at and closes_at.tzinfo else None,
+                   penalty_per_day=float(data.get("penalty_per_day") or 0),
+                   max_penalty=float(data.get("max_penalty") or 100))
+
+
+@dataclass(frozen=True)
 class Deliverable:
     id: str
     title: str
@@ -145,6 +193,12 @@ class Deliverable:
     # ("the rest of the class" submits questions; the panel's authors and reviewers do not)
     exempt: tuple[SessionRole, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    late: LatePolicy = field(default_factory=LatePolicy)
+    # "page": the course page asks for it; "staff": a choice of the course staff, not the page's
+    set_by: str = "page"
+    # settings that are staff choices where the page is silent: {"pages.references_count": why}
+    staff_choices: tuple[tuple[str, str], ...] = ()
+    note: str | None = None  # why the deliverable is as it is (shown in the guide and deadlines)
 
     @property
     def per_session(self) -> bool:
@@ -197,6 +251,14 @@ class Course:
             if s.date == day:
                 return s
         return None
+
+    def group_session(self, kind: str, group: str | None) -> Session | None:
+        """The session of ``kind`` a group is assigned to; unassigned groups get the first."""
+        of_kind = [s for s in self.sessions if s.kind == kind]
+        for s in of_kind:
+            if group is not None and group in s.groups:
+                return s
+        return of_kind[0] if of_kind else None
 
     def is_staff(self, login: str) -> bool:
         return login.casefold() in self.staff

@@ -27,6 +27,9 @@ class FileResult:
     status: Status = "n/a"
     late_seconds: int = 0
     grace_seconds: int = 0
+    counted: bool = True  # False: late work the course does not count (or no longer accepts)
+    penalty_percent: float = 0.0  # the late penalty, percent of the grade
+    late_policy: dict[str, Any] | None = None  # the deliverable's LatePolicy (to judge again)
     findings: list[Finding] = field(default_factory=list)
     blob_sha: str | None = None
     removed: bool = False
@@ -47,6 +50,9 @@ class FileResult:
             "status": self.status,
             "late_seconds": self.late_seconds,
             "grace_seconds": self.grace_seconds,
+            "counted": self.counted,
+            "penalty_percent": self.penalty_percent,
+            "late_policy": self.late_policy,
             "blob_sha": self.blob_sha,
             "removed": self.removed,
             "facts": self.facts,

@@ -90,6 +90,8 @@ def route(course: Course, path: str) -> Route:
             session, why = _session(course, d, parts["session"])
             if session is None:
                 return Route(path, unknown=why)
+        if d.due.group_session is not None:
+            session = course.group_session(d.due.group_session, group)
         ext = parts.get("ext") or (d.formats[0] if "{ext}" not in d.path else None)
         student = parts.get("student")
         return Route(path, Target(d, group, student.casefold() if student else None, session, ext))
@@ -140,7 +142,9 @@ def instances(course: Course, roster: Roster, *, group: str | None = None,
             continue
         for g in groups:
             if not d.per_session:
-                out.append(Target(d, g))
+                own = course.group_session(d.due.group_session, g) if d.due.group_session \
+                    else None
+                out.append(Target(d, g, None, own))
                 continue
             for s in course.sessions:
                 if _applies(d, s) and (d.sessions == "presented" or s.group_for(d.sessions) == g):  # type: ignore[arg-type]

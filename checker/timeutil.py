@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 _DURATION = re.compile(r"(\d+)\s*(d|h|m|s)")
@@ -91,7 +91,7 @@ def describe_delay(seconds: float) -> str:
     return " ".join(parts) if parts else f"{days} d"
 
 
-def format_local(value: datetime, tz: ZoneInfo) -> str:
+def format_local(value: datetime, tz: tzinfo) -> str:
     """'Wed 2024-10-02 10:30 EDT (UTC-04:00)' for people."""
     local = value.astimezone(tz)
     offset = local.strftime("%z")

@@ -17,6 +17,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from checker.model import LatePolicy
+from checker.rules.deadlines import LATE_RULES, judge_late
 from checker.timeutil import describe_delay
 
 STATE_VERSION = 1
@@ -99,20 +101,20 @@ def apply_history(result: dict[str, Any], state: State) -> dict[str, Any]:
         over = int((seen - due).total_seconds())
         if f.get("status") != "late":
             continue  # already on time: nothing to improve
-        kept = [x for x in f["findings"] if x["rule"] != "deadline.late"]
+        kept = [x for x in f["findings"] if x["rule"] not in LATE_RULES]
         if over <= grace:
             f["status"], f["late_seconds"] = "on-time", 0
+            f["counted"], f["penalty_percent"] = True, 0
             note = "counted on time" if over <= 0 else "within the grace period: counted on time"
         else:
             f["late_seconds"] = min(int(f.get("late_seconds") or over), over)
             note = f"counted {describe_delay(f['late_seconds'])} late from then"
-            kept.append({
-                "rule": "deadline.late", "severity": "warning",
-                "message": f"{f['path']}: {describe_delay(f['late_seconds'])} late (this content "
-                           f"was first pushed {_iso(seen)}).",
-                "hint": "Late work is recorded as late; nothing in the file can change that. If "
-                        "you have a reason for an extension, ask the course staff.",
-            })
+            # the deliverable's late policy, as the check recorded it, judged from the first push
+            judged = judge_late(LatePolicy.from_json(f.get("late_policy")),
+                                str(f.get("deliverable") or "the deliverable"), f["path"], due,
+                                seen, f["late_seconds"], due.tzinfo or timezone.utc)
+            f["counted"], f["penalty_percent"] = judged.counted, judged.penalty_percent
+            kept.extend(x.to_json() for x in judged.findings)
         kept.append({
             "rule": "deadline.history", "severity": "info",
             "message": f"{f['path']}: this exact content was first pushed {_iso(seen)}, before "

@@ -1,8 +1,9 @@
 """Labels: the checker manages only its own set and never touches any other label.
 
-Managed: ``late``, ``on-time``, ``needs-fix``, ``checks-passed``, ``deliverable: <id>`` and
-``group: <id>``. Staff labels (``graded`` ...) are never removed. Running twice changes nothing:
-labels are added with POST (add) and removed one by one with DELETE, never replaced wholesale.
+Managed: ``late``, ``not-counted``, ``on-time``, ``needs-fix``, ``checks-passed``,
+``deliverable: <id>`` and ``group: <id>``. Staff labels (``graded`` ...) are never removed.
+Running twice changes nothing: labels are added with POST (add) and removed one by one with
+DELETE, never replaced wholesale.
 The definitions must match ``.github/labels.yml`` (a test checks it).
 """
 
@@ -19,6 +20,8 @@ from checker.github.client import Session
 
 LABELS: dict[str, tuple[str, str]] = {
     "late": ("d93f0b", "Submitted after the deadline (set by the submission checker)"),
+    "not-counted": ("5c0000", "Late work the course does not count (set by the submission "
+                    "checker)"),
     "on-time": ("0e8a16", "Submitted before the deadline (set by the submission checker)"),
     "needs-fix": ("b60205", "The submission checker found problems to fix"),
     "checks-passed": ("2da44e", "The submission checker found nothing to fix"),
@@ -57,6 +60,8 @@ def desired(result: dict[str, Any]) -> list[str]:
     statuses = {f.get("status") for f in files}
     if "late" in statuses:
         out.append("late")
+        if any(f.get("status") == "late" and f.get("counted") is False for f in files):
+            out.append("not-counted")
     elif "on-time" in statuses:
         out.append("on-time")
     for key, prefix in (("deliverable", "deliverable: "), ("group", "group: ")):

@@ -7,6 +7,7 @@ from typing import Any
 from github.Repository import Repository
 
 from checker.github.client import Session
+from checker.report.markdown import late_note
 
 CONTEXT = "submission-checker"
 MAX_DESCRIPTION = 140  # GitHub's limit
@@ -17,12 +18,12 @@ def describe(result: dict[str, Any] | None) -> tuple[str, str]:
     if result is None:
         return "error", "The checker failed before it could judge this submission; see the run."
     errors = int(result["counts"]["error"])
-    late = sum(1 for f in result["files"] if f.get("status") == "late" and not f.get("removed"))
-    late_note = f"; {late} file{'s' if late != 1 else ''} late" if late else ""
+    note = late_note(result)
+    note = f"; {note}" if note else ""
     if errors:
-        text = f"{errors} problem{'s' if errors != 1 else ''} to fix{late_note}"
+        text = f"{errors} problem{'s' if errors != 1 else ''} to fix{note}"
         return "failure", text[:MAX_DESCRIPTION]
-    return "success", f"All checks passed{late_note}"[:MAX_DESCRIPTION]
+    return "success", f"All checks passed{note}"[:MAX_DESCRIPTION]
 
 
 def set_status(session: Session, repo: Repository, sha: str, state: str, description: str,

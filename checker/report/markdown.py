@@ -73,7 +73,13 @@ def status_text(f: dict[str, Any]) -> str:
     if f.get("removed"):
         return "removed"
     if f.get("status") == "late":
-        return f"⏰ late by {describe_delay(int(f.get('late_seconds') or 0))}"
+        text = f"⏰ late by {describe_delay(int(f.get('late_seconds') or 0))}"
+        if f.get("counted") is False:
+            return text + ": will not be counted"
+        penalty = f.get("penalty_percent")
+        if isinstance(penalty, (int, float)) and penalty > 0:
+            return text + f" (penalty {penalty:g} %)"
+        return text
     if f.get("status") == "on-time":
         return "✅ on time"
     return DASH
@@ -83,13 +89,34 @@ def problem_count(result: dict[str, Any]) -> int:
     return int(result.get("counts", {}).get("error", 0))
 
 
+def late_counts(result: dict[str, Any]) -> tuple[int, int]:
+    """(late files, late files that will not be counted), removed files left out."""
+    late = [f for f in result.get("files", [])
+            if f.get("status") == "late" and not f.get("removed")]
+    return len(late), sum(1 for f in late if f.get("counted") is False)
+
+
+def late_note(result: dict[str, Any]) -> str:
+    """``1 file late`` / ``1 late file will not be counted`` / ``2 files late, 1 will not be
+    counted``: the same words in the comment's first line and the commit status."""
+    late, uncounted = late_counts(result)
+    if not late:
+        return ""
+    if uncounted == late:
+        return (f"{late} late file{'s' if late != 1 else ''} will not be counted")
+    text = f"{late} file{'s' if late != 1 else ''} late"
+    return text + (f", {uncounted} will not be counted" if uncounted else "")
+
+
 def headline(result: dict[str, Any]) -> str:
     n = problem_count(result)
-    late = sum(1 for f in result.get("files", []) if f.get("status") == "late")
-    late_note = f" ({late} file{'s' if late != 1 else ''} late)" if late else ""
+    note = late_note(result)
+    if n == 0 and late_counts(result)[1]:
+        return f"### ⚠️ Submission check: all checks passed, but {note}"
+    late_note_text = f" ({note})" if note else ""
     if n == 0:
-        return f"### ✅ Submission check: all checks passed{late_note}"
-    return f"### ❌ Submission check: {n} problem{'s' if n != 1 else ''} to fix{late_note}"
+        return f"### ✅ Submission check: all checks passed{late_note_text}"
+    return f"### ❌ Submission check: {n} problem{'s' if n != 1 else ''} to fix{late_note_text}"
 
 
 def _submitted(result: dict[str, Any], f: dict[str, Any]) -> object:

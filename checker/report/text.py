@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from checker.report.markdown import late_note
 from checker.timeutil import describe_delay
 
 MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -25,7 +26,8 @@ def render_text(result: dict[str, Any]) -> str:
     else:
         head = f"FAIL: {counts['error']} problem(s) to fix"
     extra = ", ".join(f"{counts[k]} {k}(s)" for k in ("warning", "info") if counts[k])
-    lines.append(f"{head}{' (' + extra + ')' if extra else ''}")
+    note = late_note(result)
+    lines.append(f"{head}{' (' + extra + ')' if extra else ''}{'; ' + note if note else ''}")
     lines.append(f"author {clean(result['author'])}, submitted {_when(result['submitted_at'])}")
     for finding in result["findings"]:
         lines.extend(_finding(finding))
@@ -41,6 +43,10 @@ def render_text(result: dict[str, Any]) -> str:
         if f["due"]:
             when = "on time" if f["status"] == "on-time" else (
                 f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else "")
+            if f["status"] == "late" and f.get("counted") is False:
+                when += ", will not be counted"
+            elif f.get("penalty_percent"):
+                when += f", penalty {f['penalty_percent']:g} %"
             lines.append(f"  due {_when(f['due'])}: {when}".rstrip(": "))
         facts = f.get("facts") or {}
         if "pages" in facts:

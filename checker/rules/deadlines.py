@@ -6,11 +6,12 @@ The submission time is always given from outside (the server-side time of the pu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
-from checker.findings import Finding, info, warning
-from checker.model import Course, Extension
+from checker.findings import Finding, error, info, warning
+from checker.model import Course, Extension, LatePolicy
 from checker.routing import Target
 from checker.timeutil import describe_delay, format_local
 
@@ -28,6 +29,72 @@ class Lateness:
     status: str  # "on-time" | "late"
     late_seconds: int
     findings: tuple[Finding, ...]
+    counted: bool = True  # False: late work the policy does not count, or past the last moment
+    penalty_percent: float = 0.0
+
+
+LATE_RULES = ("deadline.late", "deadline.not-counted", "deadline.closed")
+EXTENSION_HINT = ("If you have a reason for an extension, ask the course staff (they add it to "
+                  "schedule.yaml).")
+
+
+def penalty_percent(policy: LatePolicy, late_seconds: int) -> float:
+    """The deduction for work ``late_seconds`` late: per started day, capped (Canvas's rule)."""
+    if late_seconds <= 0 or not policy.penalty_per_day:
+        return 0.0
+    days = math.ceil(late_seconds / 86400)
+    return float(min(days * policy.penalty_per_day, policy.max_penalty))
+
+
+def late_effect(policy: LatePolicy, due: datetime, at: datetime,
+                late_seconds: int) -> tuple[bool, float]:
+    """(counted, penalty percent) of work submitted at ``at``, ``late_seconds`` late (0: on
+    time or within grace)."""
+    if late_seconds <= 0:
+        return True, 0.0
+    closes = policy.closes(due)
+    if (closes is not None and at > closes) or not policy.counted:
+        return False, 0.0
+    return True, penalty_percent(policy, late_seconds)
+
+
+def judge_late(policy: LatePolicy, title: str, path: str, due: datetime, at: datetime,
+               over: int, tz: tzinfo) -> Lateness:
+    """Work ``over`` seconds past ``due`` (grace already exceeded): what the policy makes of it."""
+    late = describe_delay(over)
+    when = f"{title} was due {format_local(due, tz)}; submitted {format_local(at, tz)}."
+    closes = policy.closes(due)
+    if closes is not None and at > closes:
+        return Lateness("late", over, (error(
+            "deadline.closed",
+            f"{path}: {late} late, after the last moment submissions were accepted "
+            f"({format_local(closes, tz)}). {when} It will not be accepted.",
+            "Nothing can be submitted for this any more; take the file out of the pull request. "
+            + EXTENSION_HINT,
+            path=path,
+        ),), counted=False)
+    if not policy.counted:
+        return Lateness("late", over, (warning(
+            "deadline.not-counted",
+            f"{path}: {late} late; a late {title.lower()} will not be counted (the course's "
+            f"late rule). {when}",
+            "It is recorded as submitted late and will not count towards the grade. "
+            + EXTENSION_HINT,
+            path=path,
+        ),), counted=False)
+    penalty = penalty_percent(policy, over)
+    cost = ""
+    if penalty:
+        cost = (f" Late penalty: {penalty:g} % ({policy.penalty_per_day:g} % per started day"
+                + (f", at most {policy.max_penalty:g} %" if policy.max_penalty < 100 else "")
+                + ").")
+    closing = f" Nothing is accepted after {format_local(closes, tz)}." if closes else ""
+    return Lateness("late", over, (warning(
+        "deadline.late",
+        f"{path}: {late} late. {when}{cost}{closing}",
+        "Late work is recorded as late; nothing in the file can change that. " + EXTENSION_HINT,
+        path=path,
+    ),), penalty_percent=penalty)
 
 
 def deadline(course: Course, target: Target) -> Deadline:
@@ -67,12 +134,7 @@ def lateness(course: Course, target: Target, path: str, at: datetime) -> Latenes
             path=path,
         ))
         return Lateness("on-time", 0, tuple(findings))
-    findings.append(warning(
-        "deadline.late",
-        f"{path}: {describe_delay(over)} late. {target.deliverable.title} was due "
-        f"{format_local(dl.due, tz)}; submitted {format_local(at, tz)}.",
-        "Late work is recorded as late; nothing in the file can change that. If you have a "
-        "reason for an extension, ask the course staff (they add it to schedule.yaml).",
-        path=path,
-    ))
-    return Lateness("late", int(over), tuple(findings))
+    judged = judge_late(target.deliverable.late, target.deliverable.title, path, dl.due, at,
+                        int(over), tz)
+    return Lateness("late", judged.late_seconds, (*findings, *judged.findings), judged.counted,
+                    judged.penalty_percent)

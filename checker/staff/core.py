@@ -24,7 +24,7 @@ from datetime import datetime
 
 from checker.model import Course, Roster
 from checker.routing import Target, instances, route
-from checker.rules.deadlines import deadline
+from checker.rules.deadlines import deadline, late_effect
 from checker.staff.records import FileRecord, PullInfo, PullRecord
 
 STATUSES = ("on-time", "late", "needs-fix", "missing", "not-due")
@@ -54,6 +54,8 @@ class Row:
     late_seconds: int = 0
     chosen: Candidate | None = None
     superseded: tuple[int, ...] = ()  # other PRs that submitted this instance
+    counted: bool = True  # False: late work the deliverable's late policy does not count
+    penalty_percent: float = 0.0  # the late penalty (percent of the grade)
 
     @property
     def deliverable(self) -> str:
@@ -116,5 +118,7 @@ def build_rows(course: Course, roster: Roster, pulls: Iterable[PullRecord],
         status, late, due = status_of(course, t, chosen, now)
         others = tuple(sorted({c.pull.number for c in cands[:-1]} - {
             chosen.pull.number if chosen else -1}))
-        rows.append(Row(t, due, status, late, chosen, others))
+        counted, penalty = (late_effect(t.deliverable.late, due, chosen.file.submitted_at, late)
+                            if chosen else (True, 0.0))
+        rows.append(Row(t, due, status, late, chosen, others, counted, penalty))
     return rows

@@ -14,8 +14,8 @@ from checker.staff.core import Row
 from checker.timeutil import describe_delay
 
 COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
-           "late_seconds", "pr", "pr_url", "submitted_at", "merged", "pages", "errors", "path",
-           "superseded")
+           "late_seconds", "counted", "penalty_percent", "pr", "pr_url", "submitted_at", "merged",
+           "pages", "errors", "path", "superseded")
 
 
 def _iso(dt: datetime | None, tz: ZoneInfo) -> str | None:
@@ -33,6 +33,8 @@ def record(row: Row, tz: ZoneInfo) -> dict[str, Any]:
         "status": row.status,
         "delay": describe_delay(row.late_seconds) if row.late_seconds else None,
         "late_seconds": row.late_seconds,
+        "counted": row.counted if c else None,
+        "penalty_percent": row.penalty_percent,
         "pr": c.pull.number if c else None,
         "pr_url": c.pull.url if c else None,
         "submitted_at": _iso(c.file.submitted_at, tz) if c else None,
@@ -90,6 +92,8 @@ def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: dateti
         status = STATUS_TEXT[r.status]
         if rec["delay"]:
             status += f" ({escape(rec['delay'], 40)})"
+        if note := _late_note(r):
+            status += f" {note}"
         pr = f"[#{rec['pr']}]({rec['pr_url']})" if rec["pr"] and _safe(rec["pr_url"]) else (
             f"#{rec['pr']}" if rec["pr"] else "")
         sub = r.chosen.file.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.chosen \
@@ -100,6 +104,12 @@ def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: dateti
             f" | {r.due.astimezone(tz):%Y-%m-%d %H:%M} | {status} | {pr} | {sub} | {merged} "
             f"| {'' if rec['pages'] is None else int(rec['pages'])} |")
     return "\n".join(lines) + "\n"
+
+
+def _late_note(r: Row) -> str:
+    if r.chosen is not None and not r.counted:
+        return "· not counted"
+    return f"· penalty {r.penalty_percent:g} %" if r.penalty_percent else ""
 
 
 def _safe(url: object) -> bool:

@@ -79,8 +79,8 @@ def test_unknown_key_bad_zone_and_wrong_weekday() -> None:
 
 
 def test_deadline_that_does_not_exist_is_an_error() -> None:
-    err = _broken('due: "2024-10-22 10:30"', 'due: "2024-03-10 02:30"')
-    assert "deliverables.midterm.due" in str(err) and "does not exist" in str(err)
+    err = _broken('due: "2024-12-05 10:30"', 'due: "2024-03-10 02:30"')
+    assert "deliverables.poster.due" in str(err) and "does not exist" in str(err)
 
 
 def test_overlapping_templates_are_refused() -> None:

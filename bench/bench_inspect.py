@@ -38,7 +38,7 @@ def build_pr(folder: Path) -> list[Path]:
     report = write_two_column_paper(folder / "report.pdf", body_pages=8, ref_pages=2)
     summary = write_pdf(folder / "summary.pdf", summary_blocks(
         ["1. Problem and Importance", "2. Related Work", "3. Proposed Solution",
-         "4. Limitations", "5. Future Research Directions"], paragraphs=3))
+         "4. Limitations", "5. Future Research Directions"], paragraphs=2))
     code = folder / "code.zip"
     rng = random.Random(585)
     with zipfile.ZipFile(code, "w", zipfile.ZIP_DEFLATED) as zf:

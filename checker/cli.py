@@ -16,25 +16,55 @@ from collections.abc import Sequence
 from checker import __version__
 from checker.errors import CheckerError
 
-COMMANDS = ("check", "validate", "deadlines", "inspect", "publish", "gradebook", "board", "remind")
+# Every command, with the one line `python -m checker --help` shows for it. Only the module of
+# the command being run is imported (a student's `check` never loads the staff commands, the
+# GitHub client or the schema validator); the others are listed by these lines alone.
+COMMANDS: dict[str, str] = {
+    "check": "check submitted files (exit 0 pass, 1 needs fixing, 2 usage error)",
+    "validate": "validate schedule.yaml and all group declarations",
+    "deadlines": "list deadlines (text, json or ics calendar)",
+    "inspect": "show what the checker reads in files (pages, headings, archives)",
+    "publish": "publish a check result on the pull request (comment, labels, status)",
+    "gradebook": "who submitted what, when: every deliverable instance (staff)",
+    "board": "write the course board: groups x deliverables as one HTML page (staff)",
+    "remind": "open or update one reminder issue per upcoming deadline (staff, cron)",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv``: its first word that is not an option (the top-level
+    options, --help and --version, take no value)."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: the named command's own parser, every other one as its name
+    and help line (imports ``checker.commands.<name>`` for the named command only; with no
+    ``argv``, for every command)."""
     parser = argparse.ArgumentParser(
         prog="python -m checker",
         description="Check coursework submitted as pull requests against schedule.yaml.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        # command modules import only argparse at the top; their work is imported in run()
-        importlib.import_module(f"checker.commands.{name}").add_parser(sub)
+    wanted = set(COMMANDS) if argv is None else {chosen_command(argv)}
+    for name, help_line in COMMANDS.items():
+        if name in wanted:
+            # command modules import only argparse at the top; their work is imported in run()
+            importlib.import_module(f"checker.commands.{name}").add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_line)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.run(args)
         return code

@@ -48,7 +48,8 @@ class ScheduleError(ConfigError):
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
-def load_course(root: Path) -> Course:
+def load_course(root: Path, *, cached: bool = True) -> Course:
+    """The course of ``root``'s schedule.yaml; ``cached``: see ``checker.schemacache``."""
     path = root / SCHEDULE_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -58,14 +59,14 @@ def load_course(root: Path) -> Course:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
-    return parse_course(text, SCHEDULE_FILE)
+    return parse_course(text, SCHEDULE_FILE, cached=cached)
 
 
-def parse_course(text: str, file: str = SCHEDULE_FILE) -> Course:
+def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True) -> Course:
     doc, problems = yamlfile.load(text, file)
     if doc is None:
         raise ScheduleError(problems)
-    problems = yamlfile.validate(doc, "schedule.schema.json")
+    problems = yamlfile.validate(doc, "schedule.schema.json", cached=cached)
     if problems:
         raise ScheduleError(problems)
     builder = _CourseBuilder(doc)
@@ -403,12 +404,13 @@ def _has_setting(spec: dict[str, Any], dotted: str) -> bool:
 # ---------------------------------------------------------------- group declarations
 
 
-def parse_group(text: str, group: str, file: str) -> tuple[GroupDeclaration | None, list[Problem]]:
+def parse_group(text: str, group: str, file: str, *,
+                cached: bool = True) -> tuple[GroupDeclaration | None, list[Problem]]:
     """Parse one group.yaml (untrusted: it comes from a pull request)."""
     doc, problems = yamlfile.load(text, file)
     if doc is None:
         return None, problems
-    problems = yamlfile.validate(doc, "group.schema.json")
+    problems = yamlfile.validate(doc, "group.schema.json", cached=cached)
     if problems:
         return None, problems
     prefs = []
@@ -426,7 +428,8 @@ def parse_group(text: str, group: str, file: str) -> tuple[GroupDeclaration | No
     return GroupDeclaration(group, file, members, tuple(prefs)), []
 
 
-def load_roster(root: Path, course: Course) -> tuple[Roster, list[Problem]]:
+def load_roster(root: Path, course: Course, *,
+                cached: bool = True) -> tuple[Roster, list[Problem]]:
     """The group declarations committed in the repository at ``root``."""
     roster = Roster()
     problems: list[Problem] = []
@@ -441,7 +444,7 @@ def load_roster(root: Path, course: Course) -> tuple[Roster, list[Problem]]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(rel, None, "", f"cannot be read ({exc})"))
             continue
-        decl, errs = parse_group(text, group, rel)
+        decl, errs = parse_group(text, group, rel, cached=cached)
         problems.extend(errs)
         if decl is not None:
             roster = roster.with_declaration(decl)

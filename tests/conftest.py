@@ -44,3 +44,10 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = Path(tempfile.mkdtemp(prefix="checker-tests-guard-"))
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
     python_guard.install(folder)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _schema_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests (and the checker processes they start) keep the validation cache out of the
+    home folder (checker/schemacache.py)."""
+    os.environ["CHECKER_CACHE_DIR"] = str(tmp_path_factory.mktemp("checker-cache"))

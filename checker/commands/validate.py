@@ -20,11 +20,11 @@ def run(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     try:
-        course = load_course(root)
+        course = load_course(root, cached=False)  # validate always validates
     except ScheduleError as exc:
         print(exc)
         return 1
-    roster, problems = load_roster(root, course)
+    roster, problems = load_roster(root, course, cached=False)
     messages = [str(p) for p in problems]
     group_deliverable = next((d for d in course.deliverables.values()
                               if d.path.endswith("/group.yaml")), None)

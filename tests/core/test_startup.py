@@ -1,0 +1,130 @@
+"""What a command loads: only its own module, and on the check path only the parsers the
+pull request's files need; schema validation runs again only for text it has not passed."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker import schemacache
+from checker.cli import COMMANDS, build_parser, main
+from checker.config import ScheduleError, load_course, parse_course
+from tests.core.course_repo import REPO_ROOT, CourseRepo, pdf_bytes
+
+SHIPPED = (REPO_ROOT / "schedule.yaml").read_text(encoding="utf-8")
+
+REPORT_MODULES = (
+    "import sys, atexit\n"
+    "atexit.register(lambda: print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr))\n"
+    "from checker.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def modules_of(*argv: str, env: dict[str, str] | None = None) -> tuple[int, set[str], str]:
+    """Run ``python -m checker ARGV`` in a fresh interpreter: exit code and the modules it had
+    imported when it exited (its own process; not the file workers')."""
+    proc = subprocess.run([sys.executable, "-c", REPORT_MODULES, *argv], capture_output=True,
+                          text=True, check=False, cwd=REPO_ROOT, env=env)
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    return proc.returncode, set(line.split()[1:]), proc.stdout + proc.stderr
+
+
+def loaded(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(package + ".") for m in modules)
+
+
+def test_help_lines_are_the_commands_own() -> None:
+    """`python -m checker --help` lists every command by a line kept in the CLI: it must be the
+    line each command module registers."""
+    for name, line in COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(f"checker.commands.{name}").add_parser(sub)
+        [action] = sub._choices_actions
+        assert (action.dest, action.help) == (name, line)
+    assert set(build_parser().parse_known_args(["validate"])[0].__dict__) >= {"command", "run"}
+
+
+def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
+    repo = CourseRepo(tmp_path / "course")
+    code, modules, out = modules_of("deadlines", "--root", str(repo.root))
+    assert code == 0, out
+    commands = {m for m in modules if m.startswith("checker.commands.")}
+    assert commands <= {"checker.commands.deadlines", "checker.commands.output"}, commands
+    assert not loaded(modules, "github") and not loaded(modules, "checker.staff")
+
+
+def test_pdf_only_check_imports_neither_github_docx_nor_jsonschema_once_validated(
+        tmp_path: Path) -> None:
+    repo = CourseRepo(tmp_path / "course")
+    slides = "submissions/g10/slides/2024-10-03.pdf"
+    repo.write(slides, pdf_bytes(12))
+    env = dict(os.environ, CHECKER_CACHE_DIR=str(tmp_path / "cache"))
+    argv = ("check", "--root", str(repo.root), slides, "--author", "ada-lovelace",
+            "--at", "2024-10-01T00:00:00Z")
+    first_code, first, out = modules_of(*argv, env=env)
+    assert first_code == 0, out
+    assert loaded(first, "jsonschema")  # nothing validated yet: the schedule and groups are
+    code, again, out = modules_of(*argv, env=env)
+    assert code == 0, out
+    for package in ("github", "docx", "jsonschema", "nacl", "cryptography", "lxml"):
+        assert not loaded(again, package), package
+
+
+def test_validate_always_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    repo = CourseRepo(tmp_path / "course")
+    load_course(repo.root)  # recorded as valid
+    assert any((tmp_path / "cache" / "valid").iterdir())
+    code, modules, _ = modules_of("validate", "--root", str(repo.root),
+                                  env=dict(os.environ))
+    assert code == 0 and loaded(modules, "jsonschema")
+
+
+def test_only_the_exact_text_that_passed_skips_validation(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    parse_course(SHIPPED)
+    broken = SHIPPED.replace("cpu_seconds: 10", "cpu_seconds: ten")
+    for _ in range(2):  # a failure is never recorded
+        with pytest.raises(ScheduleError, match="cpu_seconds"):
+            parse_course(broken)
+    assert len(list((tmp_path / "cache" / "valid").iterdir())) == 1
+
+
+def test_a_cache_folder_others_may_write_is_not_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planted entry in a folder anyone may write must not let a broken schedule through."""
+    shared = tmp_path / "shared"
+    (shared / "valid").mkdir(parents=True)
+    os.chmod(shared / "valid", 0o777)
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(shared))
+    broken = SHIPPED.replace("cpu_seconds: 10", "cpu_seconds: ten")
+    entry = schemacache.key("schedule.schema.json",
+                            (REPO_ROOT / "checker/schemas/schedule.schema.json").read_text(),
+                            broken)
+    (shared / "valid" / entry).touch()
+    with pytest.raises(ScheduleError, match="cpu_seconds"):
+        parse_course(broken)
+
+
+def test_yaml_aliases_are_refused_with_their_line() -> None:
+    for text in ("staff: &s [mosharaf]\nx: *s", "staff: [&m mosharaf, *m]"):
+        with pytest.raises(ScheduleError, match=r"schedule.yaml:\d+: .*aliases"):
+            parse_course(SHIPPED.replace("staff: [mosharaf, insujang]", text))
+
+
+def test_unknown_command_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["grade"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert all(name in err for name in COMMANDS)

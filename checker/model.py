@@ -204,6 +204,16 @@ class Deliverable:
     def per_session(self) -> bool:
         return self.sessions is not None
 
+    def provenance(self) -> tuple[str, ...]:
+        """Where this deliverable's rules come from, for people: set by staff or from the
+        course page (with the note saying why), and each staff choice with its reason."""
+        out = []
+        if self.set_by == "staff" or self.note:
+            origin = "set by staff" if self.set_by == "staff" else "from the course page"
+            out.append(f"{self.title} ({origin})" + (f": {self.note}" if self.note else ""))
+        out.extend(f"{self.title}, {k} (a staff choice): {why}" for k, why in self.staff_choices)
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Extension:

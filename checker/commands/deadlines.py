@@ -12,7 +12,7 @@ from typing import Any
 from checker.commands.output import emit
 from checker.config import load_course, load_roster
 from checker.errors import UsageError
-from checker.model import Course
+from checker.model import Course, Deliverable, Session
 from checker.routing import Target, instances
 from checker.rules.deadlines import deadline
 from checker.timeutil import format_local
@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         targets = list({(t.deliverable.id, t.group, t.session and t.session.id):
                         (replace(t, student=None) if t.student else t) for t in targets}.values())
     rows = [_row(course, t) for t in targets]
+    shown = {t.deliverable.id for t in targets}
+    staff_set = [d for d in course.deliverables.values()
+                 if d.id in shown and (d.set_by == "staff" or d.staff_choices or d.note)]
     if args.format == "json":
         text = json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
                           indent=2) + "\n"
@@ -51,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = "".join(
             f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
+            f"{' [set by staff]' if r['set_by'] == 'staff' else ''}"
             f"{' — ' + r['_owner'] if r['_owner'] else ''}"
-            f"{' (session ' + r['session'] + ')' if r['session'] else ''}\n    {r['_path']}\n"
+            f"{' (session ' + r['session'] + _topic(r) + ')' if r['session'] else ''}"
+            f"\n    {r['_path']}\n"
             for r in rows
-        )
+        ) + provenance(course, staff_set)
     emit(text, args.output)
     return 0
 
@@ -66,16 +71,34 @@ def _row(course: Course, t: Target) -> dict[str, Any]:
         row["student"] = t.student
     else:
         row["group"] = t.group
+    s = t.session
     row.update({
-        "session": t.session.id if t.session else None,
+        "session": s.id if s else None,
+        "topic": (s.unit or s.title) if s else None,  # the page's heading (Pre-Training, ...)
+        "set_by": t.deliverable.set_by,
         "due": due.isoformat(),
         "_due": due,
         "_title": t.deliverable.title,
         "_owner": t.group or t.student or ("each student" if t.deliverable.owner == "student"
                                            else ""),
         "_path": t.path(),
+        "_session": session_label(s) if s else None,
     })
     return row
+
+
+def _topic(r: dict[str, Any]) -> str:
+    return f" · {r['topic']}" if r.get("topic") else ""
+
+
+def provenance(course: Course, staff_set: list[Deliverable]) -> str:
+    """Which rules are the staff's choices rather than the course page's (for people)."""
+    if not staff_set:
+        return ""
+    out = ["", "Rules come from the course page, except the choices of the course staff "
+           "marked here:"]
+    out.extend(f"  - {line}" for d in staff_set for line in d.provenance())
+    return "\n".join(out) + "\n"
 
 
 def _ics_text(value: str) -> str:
@@ -97,6 +120,16 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
+def session_label(s: Session) -> str:
+    """'Pre-Training: Megatron-LM, Oobleck (g01)' / 'GenAI Basics: ... (Shiqi, Insu, Mosharaf)'."""
+    heading = s.unit or s.title or s.kind
+    papers = ", ".join(r.short or r.title for r in s.required_readings)
+    title = f"{s.title}: " if s.unit and s.title else ""
+    who = s.presenters or (f"presented by {s.presenter}" if s.presenter else None)
+    return f"{heading}: {title}{papers}" + (f" ({who})" if who else "") if papers else (
+        f"{heading}" + (f" ({who})" if who else ""))
+
+
 def to_ics(course: Course, rows: list[dict[str, Any]]) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//submission-checker//deadlines//EN",
@@ -105,10 +138,16 @@ def to_ics(course: Course, rows: list[dict[str, Any]]) -> str:
         due_utc = r["_due"].astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         owner = r.get("group") or r.get("student") or "all"
         uid = f"{r['deliverable']}-{owner}-{r['session'] or 'once'}@submission-checker"
-        summary = f"Due: {r['_title']}" + (f" ({r['_owner']})" if r["_owner"] else "")
+        summary = f"Due: {r['_title']}" + (f" ({r['_owner']})" if r["_owner"] else "") + (
+            f" · {r['topic']}" if r.get("topic") else "")
+        origin = " Set by the course staff, not the course page." if r["set_by"] == "staff" \
+            else ""
         lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid)}", f"DTSTAMP:{stamp}",
                   f"DTSTART:{due_utc}", f"DTEND:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
-                  f"DESCRIPTION:{_ics_text('Submit ' + r['_path'] + ' by a pull request.')}",
+                  "DESCRIPTION:" + _ics_text(
+                      (f"Session {r['session']}: {r['_session']}. " if r["_session"] else "")
+                      + 'Submit ' + r['_path'] + ' by a pull request.' + origin),
                   "TRANSP:TRANSPARENT", "END:VEVENT"]
+
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

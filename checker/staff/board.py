@@ -32,6 +32,15 @@ COLOR = {  # background, text: colour-blind-safe pairs with enough contrast (WCA
     "missing": ("#f2a3a3", "#4a0a0a"),
     "not-due": ("#e8e8ea", "#333338"),
 }
+# per-student work (questions): the share of the owed files that were submitted, in five steps
+# from none to all (light backgrounds, dark text: readable, and the words say the share too)
+SHARE_COLOR = ("#f2a3a3", "#f7c59f", "#ffe39a", "#dcedb0", "#c7ecd0")
+SHARE_TEXT = "#1b1b1f"
+
+
+def share_step(share: float) -> int:
+    """0..4: <20 %, <40 %, <60 %, <80 %, >= 80 % (100 % is the last step too)."""
+    return min(4, int(share * 5))
 _URL = re.compile(r"https://[A-Za-z0-9.:\-]+(/[A-Za-z0-9._~\-/%#]*)?")
 
 
@@ -49,6 +58,7 @@ class Cell:
     text: str  # "on time", "late by 2 h", "12/15 on time · 1 missing"
     detail: str  # the session date, when per session
     links: tuple[Link, ...] = ()
+    share: float | None = None  # per-student work: submitted / owed so far (None: nothing due)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ class Board:
     upcoming: tuple[Upcoming, ...]
     counts: dict[str, int]
     tz: str = "UTC"
+    staff_set: frozenset[str] = frozenset()  # deliverables set by staff, not the course page
+    notes: tuple[str, ...] = ()  # staff choices and why, for people
 
 
 def _worst(statuses: list[str]) -> str:
@@ -100,12 +112,16 @@ def _cell(group: str, deliverable: str, rows: list[Row], roster_size: int) -> Ce
         return Cell(group, deliverable, status, text, r.session or "", _links(rows))
     due = [r for r in rows if r.status != "not-due"]
     counts = {s: sum(1 for r in due if r.status == s) for s in ORDER}
+    share = None
     if not due:
         text = f"{len(rows)} not yet due"
     else:
-        text = f"{counts['on-time']}/{len(due)} on time" + "".join(
+        submitted = len(due) - counts["missing"]
+        share = submitted / len(due)
+        text = f"{submitted}/{len(due)} submitted ({round(share * 100)} %)" + "".join(
             f" · {counts[s]} {LABEL[s]}" for s in ("late", "needs-fix", "missing") if counts[s])
-    return Cell(group, deliverable, status, text, f"{roster_size} students", _links(rows))
+    return Cell(group, deliverable, status, text, f"{roster_size} students", _links(rows),
+                share)
 
 
 def build(course: Course, rows: list[Row], now: datetime,
@@ -126,12 +142,27 @@ def build(course: Course, rows: list[Row], now: datetime,
     for slot in slots(rows):
         if now <= slot.due <= now + UPCOMING:
             t = slot.rows[0].target
-            what = t.deliverable.title + (f" for {t.session.id}" if t.session else "")
+            what = t.deliverable.title + (
+                f" for {t.session.id} ({t.session.unit or t.session.topic})" if t.session else "")
             done = sum(1 for r in slot.rows if r.chosen is not None)
             upcoming.append(Upcoming(slot.due, what, done, len(slot.rows)))
     counts = {s: sum(1 for c in cells.values() if c.status == s) for s in ORDER}
     return Board(course.name, format_local(now, tz), columns, course.groups, cells,
-                 tuple(upcoming), counts, tz.key)
+                 tuple(upcoming), counts, tz.key,
+                 frozenset(d.id for d in course.deliverables.values() if d.set_by == "staff"),
+                 staff_notes(course))
+
+
+def staff_notes(course: Course) -> tuple[str, ...]:
+    return tuple(line for d in course.deliverables.values() for line in d.provenance())
+
+
+def _provenance(board: Board) -> str:
+    if not board.notes:
+        return ""
+    items = "".join(f"<li>{_e(n)}</li>" for n in board.notes)
+    return ("<h2>Where the rules come from</h2><p>The course page, except the choices of the "
+            f"course staff listed here:</p><ul class=\"up\">{items}</ul>")
 
 
 def _e(text: object) -> str:
@@ -162,11 +193,14 @@ footer{margin-top:16px;color:#55555c;font-size:.8rem}
 
 
 def _status_css() -> str:
-    return "".join(f".s-{s}{{background:{bg};color:{fg}}}" for s, (bg, fg) in COLOR.items())
+    return "".join(f".s-{s}{{background:{bg};color:{fg}}}" for s, (bg, fg) in COLOR.items()) + \
+        "".join(f".q-{i}{{background:{bg};color:{SHARE_TEXT}}}" for i, bg in enumerate(SHARE_COLOR))
 
 
 def render_html(board: Board) -> str:
-    head = "".join(f"<th scope=\"col\">{_e(title)}</th>" for _id, title in board.columns)
+    head = "".join(f"<th scope=\"col\">{_e(title)}"
+                   + ("<br><small>set by staff</small>" if d in board.staff_set else "")
+                   + "</th>" for d, title in board.columns)
     body = []
     for g in board.groups:
         tds = []
@@ -178,13 +212,20 @@ def render_html(board: Board) -> str:
             if len(c.links) > MAX_LINKS:
                 links += f" +{len(c.links) - MAX_LINKS} more"
             detail = " · ".join(x for x in (_e(c.detail), links) if x)
+            if c.share is None:
+                klass, extra, icon = f"s-{c.status}", "", ICON[c.status] + " "
+            else:  # coloured by the share submitted, not by the worst student
+                klass, icon = f"q-{share_step(c.share)}", ""
+                extra = f' data-share="{c.share:.3f}"'
             tds.append(
-                f'<td class="s-{_e(c.status)}" data-group="{_e(g)}" data-deliverable="{_e(d)}" '
-                f'data-status="{_e(c.status)}"><span class="st">{ICON[c.status]} {_e(c.text)}'
+                f'<td class="{klass}" data-group="{_e(g)}" data-deliverable="{_e(d)}" '
+                f'data-status="{_e(c.status)}"{extra}><span class="st">{icon}{_e(c.text)}'
                 f'</span>{f"<span class=d>{detail}</span>" if detail else ""}</td>')
         body.append(f'<tr><th scope="row" class="g">{_e(g)}</th>{"".join(tds)}</tr>')
     legend = "".join(f'<li class="s-{s}">{ICON[s]} {LABEL[s]} ({board.counts.get(s, 0)})</li>'
                      for s in ORDER)
+    legend += "".join(f'<li class="q-{i}">{lo} to {lo + 20} % submitted</li>'
+                      for i, lo in enumerate(range(0, 100, 20)))
     if board.upcoming:
         up = "".join(
             f"<li><time>{_e(format_local(u.due, ZoneInfo(board.tz)))}</time>: {_e(u.what)} "
@@ -205,7 +246,9 @@ def render_html(board: Board) -> str:
         f'<div class="wrap"><table><thead><tr><th scope="col" class="g">Group</th>{head}</tr>'
         f'</thead><tbody>{"".join(body)}</tbody></table></div>'
         f"<h2>Deadlines in the next 7 days</h2>{upcoming}"
+        f"{_provenance(board)}"
         "<footer>Each cell shows the pull request that counts for it (a merged one before an "
-        "open one, else the newest). Questions: every member, every presented session so far."
+        "open one, else the newest). Per-student work (questions): the share of what the "
+        "group's members owe so far that was submitted, coloured from none to all."
         "</footer></body></html>\n"
     )

@@ -196,6 +196,7 @@ def test_deadlines_command_json_and_ics(repo: CourseRepo,
     rows = json.loads(capsys.readouterr().out)
     slides = next(r for r in rows if r["deliverable"] == "slides")
     assert slides == {"deliverable": "slides", "group": "g10", "session": "2024-10-03",
+                      "topic": "Inference", "set_by": "page",
                       "due": "2024-10-02T10:30:00-04:00"}
     assert main(["deadlines", "--root", str(repo.root), "--student", "Alan-Turing",
                  "--format", "ics"]) == 0

@@ -14,7 +14,15 @@ import semester
 from fake_course_github import EXAMPLES, CourseGitHub
 
 from checker.cli import main
-from checker.staff.board import COLOR, ORDER, build, render_html
+from checker.staff.board import (
+    COLOR,
+    ORDER,
+    SHARE_COLOR,
+    SHARE_TEXT,
+    build,
+    render_html,
+    share_step,
+)
 from checker.staff.core import build_rows
 from checker.staff.records import FileRecord, PullInfo, PullRecord
 
@@ -83,6 +91,10 @@ def test_hostile_text_is_inert() -> None:
     assert "javascript:" not in html and ">#7<" in html  # shown, but not as a link
 
 
+def html_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
 def semester_roster(course: object) -> object:
     from checker.model import Roster
 
@@ -101,7 +113,7 @@ def test_what_a_person_sees_in_chromium(page: tuple[Path, semester.Semester],
         cells = browser.evaluate(desk, """[...document.querySelectorAll('td[data-status]')]
             .map(td => [td.dataset.group, td.dataset.deliverable, td.dataset.status,
                         getComputedStyle(td).backgroundColor, getComputedStyle(td).color,
-                        td.innerText])""")
+                        td.innerText, td.dataset.share || null])""")
         shot = browser.screenshot(desk)
         phone = browser.open(path.as_uri(), 390, 844)
         fit = browser.evaluate(phone, """[document.documentElement.scrollWidth,
@@ -110,12 +122,23 @@ def test_what_a_person_sees_in_chromium(page: tuple[Path, semester.Semester],
         phone_shot = browser.screenshot(phone, full=False)
     assert len(cells) == len(want) == 15 * 9
     seen = {}
-    for group, deliverable, status, bg, fg, text in cells:
+    shares = set()
+    for group, deliverable, status, bg, fg, text, share in cells:
         seen[(group, deliverable)] = status
-        assert (bg, fg) == (rgb(COLOR[status][0]), rgb(COLOR[status][1])), (group, deliverable)
+        if share is not None:  # questions: coloured by the share of the class that submitted
+            step = share_step(float(share))
+            shares.add((status, step))
+            assert (bg, fg) == (rgb(SHARE_COLOR[step]), rgb(SHARE_TEXT)), (group, deliverable)
+            assert f"({round(float(share) * 100)} %)" in text
+        else:
+            assert (bg, fg) == (rgb(COLOR[status][0]), rgb(COLOR[status][1])), (group,
+                                                                                 deliverable)
         assert text.strip(), (group, deliverable)  # a word as well as a colour
+    # a group with a missing question but most submitted is not coloured as "missing"
+    assert ("missing", 4) in shares
     assert seen == want
     g10 = {c[1]: c[5] for c in cells if c[0] == "g10"}
+    assert "set by staff" in html_text(path)
     assert "2024-10-03" in g10["slides"]  # the session it presents
     width, inner, table, font = fit
     assert width <= inner == 390 < table  # the page fits; the matrix scrolls in its box

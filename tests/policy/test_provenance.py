@@ -1,0 +1,55 @@
+"""Staff choices are marked as staff choices: deadlines (text, json, ics) and the board say
+which rules come from the course page and which from the staff; sessions keep their topic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from checker.config import parse_course
+from checker.staff.board import share_step, staff_notes
+from tests.core.course_repo import REPO_ROOT, CourseRepo
+
+
+def test_deadlines_mark_staff_choices_and_topics(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = CourseRepo(tmp_path / "c")
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10"]) == 0
+    text = capsys.readouterr().out
+    assert "Mid-semester presentation slides [set by staff] — g10" in text
+    assert "Final poster [set by staff] — g10" in text
+    assert "Final report — g10" in text  # the page's own deliverable: no mark
+    assert "(session 2024-10-03 · Inference)" in text
+    assert "pages.references_count (a staff choice)" in text
+    assert 'says "the following four questions" and lists five' in text
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10",
+                 "--format", "json"]) == 0
+    rows = {r["deliverable"]: r for r in json.loads(capsys.readouterr().out)}
+    assert (rows["midterm"]["set_by"], rows["poster"]["set_by"]) == ("staff", "staff")
+    assert rows["report"]["set_by"] == "page" and rows["slides"]["topic"] == "Inference"
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10",
+                 "--format", "ics"]) == 0
+    ics = capsys.readouterr().out.replace("\r\n ", "")
+    assert "SUMMARY:Due: Lecture slides (g10) · Inference" in ics
+    assert "Session 2024-10-03: Inference: PagedAttention\\, vAttention (presented by g10)" in ics
+    assert "Set by the course staff\\, not the course page." in ics
+
+
+def test_staff_led_sessions_keep_the_page_presenters() -> None:
+    course = parse_course((REPO_ROOT / "schedule.yaml").read_text(encoding="utf-8"))
+    by_day = {s.id: s for s in course.sessions}
+    assert by_day["2024-09-03"].presenters == "Shiqi, Insu, Mosharaf"
+    assert by_day["2024-09-05"].presenters == "Mosharaf, Insu"
+    assert by_day["2024-12-03"].presenters == "Mosharaf"
+    assert by_day["2024-09-17"].unit == "Pre-Training"
+    assert by_day["2024-11-26"].unit == "Ethical Considerations"
+    notes = staff_notes(course)
+    assert any(n.startswith("Final poster (set by staff)") for n in notes)
+    assert not any(n.startswith("Project proposal") for n in notes)
+
+
+def test_share_steps() -> None:
+    assert [share_step(x) for x in (0, 0.19, 0.2, 0.5, 0.79, 0.8, 1.0)] == [0, 0, 1, 2, 3, 4, 4]

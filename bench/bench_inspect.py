@@ -107,8 +107,10 @@ def main() -> int:
             print("poppler-utils or unzip not installed: no comparison")
 
         print("hostile files: cold `inspect` process; worker time and peak RSS; finding")
+        from checker.facts import FileFacts
+        from checker.inspect import preload
         from checker.inspect.sandbox import run_limited
-        from checker.inspect.worker import run_inspection
+        from checker.inspect.worker import inspect_to_wire
         from checker.model import Limits
 
         lim = Limits()
@@ -116,10 +118,12 @@ def main() -> int:
         for label, path, ext in hostile_files(folder):
             cold = run([sys.executable, "-m", "checker", "inspect", str(path)], env)
             start = time.perf_counter()
-            out = run_limited(run_inspection, (path, path.name, lim, ext), lim)
+            preload(ext)
+            out = run_limited(inspect_to_wire, (path, path.name, lim, ext), lim)
             seconds = time.perf_counter() - start
             peak = out.peak_rss_bytes or 0
-            rules = [f.rule for f in out.value.findings] if out.value else [out.failure]
+            rules = ([f.rule for f in FileFacts.from_wire(out.value).findings] if out.value
+                     else [out.failure])
             print(f"  {label}: cold {cold:.2f} s; worker {seconds:.2f} s, "
                   f"peak {peak / 2**20:.0f} MB; {rules}")
             if cold > worst[1]:

@@ -30,6 +30,9 @@ from checker.model import (
     Section,
     Session,
     ZipRule,
+    is_login,
+    login_key,
+    parse_day,
 )
 from checker.timeutil import localize, parse_duration, parse_local
 from checker.yamlfile import Problem
@@ -110,7 +113,7 @@ class _CourseBuilder:
             timezone=tz,
             sessions=sessions,
             groups=groups,
-            staff=frozenset(s.casefold() for s in d["staff"]),
+            staff=frozenset(login_key(s) for s in d["staff"]),
             deliverables={k: v for k, v in deliverables.items() if v is not None},
             extensions=self.extensions(tz, deliverables, set(groups), sessions),
             group_size=(size["min"], size["max"]),
@@ -339,7 +342,7 @@ class _CourseBuilder:
             out.append(Extension(
                 deliverable=e["deliverable"],
                 group=e.get("group"),
-                student=e["student"].casefold() if "student" in e else None,
+                student=login_key(e["student"]) if "student" in e else None,
                 session=session,
                 until=until,
                 extra=extra,
@@ -415,11 +418,18 @@ def parse_group(text: str, group: str, file: str, *,
         return None, problems
     prefs = []
     for i, p in enumerate(doc.data.get("preferences", [])):
-        try:
-            prefs.append(date.fromisoformat(p))
-        except ValueError:
+        day = parse_day(p)
+        if day is None:
             problems.append(Problem(file, doc.line(("preferences", i)), f"preferences[{i}]",
-                                    f"{p!r} is not a real date"))
+                                    f"{p!r} is not a real date written YYYY-MM-DD"))
+        else:
+            prefs.append(day)
+    for i, m in enumerate(doc.data["members"]):
+        if not is_login(m["github"]):  # in full: the schema's `$` lets "ada\n" through
+            problems.append(Problem(file, doc.line(("members", i, "github")),
+                                    f"members[{i}].github",
+                                    f"{m['github']!r} is not a GitHub login (letters, digits "
+                                    "and hyphens, at most 39, nothing else)"))
     members = tuple(
         Member(m["github"], m["name"], m["email"]) for m in doc.data["members"]
     )

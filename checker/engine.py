@@ -14,7 +14,7 @@ from datetime import datetime
 from checker.config import GROUP_FILE, parse_group
 from checker.facts import FileFacts
 from checker.findings import Finding, Severity, error, info
-from checker.model import Course, GroupDeclaration, Roster
+from checker.model import Course, GroupDeclaration, Roster, login_key
 from checker.questions import parse as parse_questions
 from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
@@ -150,7 +150,7 @@ def _new_declaration_author(ctx: _Context, change: Change, t: Target) -> list[Fi
     decl = ctx.declared.get(t.group or "")
     if change.removed or ctx.course.is_staff(author) or decl is None:
         return []
-    if author.casefold() in decl.logins:
+    if login_key(author) in decl.logins:
         return []
     return [error(
         "auth.not-member",

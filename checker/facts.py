@@ -8,10 +8,16 @@ facts, so one broken file never stops the rest of a pull request from being chec
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.findings import Finding
+from checker.bounds import MAX_FINDINGS_PER_FILE, MAX_NAME_CHARS, clip
+from checker.findings import Finding, Severity, bound_findings
+from checker.limits import MAX_TEXT_CHARS
+
+WIRE_MAX_LIST_ITEMS = 200  # list items kept per fact (headings, archive name lists)
+WIRE_MAX_STRING_CHARS = 4 * MAX_NAME_CHARS  # characters kept per string fact (not the text)
 
 
 @dataclass
@@ -46,3 +52,76 @@ class FileFacts:
         if self.archive is not None:
             out["archive"] = self.archive
         return out
+
+    # -- the worker's answer: JSON values, bounded (checker.inspect.sandbox) ------------------
+    def to_wire(self) -> dict[str, Any]:
+        """Every field as JSON values, bounded: text clipped, lists and strings cut, findings
+        cut with a count (``file.findings-truncated``)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "findings":
+                kept = bound_findings(value, MAX_FINDINGS_PER_FILE, self.path)
+                out[f.name] = [{**x.to_json(), "path": x.path} for x in kept]
+            elif f.name == "text":
+                out[f.name] = clip(value, MAX_TEXT_CHARS)
+            else:
+                out[f.name] = _bounded(value)
+        return out
+
+    @classmethod
+    def from_wire(cls, data: Any) -> FileFacts:
+        """FileFacts from a worker's answer, checked field by field (raises ValueError)."""
+        if not isinstance(data, dict):
+            raise ValueError("the facts are not an object")
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ValueError(f"the facts have no {f.name!r}")
+                continue
+            value = data[f.name]
+            if f.name == "findings":
+                kwargs[f.name] = [_finding(x) for x in _list(value)]
+                continue
+            default = (f.default if f.default is not dataclasses.MISSING
+                       else f.default_factory() if f.default_factory is not dataclasses.MISSING
+                       else None)
+            expected = {"path": str, "kind": str, "size": int}.get(f.name)
+            if expected is None and default is not None:
+                expected = type(default)
+            if expected is not None and value is not None and not isinstance(value, expected):
+                raise ValueError(f"the fact {f.name!r} is a {type(value).__name__}")
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str):
+        return clip(value, WIRE_MAX_STRING_CHARS)
+    if isinstance(value, (list, tuple)):
+        items = [_bounded(v) for v in value[:WIRE_MAX_LIST_ITEMS]]
+        if len(value) > WIRE_MAX_LIST_ITEMS:
+            items.append(f"… [{len(value) - WIRE_MAX_LIST_ITEMS:,} more]")
+        return items
+    if isinstance(value, dict):
+        return {str(k)[:WIRE_MAX_STRING_CHARS]: _bounded(v)
+                for k, v in list(value.items())[:WIRE_MAX_LIST_ITEMS]}
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("the findings are not a list")
+    return value
+
+
+def _finding(data: Any) -> Finding:
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), str) for k in ("rule", "severity", "message", "hint")):
+        raise ValueError("a finding is not an object with rule, severity, message and hint")
+    path, line = data.get("path"), data.get("line")
+    if not isinstance(path, (str, type(None))) or not isinstance(line, (int, type(None))):
+        raise ValueError("a finding's path or line has the wrong type")
+    return Finding(data["rule"], Severity(data["severity"]), data["message"], data["hint"],
+                   path, line)

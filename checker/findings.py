@@ -6,9 +6,12 @@ Every finding says which file, what is wrong (``message``) and how to fix it (``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from checker.bounds import MAX_MESSAGE_CHARS, clip
 
 
 class Severity(str, Enum):
@@ -33,8 +36,8 @@ class Finding:
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
-            "message": self.message,
-            "hint": self.hint,
+            "message": clip(self.message, MAX_MESSAGE_CHARS),
+            "hint": clip(self.hint, MAX_MESSAGE_CHARS),
         }
         if self.line is not None:
             out["line"] = self.line
@@ -50,6 +53,33 @@ class Finding:
             path=path,
             line=data.get("line"),
         )
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def bound_findings(findings: Sequence[Finding], limit: int, path: str | None) -> list[Finding]:
+    """At most ``limit`` findings: the most severe first kept, the rest counted in one finding.
+
+    The summary finding has the severity of the most severe one left out, so the verdict
+    (any error fails) is the same as with all of them.
+    """
+    if len(findings) <= limit:
+        return list(findings)
+    order = sorted(range(len(findings)), key=lambda i: _SEVERITY_ORDER[findings[i].severity])
+    kept_idx = sorted(order[: limit - 1])
+    left = [findings[i] for i in order[limit - 1:]]
+    worst = min(left, key=lambda f: _SEVERITY_ORDER[f.severity]).severity
+    rules = sorted({f.rule for f in left})
+    where = f"{path}: " if path else ""
+    summary = Finding(
+        "file.findings-truncated", worst,
+        f"{where}{len(left)} more problem(s) are not listed ({len(findings)} in all; rules: "
+        f"{', '.join(rules[:20])}{', ...' if len(rules) > 20 else ''}).",
+        "Fix the problems listed, then run the check again to see the rest.",
+        path,
+    )
+    return [findings[i] for i in kept_idx] + [summary]
 
 
 def error(

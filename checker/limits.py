@@ -17,8 +17,11 @@ MAX_FILE_BYTES = 50 * MiB  # default per-file size limit (Limits.max_bytes)
 GITHUB_HARD_LIMIT_BYTES = 100 * MiB  # GitHub refuses pushes with a file larger than this
 CPU_SECONDS = 10  # RLIMIT_CPU of the worker that parses one file (Limits.cpu_seconds)
 MEMORY_BYTES = 512 * MiB  # RLIMIT_AS of that worker (Limits.memory_bytes)
-WALL_SECONDS_FACTOR = 2  # wall-clock timeout = cpu_seconds * factor + WALL_SECONDS_EXTRA
+# Per-file wall clock, for everything done with one file (LibreOffice too): the larger of
+# cpu_seconds * WALL_SECONDS_FACTOR and cpu_seconds + WALL_SECONDS_EXTRA; 20 s by default.
+WALL_SECONDS_FACTOR = 2
 WALL_SECONDS_EXTRA = 5
+WORKER_REPLY_MAX_BYTES = 8 * MiB  # JSON a worker may send back; a larger answer is refused unread
 MAX_TEXT_CHARS = 1_000_000  # extracted text kept per file
 SNIFF_BYTES = 8192  # bytes read to recognise the content type
 
@@ -36,8 +39,9 @@ PDF_MAX_PAGES = 5_000
 PDF_MAX_TEXT_PAGES = 60  # pages whose text is extracted (page limits are far below this)
 
 # DOCX page count through LibreOffice
-CONVERT_SECONDS = 60  # wall clock for one soffice conversion (its first start makes a profile)
-CONVERT_MEMORY_BYTES = 2048 * MiB
+CONVERT_SECONDS = 20  # at most this much of the file's wall clock for one soffice conversion
+# LibreOffice runs under the file's own limits (Limits.memory_bytes, cpu_seconds): a normal
+# conversion needs about 215 MB resident and runs within a 512 MB address space.
 DOCX_WORDS_PER_PAGE = 500  # estimate when LibreOffice is absent: single-spaced 11-12 pt text
 
 

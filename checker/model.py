@@ -7,12 +7,41 @@ read by the pure rules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from checker import limits as L
+
+# A GitHub login, matched in full (never with `$`, which also matches before a final newline).
+_LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_login(text: str) -> bool:
+    """Whether ``text`` is, in full, a GitHub login (ASCII letters, digits, hyphens; 1-39)."""
+    return _LOGIN.fullmatch(text) is not None
+
+
+def login_key(login: str) -> str:
+    """A login for comparison: GitHub logins differ by ASCII case only, so only A-Z are
+    folded (no Unicode folding: the Kelvin sign U+212A is not K, and ß is not ss)."""
+    return login.translate(_ASCII_LOWER)
+
+
+def parse_day(text: str) -> date | None:
+    """A date written exactly YYYY-MM-DD (ASCII digits); None for anything else, such as
+    the ISO week date 2024-W40-4 or 20241003, which ``date.fromisoformat`` accepts."""
+    if _ISO_DAY.fullmatch(text) is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
 
 Owner = Literal["group", "student"]
 # Which sessions a per-session deliverable exists for, and which group it belongs to:
@@ -128,7 +157,8 @@ class Limits:
 
     @property
     def wall_seconds(self) -> float:
-        return float(self.cpu_seconds * L.WALL_SECONDS_FACTOR + L.WALL_SECONDS_EXTRA)
+        return float(max(self.cpu_seconds * L.WALL_SECONDS_FACTOR,
+                         self.cpu_seconds + L.WALL_SECONDS_EXTRA))
 
 
 @dataclass(frozen=True)
@@ -219,7 +249,7 @@ class Deliverable:
 class Extension:
     deliverable: str
     group: str | None = None
-    student: str | None = None  # casefolded login
+    student: str | None = None  # login_key() of the login
     session: date | None = None  # None: every instance of the deliverable
     until: datetime | None = None
     extra: timedelta | None = None
@@ -250,7 +280,7 @@ class Course:
     timezone: ZoneInfo
     sessions: tuple[Session, ...]
     groups: tuple[str, ...]
-    staff: frozenset[str]  # casefolded GitHub logins
+    staff: frozenset[str]  # GitHub logins, login_key()
     deliverables: dict[str, Deliverable]
     extensions: tuple[Extension, ...] = ()
     group_size: tuple[int, int] = (3, 4)
@@ -271,7 +301,7 @@ class Course:
         return of_kind[0] if of_kind else None
 
     def is_staff(self, login: str) -> bool:
-        return login.casefold() in self.staff
+        return login_key(login) in self.staff
 
     @property
     def presented_sessions(self) -> tuple[Session, ...]:
@@ -286,7 +316,7 @@ class Member:
 
     @property
     def login(self) -> str:
-        return self.github.casefold()
+        return login_key(self.github)
 
 
 @dataclass(frozen=True)
@@ -308,7 +338,7 @@ class Roster:
     groups: dict[str, GroupDeclaration] = field(default_factory=dict)
 
     def groups_of(self, login: str) -> list[str]:
-        key = login.casefold()
+        key = login_key(login)
         return sorted(g for g, d in self.groups.items() if key in d.logins)
 
     def members_of(self, group: str) -> frozenset[str]:

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from checker import __version__
-from checker.findings import Finding, Severity
+from checker.bounds import MAX_FINDINGS_PER_FILE, MAX_PATH_CHARS, MAX_PR_FINDINGS, clean_json, clip
+from checker.findings import Finding, Severity, bound_findings
 
 Status = Literal["on-time", "late", "n/a"]
 
@@ -41,7 +42,7 @@ class FileResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": clip(self.path, MAX_PATH_CHARS),
             "deliverable": self.deliverable,
             "group": self.group,
             "student": self.student,
@@ -56,7 +57,8 @@ class FileResult:
             "blob_sha": self.blob_sha,
             "removed": self.removed,
             "facts": self.facts,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in
+                         bound_findings(self.findings, MAX_FINDINGS_PER_FILE, self.path)],
         }
 
 
@@ -86,7 +88,13 @@ class Result:
         return "fail" if self.error_count else "pass"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The result as JSON values, within the schema's bounds whatever was submitted.
+
+        Every string is valid Unicode (lone surrogates from PDF text or file names replaced),
+        paths and messages are clipped and findings cut with a count (``checker.bounds``);
+        ``counts`` and the verdict still count every finding.
+        """
+        return clean_json({
             "schema": "submission-checker/result/v1",
             "checker_version": __version__,
             "course": self.course,
@@ -100,5 +108,6 @@ class Result:
                 for sev in Severity
             },
             "files": [f.to_json() for f in self.files],
-            "findings": [f.to_json() for f in self.findings],
-        }
+            "findings": [f.to_json() for f in
+                         bound_findings(self.findings, MAX_PR_FINDINGS, None)],
+        })

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
-from checker.model import Course, Deliverable, Roster, Session
+from checker.model import Course, Deliverable, Roster, Session, is_login, login_key, parse_day
 
 MAX_PATH_CHARS = 1024
 
@@ -94,16 +93,17 @@ def route(course: Course, path: str) -> Route:
             session = course.group_session(d.due.group_session, group)
         ext = parts.get("ext") or (d.formats[0] if "{ext}" not in d.path else None)
         student = parts.get("student")
-        return Route(path, Target(d, group, student.casefold() if student else None, session, ext))
+        if student is not None and not is_login(student):
+            return Route(path, unknown=f"{student!r} is not a GitHub login (letters, digits and "
+                         "hyphens, at most 39)")
+        return Route(path, Target(d, group, login_key(student) if student else None, session,
+                                  ext))
     return Route(path)
 
 
 def _session(course: Course, d: Deliverable, text: str) -> tuple[Session | None, str]:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None, f"{text!r} is not a date in the form YYYY-MM-DD"
-    if len(text) != 10:
+    day = parse_day(text)  # exactly YYYY-MM-DD: no week dates (2024-W40-4), no 20241003
+    if day is None:
         return None, f"{text!r} is not a date in the form YYYY-MM-DD"
     session = course.session(day)
     if session is None:
@@ -123,7 +123,7 @@ def instances(course: Course, roster: Roster, *, group: str | None = None,
     group assigned to each session, and student deliverables once per session (student None).
     """
     groups = list(course.groups)
-    login = student.casefold() if student else None
+    login = login_key(student) if student else None
     if login is not None:
         groups = roster.groups_of(login)
     elif group is not None:

@@ -1,24 +1,52 @@
 """Inspectors: the only code that opens submitted files. Untrusted bytes in, FileFacts out.
 
 :func:`inspect_file` never raises for anything about the file: every problem is a finding in
-the returned facts. The parsing runs in a worker process under CPU, memory and wall-clock
-limits (``checker.inspect.sandbox``); see docs/inspection.md for the limits and rule ids.
+the returned facts. The parsing runs in a worker process forked from this one under CPU,
+memory and wall-clock limits (``checker.inspect.sandbox``); the parser the file needs is
+imported here first (:func:`preload`), so every worker starts with it loaded. Everything done
+with one file (inspection, LibreOffice's layout of a DOCX, the inspection of its PDF) shares
+one wall clock, ``Limits.wall_seconds``. A failure of the checker itself (a bug, a missing
+dependency) is raised, never reported as a problem of the file.
 """
 
 from __future__ import annotations
 
+import importlib
 import tempfile
+import time
 from pathlib import Path
 
 from checker.facts import FileFacts
 from checker.findings import error, info
 from checker.inspect import magic
-from checker.inspect.sandbox import run_limited
-from checker.inspect.worker import run_inspection, too_complex
+from checker.inspect.sandbox import WorkerFailed, run_limited
+from checker.inspect.worker import inspect_to_wire, too_complex
 from checker.limits import GITHUB_HARD_LIMIT_BYTES, SNIFF_BYTES
 from checker.model import Limits
 
-__all__ = ["inspect_file"]
+__all__ = ["WorkerFailed", "inspect_file", "preload"]
+
+# The inspector module (and so the parser) each detected kind needs.
+_INSPECTORS = {
+    "pdf": "checker.inspect.pdf",
+    "docx": "checker.inspect.docx",
+    "pptx": "checker.inspect.pptx",
+    "zip": "checker.inspect.codezip",
+    "xlsx": "checker.inspect.codezip",
+    "odf": "checker.inspect.codezip",
+}
+
+
+def preload(kind: str) -> None:
+    """Import the inspector for ``kind`` in this process, before workers are forked from it.
+
+    Raises ImportError when a dependency is missing: the checker's failure, not the file's.
+    """
+    module = _INSPECTORS.get(kind)
+    if module is None and kind in ("markdown", "yaml", "text"):
+        module = "checker.inspect.text"
+    if module is not None:
+        importlib.import_module(module)
 
 
 def _sniff(path: Path) -> str:
@@ -66,18 +94,33 @@ def inspect_file(path: Path, repo_path: str, limits: Limits,
             "model weights and build outputs out of code archives.",
             repo_path))
         return facts
-    outcome = run_limited(run_inspection, (path, repo_path, lim, extension), lim)
-    if outcome.value is None:
-        facts = FileFacts(path=repo_path, kind=_sniff(path), size=size)
-        facts.findings.append(too_complex(facts, outcome.failure or "the worker stopped"))
-        return facts
-    facts = outcome.value
+    deadline = time.monotonic() + lim.wall_seconds
+    kind = _sniff(path)
+    preload(kind)
+    if kind == "zip" and extension in ("docx", "pptx"):  # an Office document is a ZIP
+        preload(extension)
+    facts = _inspect_in_worker(path, repo_path, lim, extension, deadline, kind)
     if facts.kind == "docx" and not any(f.severity.value == "error" for f in facts.findings):
-        _exact_docx_pages(path, facts, lim)
+        _exact_docx_pages(path, facts, lim, deadline)
     return facts
 
 
-def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits) -> None:
+def _inspect_in_worker(path: Path, repo_path: str, lim: Limits, extension: str | None,
+                       deadline: float, kind: str) -> FileFacts:
+    outcome = run_limited(inspect_to_wire, (path, repo_path, lim, extension), lim,
+                          wall_seconds=max(deadline - time.monotonic(), 0.0))
+    if outcome.value is None:
+        facts = FileFacts(path=repo_path, kind=kind, size=path.stat().st_size)
+        facts.findings.append(too_complex(facts, outcome.failure or "the worker stopped"))
+        return facts
+    try:
+        return FileFacts.from_wire(outcome.value)
+    except (ValueError, TypeError) as exc:
+        raise WorkerFailed(f"the inspection worker's facts for {repo_path} are not valid: "
+                           f"{exc}") from None
+
+
+def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits, deadline: float) -> None:
     """Replace the estimated page count by LibreOffice's layout when possible."""
     from checker.inspect import convert
 
@@ -92,7 +135,11 @@ def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits) -> None:
             facts.path))
         return
     with tempfile.TemporaryDirectory(prefix="checker-docx-") as tmp:
-        pdf, why = convert.to_pdf(path, Path(tmp), float(lim.convert_seconds))
+        left = min(deadline - time.monotonic(), float(lim.convert_seconds))
+        pdf, why, over = convert.to_pdf(path, Path(tmp), left, lim)
+        if pdf is None and over:
+            facts.findings.append(too_complex(facts, f"laying it out into pages: {why}"))
+            return
         if pdf is None:
             facts.findings.append(info(
                 "docx.estimate",
@@ -100,9 +147,12 @@ def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits) -> None:
                 "Submit a PDF export for an exact page count.",
                 facts.path))
             return
-        outcome = run_limited(run_inspection, (pdf, facts.path, lim, "pdf"), lim)
-    layout = outcome.value
-    if layout is None or layout.pages is None:
+        preload("pdf")
+        layout = _inspect_in_worker(pdf, facts.path, lim, "pdf", deadline, "pdf")
+    if layout.pages is None:
+        if any(f.rule == "file.too-complex" for f in layout.findings):
+            facts.findings.append(too_complex(facts, "reading the pages LibreOffice laid out "
+                                              "took longer than the time left for this file"))
         return
     facts.pages = layout.pages
     facts.pages_exact = True

@@ -2,8 +2,10 @@
 
 Runs only on a DOCX that passed the ZIP safety scan and fetches nothing from outside (no
 external image or object links). LibreOffice gets a temporary folder with a copy of the file,
-its own user profile (reused within this process, removed at exit), a wall-clock timeout, a
-CPU limit, and its own process group, which is killed whole on timeout.
+its own user profile (reused within this process, removed at exit), and the file's own limits:
+what is left of its wall clock, its CPU seconds and its memory (RLIMIT_AS), in its own process
+group, which is killed whole on timeout. A conversion stopped by a limit is the file's doing
+(``file.too-complex``); one LibreOffice cannot do for another reason leaves an estimate.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from checker.limits import CONVERT_MEMORY_BYTES
+from checker.model import Limits
 
 _profile: Path | None = None
 
@@ -39,22 +41,25 @@ def _profile_dir() -> Path:
     return _profile
 
 
-def _limit_child(cpu_seconds: int) -> None:  # pragma: no cover - runs in the child
+def _limit_child(cpu_seconds: int, memory_bytes: int) -> None:  # pragma: no cover - child
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (CONVERT_MEMORY_BYTES, CONVERT_MEMORY_BYTES))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
 
 
-def to_pdf(source: Path, workdir: Path, timeout: float) -> tuple[Path | None, str]:
-    """Convert ``source`` (a .docx) into ``workdir``; the PDF path, or None and why not."""
+def to_pdf(source: Path, workdir: Path, timeout: float,
+           lim: Limits) -> tuple[Path | None, str, bool]:
+    """Convert ``source`` (a .docx) into ``workdir`` within ``timeout`` seconds and the file's
+    CPU and memory limits: (the PDF or None, why not, whether a limit stopped it)."""
     exe = soffice()
     if exe is None:
-        return None, "LibreOffice (soffice) is not installed"
+        return None, "LibreOffice (soffice) is not installed", False
+    cpu = max(1, min(lim.cpu_seconds, int(timeout + 0.999)))
     copy = workdir / "document.docx"
     shutil.copyfile(source, copy)
     profile = _profile_dir().as_uri()
@@ -65,20 +70,25 @@ def to_pdf(source: Path, workdir: Path, timeout: float) -> tuple[Path | None, st
     proc = subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
         cwd=workdir, env=env, start_new_session=True,
-        preexec_fn=lambda: _limit_child(int(timeout)),
+        preexec_fn=lambda: _limit_child(cpu, lim.memory_bytes),
     )
     try:
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        return None, f"LibreOffice took longer than {timeout:.0f} s"
+        return None, f"LibreOffice took longer than the {timeout:.0f} s left for it", True
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     pdf = workdir / "document.pdf"
+    if proc.returncode < 0:  # killed: SIGXCPU/SIGKILL (CPU), SIGABRT/SIGSEGV (out of memory)
+        return None, (f"LibreOffice was stopped by signal {-proc.returncode} within the limits "
+                      f"for one file ({lim.cpu_seconds} s of processor time, "
+                      f"{lim.memory_bytes // 2**20} MB of memory)"), True
     if proc.returncode != 0 or not pdf.is_file():
         reason = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-        return None, "LibreOffice could not convert it" + (f" ({reason[0]})" if reason else "")
-    return pdf, ""
+        return (None, "LibreOffice could not convert it" + (f" ({reason[0]})" if reason else ""),
+                False)
+    return pdf, "", False

@@ -1,161 +1,221 @@
-"""Run one file's inspection in a worker process with CPU, memory and wall-clock limits.
+"""Run one file's inspection in a forked worker with CPU, memory and wall-clock limits.
 
-Workers come from a multiprocessing "forkserver" (Linux, macOS): the server imports pypdf and
-python-docx once, and each file's worker is a cheap fork of it (a few milliseconds, against
-about 0.3 s to start a fresh interpreter). The worker sets RLIMIT_AS (memory), RLIMIT_CPU
-(SIGXCPU, then SIGKILL one second later), RLIMIT_CORE 0 and RLIMIT_FSIZE 0 (a parser has no
-reason to write files), runs the inspection and sends the facts back over a pipe. The parent
-waits at most the wall-clock limit; a worker that overruns is killed and joined, so it leaves
-no zombie. Where forkserver is unavailable (Windows), "spawn" is used and only the wall-clock
-limit applies.
+The worker is a plain ``os.fork()`` of this process, taken after the caller imported the
+parser the file needs (``checker.inspect.preload``): it starts in about a millisecond with
+pypdf or python-docx already loaded, and no server process outlives the command. The worker
+sets RLIMIT_AS (the memory it may add to what it inherited), RLIMIT_CPU (SIGXCPU, then SIGKILL
+one second later), RLIMIT_CORE 0 and RLIMIT_FSIZE 0 (a parser has no reason to write files),
+runs the inspection and writes its answer to a pipe as JSON: an 8-byte length, then the text.
+
+The parent trusts nothing in that answer: it reads at most ``WORKER_REPLY_MAX_BYTES`` (a
+larger answer is refused unread and its size reported), parses it as JSON (never pickle, so a
+compromised parser cannot run code in the parent, which writes the result ``publish``
+trusts), and waits at most the wall-clock limit, after which the worker is killed. Every
+worker is reaped before :func:`run_limited` returns; its peak memory comes from the kernel
+(``wait4``), not from the worker.
+
+Where ``os.fork`` does not exist (Windows) the inspection runs in this process without limits.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import json
+import os
+import select
 import signal
+import struct
 import sys
-from collections.abc import Callable, Iterator
+import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from checker.limits import WORKER_REPLY_MAX_BYTES
 from checker.model import Limits
 
-PRELOAD = ["checker.inspect.worker", "checker.inspect.pdf", "checker.inspect.docx",
-           "checker.inspect.codezip", "pypdf", "docx"]
-
-_context: Any = None
+_HEADER = struct.Struct("<Q")
+_CHUNK = 1 << 16
 
 
-def context() -> Any:
-    global _context
-    if _context is None:
-        methods = multiprocessing.get_all_start_methods()
-        if "forkserver" in methods:
-            _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(PRELOAD)
-        else:
-            _context = multiprocessing.get_context("spawn")
-    return _context
+class WorkerFailed(Exception):
+    """The checker itself failed in a worker (a bug, a missing dependency): never the file's
+    fault. It reaches ``main`` as an internal error: traceback and exit 3."""
 
 
 @dataclass
 class Outcome:
-    value: Any = None
-    failure: str | None = None  # why the worker gave no value, in plain words
-    exitcode: int | None = None
-    peak_rss_bytes: int | None = None  # the worker's peak resident memory, when it answered
+    value: Any = None  # the worker's JSON answer
+    failure: str | None = None  # why the worker gave no value (the file's doing), in plain words
+    exitcode: int | None = None  # negative: killed by that signal
+    peak_rss_bytes: int | None = None  # the worker's peak resident memory (kernel's figure)
+    seconds: float = 0.0  # wall clock from fork to reaping
 
 
 def _apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows: wall clock only
-        return
+    import resource
+
+    inherited = _address_space_bytes()
+    budget = inherited + memory_bytes
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def _peak_rss() -> int | None:
+def _address_space_bytes() -> int:
+    """This process's virtual size (Linux); 0 where unknown, so the limit is memory_bytes."""
     try:
-        import resource
-    except ImportError:
-        return None
-    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kib if sys.platform == "darwin" else kib * 1024  # macOS reports bytes
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
-def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...],
-           cpu_seconds: int, memory_bytes: int) -> None:
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
     try:
-        _apply_limits(cpu_seconds, memory_bytes)
-        result = func(*args)
-        conn.send(("ok", result, _peak_rss()))
-    except BaseException as exc:  # reported to the parent as a failure
-        with contextlib.suppress(BaseException):
-            conn.send(("error", f"{type(exc).__name__}: {exc}", _peak_rss()))
+        value = func(*args)
+        body = {"status": "ok", "value": value}
+    except MemoryError:
+        body = {"status": "memory"}
+    except BaseException as exc:  # the checker's own failure: reported, never a finding
+        body = {"status": "internal", "error": f"{type(exc).__name__}: {exc}"[:2000],
+                "traceback": traceback.format_exc()[-8000:]}
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except MemoryError:
+        return b'{"status": "memory"}'
+
+
+def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
+           lim: Limits) -> None:  # pragma: no cover - runs in the forked worker
+    code = 0
+    try:
+        _apply_limits(lim.cpu_seconds, lim.memory_bytes)
+        data = _answer(func, args)
+        _write_all(write_fd, _HEADER.pack(len(data)) + data)
+    except BaseException:
+        code = 70
     finally:
-        conn.close()
+        os._exit(code)
 
 
-def _describe_exit(code: int | None, lim: Limits) -> str:
-    cpu = f"it needs more than {lim.cpu_seconds} s of processor time"
+def _describe_exit(code: int | None, lim: Limits, wall: float) -> str:
+    memory = f"{lim.memory_bytes // 2**20} MB of memory"
     if code is None:
-        return f"it took longer than {lim.wall_seconds:.0f} s"
+        return f"it took longer than {wall:.0f} s"
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"{cpu} (or more than {lim.memory_bytes // 2**20} MB of memory)"
+        return f"it needs more than {lim.cpu_seconds} s of processor time (or more than {memory})"
     if code < 0:
-        return f"the parser stopped with signal {-code} (memory limit "  \
-               f"{lim.memory_bytes // 2**20} MB)"
+        return f"the parser stopped with signal {-code} (memory limit {memory})"
     return f"the parser stopped unexpectedly (exit code {code})"
 
 
-@contextlib.contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start workers without re-importing the caller's ``__main__`` script in them.
+def _read_reply(fd: int, deadline: float) -> tuple[bytes | None, str | None]:
+    """The worker's answer, or None and why not (timeout, too large, no answer)."""
+    buf = bytearray()
+    want: int | None = None
+    while True:
+        if want is None and len(buf) >= _HEADER.size:
+            (want,) = _HEADER.unpack_from(buf)
+            if want > WORKER_REPLY_MAX_BYTES:
+                return None, (f"the facts it produced are {want / 2**20:.1f} MB, more than the "
+                              f"{WORKER_REPLY_MAX_BYTES // 2**20} MB a worker may return "
+                              f"({(want - WORKER_REPLY_MAX_BYTES) / 2**20:.1f} MB left out)")
+        if want is not None and len(buf) >= _HEADER.size + want:
+            return bytes(buf[_HEADER.size:_HEADER.size + want]), None
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None, "timeout"
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            return None, "timeout"
+        chunk = os.read(fd, _CHUNK)
+        if not chunk:
+            return None, "no answer"
+        buf += chunk
 
-    multiprocessing makes every spawned or forkserver child import the parent's main script
-    (as ``__mp_main__``) so that functions defined there unpickle. The worker only runs
-    functions of this package, so the script is hidden while the child is prepared: a script
-    without an ``if __name__ == "__main__"`` guard, or code read from stdin, then works too.
+
+def _reap(pid: int, deadline: float) -> tuple[int, int | None]:
+    """Wait for the worker until ``deadline``, then kill it; (exit code, peak RSS bytes)."""
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            done, status, usage = os.wait4(pid, 0)
+            break
+        time.sleep(0.002)
+    code = os.waitstatus_to_exitcode(status)
+    kib = usage.ru_maxrss
+    return code, (kib if sys.platform == "darwin" else kib * 1024)
+
+
+def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits,
+                wall_seconds: float | None = None) -> Outcome:
+    """Call ``func(*args)`` (which returns JSON values) in a limited worker.
+
+    Never raises for anything the file makes the worker do (a timeout, a crash, memory,
+    an oversized answer: ``Outcome.failure``); raises :class:`WorkerFailed` when the checker's
+    own code failed in the worker.
     """
-    main = sys.modules.get("__main__")
-    if main is None:
-        yield
-        return
-    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__")
-                             if k in main.__dict__}
-    main.__dict__.pop("__file__", None)
-    main.__dict__["__spec__"] = None
+    wall = lim.wall_seconds if wall_seconds is None else wall_seconds
+    if not hasattr(os, "fork"):
+        return Outcome(value=func(*args))
+    for stream in (sys.stdout, sys.stderr):  # else the worker could print them a second time
+        with contextlib.suppress(Exception):
+            stream.flush()
+    start = time.monotonic()
+    deadline = start + wall
+    read_fd, write_fd = os.pipe()
     try:
-        yield
-    finally:
-        main.__dict__.pop("__spec__", None)
-        main.__dict__.update(saved)
-
-
-def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits) -> Outcome:
-    """Call ``func(*args)`` in a limited worker; never raises for anything the worker does."""
-    ctx = context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args, lim.cpu_seconds,
-                                           lim.memory_bytes), daemon=True)
-    with _main_module_hidden():
-        proc.start()
-    child.close()
+        pid = os.fork()
+    except BaseException:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
+    if pid == 0:  # pragma: no cover - the worker
+        os.close(read_fd)
+        _child(write_fd, func, args, lim)
+    os.close(write_fd)
     outcome = Outcome()
     try:
-        ready = wait([parent, proc.sentinel], timeout=lim.wall_seconds)
-        if parent in ready:
-            try:
-                status, payload, outcome.peak_rss_bytes = parent.recv()
-            except (EOFError, OSError):
-                status, payload = "died", None
-            if status == "ok":
-                outcome.value = payload
-            elif status == "error":
-                outcome.failure = f"the inspection failed ({payload})"
-        if outcome.value is None and outcome.failure is None:
-            if not ready:  # wall-clock timeout
-                proc.kill()
-                proc.join()
-                outcome.exitcode = None
-                outcome.failure = _describe_exit(None, lim)
-            else:
-                proc.join(timeout=lim.wall_seconds)
-                outcome.exitcode = proc.exitcode
-                outcome.failure = _describe_exit(proc.exitcode, lim)
+        data, why = _read_reply(read_fd, deadline)
     finally:
-        parent.close()
-        if proc.is_alive():
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-        outcome.exitcode = proc.exitcode
-        proc.close()
+        os.close(read_fd)
+        # an answer arrived: the worker is exiting; otherwise it is killed now
+        code, outcome.peak_rss_bytes = _reap(pid, time.monotonic() + 2.0 if data else 0.0)
+    outcome.exitcode = code
+    outcome.seconds = time.monotonic() - start
+    if data is None:
+        if why == "timeout":
+            outcome.failure = _describe_exit(None, lim, wall)
+        elif why == "no answer":
+            outcome.failure = _describe_exit(code, lim, wall)
+        else:
+            outcome.failure = why
+        return outcome
+    try:
+        reply = json.loads(data)
+        status = reply["status"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise WorkerFailed(f"the inspection worker's answer is not valid ({exc})") from None
+    if status == "ok":
+        outcome.value = reply.get("value")
+    elif status == "memory":
+        outcome.failure = f"reading it needs more than {lim.memory_bytes // 2**20} MB of memory"
+    else:
+        raise WorkerFailed(f"the checker failed in the inspection worker: "
+                           f"{reply.get('error')}\n--- worker traceback ---\n"
+                           f"{reply.get('traceback', '')}")
     return outcome

@@ -1,14 +1,22 @@
-"""Inspect one file in this process: recognise it, dispatch to its inspector, never raise.
+"""Inspect one file in this process: recognise it, dispatch to its inspector.
 
-The sandbox (``checker.inspect.sandbox``) runs :func:`run_inspection` in a worker process with
-resource limits; tests may call it directly. ``python -m checker.inspect.worker FILE [EXT]``
-prints the facts as JSON, without a sandbox, for debugging.
+The sandbox (``checker.inspect.sandbox``) runs :func:`inspect_to_wire` in a worker process with
+resource limits; tests may call :func:`run_inspection` directly. ``python -m
+checker.inspect.worker FILE [EXT]`` prints the facts as JSON, without a sandbox, for debugging.
+
+Only the parsers' own complaints about the bytes become findings (:func:`is_bad_file`): a
+missing dependency, a bug in the checker or any other unexpected exception propagates, and the
+command fails as an internal error (exit 3) instead of blaming the student's file.
 """
 
 from __future__ import annotations
 
+import struct
+import sys
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Any
 
 from checker.facts import FileFacts
 from checker.findings import Finding, error
@@ -107,6 +115,45 @@ def plain_reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
+# Where a bad-file error may come from: the parsers, and the standard library they read with.
+PARSER_MODULES = ("pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma", "_compression",
+                  "gzip", "struct", "xml", "encodings", "codecs", "PIL")
+_FILE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError, zlib.error,
+                struct.error)
+# Never the file's fault, wherever they are raised.
+_INTERNAL_ERRORS = (ImportError, NameError, SyntaxError, AssertionError, SystemError)
+
+
+def _raised_in(exc: BaseException) -> str:
+    """The module of the innermost frame the exception was raised in."""
+    tb = exc.__traceback__
+    module = ""
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "") or ""
+        tb = tb.tb_next
+    return module
+
+
+def is_bad_file(exc: BaseException) -> bool:
+    """True when ``exc`` is a parser's complaint about the bytes, not a failure of the checker.
+
+    The parsers' own error types (pypdf's, lxml's, python-docx's, ``zipfile.BadZipFile``,
+    truncation, decoding) count wherever they are raised; any other exception counts only when
+    it was raised inside a parser or the standard-library module it reads with (pypdf raises
+    KeyError or ValueError on some damaged files). An ImportError, or an exception from the
+    checker's own code, is never the file's fault.
+    """
+    if isinstance(exc, _INTERNAL_ERRORS):
+        return False
+    if isinstance(exc, _FILE_ERRORS):
+        return True
+    module = type(exc).__module__ or ""
+    if module.split(".")[0] in ("pypdf", "lxml", "docx"):
+        return True
+    origin = _raised_in(exc).split(".")[0]
+    return origin in PARSER_MODULES
+
+
 def too_complex(facts: FileFacts, detail: str, rule: str = "file.too-complex") -> Finding:
     if rule == "zip.bomb":
         return error(
@@ -144,10 +191,12 @@ def run_inspection(path: Path, repo_path: str, lim: Limits,
             facts, f"reading it needs more than {lim.memory_bytes // 2**20} MB of memory"))
     except RecursionError:
         facts.findings.append(too_complex(facts, "its structure is nested too deeply"))
-    except Exception as exc:  # a broken file is a finding, never a crash
+    except Exception as exc:  # a broken file is a finding; the checker's own failure is not
         if any(c.__name__ == "LimitReachedError" for c in type(exc).__mro__):  # pypdf's own
             facts.findings.append(too_complex(facts, f"pypdf's limit: {exc}".rstrip(".")))
             return facts
+        if not is_bad_file(exc):
+            raise
         facts.findings.append(error(
             "file.unreadable",
             f"{repo_path} cannot be read as {magic.describe(facts.kind)}: "
@@ -182,14 +231,14 @@ def _dispatch(path: Path, facts: FileFacts, lim: Limits) -> None:
         inspect_text(path, facts)
 
 
-def pdf_layout(path: Path, repo_path: str, lim: Limits) -> FileFacts:
-    """Pages, references and body pages of a PDF made by LibreOffice from a DOCX."""
-    return run_inspection(path, repo_path, lim, "pdf")
+def inspect_to_wire(path: Path, repo_path: str, lim: Limits,
+                    extension: str | None = None) -> dict[str, Any]:
+    """:func:`run_inspection` as the worker's bounded JSON answer (``FileFacts.to_wire``)."""
+    return run_inspection(path, repo_path, lim, extension).to_wire()
 
 
 if __name__ == "__main__":
     import json
-    import sys
 
     target = Path(sys.argv[1])
     ext = sys.argv[2] if len(sys.argv) > 2 else target.suffix.lstrip(".").lower() or None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from checker.findings import Finding, error
-from checker.model import Course, Roster
+from checker.model import Course, Roster, login_key
 from checker.routing import Route, Target
 
 
@@ -38,7 +38,7 @@ def protection(course: Course, roster: Roster, author: str, route: Route,
             path=path,
         )]
     owner = path[len(prefix):].split("/", 1)[0]
-    if owner in course.groups and author.casefold() not in roster.members_of(owner):
+    if owner in course.groups and login_key(author) not in roster.members_of(owner):
         return [error(
             "path.protected",
             f"{path}: this is group {owner}'s folder and {author} is not a member of {owner}.",
@@ -59,7 +59,7 @@ def authorization(course: Course, roster: Roster, author: str, target: Target,
     """Findings for a recognised deliverable instance: may this author submit it?"""
     if course.is_staff(author):
         return []
-    login = author.casefold()
+    login = login_key(author)
     if target.student is not None and target.student != login:
         return [error(
             "auth.wrong-student",

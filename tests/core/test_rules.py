@@ -13,7 +13,7 @@ from checker.engine import Change, Content, Submission, evaluate
 from checker.facts import FileFacts
 from checker.model import Course, GroupDeclaration, Member, Roster
 from checker.questions import parse as parse_questions
-from checker.routing import instances, route
+from checker.routing import instances, render, route
 from checker.rules import access, deadlines, groups, questions
 from checker.timeutil import parse_instant
 
@@ -386,8 +386,11 @@ def test_wrong_student_hint_names_the_authors_own_file() -> None:
 
 
 def test_paths_render_in_one_pass() -> None:
-    t = target("submissions/questions/2024-10-10/{ext}.md")
-    assert t.path() == "submissions/questions/2024-10-10/{ext}.md"
+    t = target("submissions/questions/2024-10-10/ada.md")
+    assert render(t.deliverable, None, "{ext}", t.session, "md") == \
+        "submissions/questions/2024-10-10/{ext}.md"
+    # such a name is not a login: the path routes nowhere (issue 8 §6)
+    assert route(COURSE, "submissions/questions/2024-10-10/{ext}.md").target is None
 
 
 def test_example_paths_in_student_docs_are_real_deliverables() -> None:

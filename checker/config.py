@@ -22,6 +22,7 @@ from checker.model import (
     Extension,
     GroupDeclaration,
     LatePolicy,
+    LayoutRule,
     Limits,
     Member,
     PageRule,
@@ -49,6 +50,19 @@ class ScheduleError(ConfigError):
         self.problems = problems
         head = f"{problems[0].file} has {len(problems)} problem(s):" if problems else "invalid"
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+def layout_rule(spec: dict[str, Any]) -> LayoutRule:
+    """A deliverable's ``layout:`` (paper, columns, body_font_pt, margins_in)."""
+    font = spec.get("body_font_pt") or {}
+    margin = (spec.get("margins_in") or {}).get("min")
+    return LayoutRule(
+        paper=tuple(str(p).lower() for p in spec.get("paper", [])),
+        columns=spec.get("columns"),
+        body_font_min=font.get("min"),
+        body_font_max=font.get("max"),
+        min_margin_pt=float(margin) * 72 if margin is not None else None,
+    )
 
 
 def load_course(root: Path, *, cached: bool = True) -> Course:
@@ -195,10 +209,12 @@ class _CourseBuilder:
             if pages
             else None,
             sections=tuple(
-                Section(s["name"], tuple(s.get("aliases", []))) for s in spec.get("sections", [])
+                Section(s["name"], tuple(s.get("aliases", [])), bool(s.get("optional", False)))
+                for s in spec.get("sections", [])
             ),
             members_named=spec.get("members_named", False),
             zip=ZipRule(readme=zip_spec.get("readme", True)) if zip_spec is not None else None,
+            layout=layout_rule(spec["layout"]) if "layout" in spec else None,
             questions_per_reading=spec.get("questions_per_reading", 0),
             exempt=tuple(spec.get("exempt", [])),
             limits=self.limits(spec.get("limits", {}), limits, (*path, "limits")),

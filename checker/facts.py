@@ -33,7 +33,10 @@ class FileFacts:
     text: str = ""  # extracted text (bounded), for member names/emails and keywords
     archive: dict[str, Any] | None = None  # zip: readme, entries, uncompressed_bytes, ...
     findings: list[Finding] = field(default_factory=list)
-    headings_source: str | None = None  # DOCX: "styles" or "bold" (short bold paragraphs)
+    # where the headings come from: DOCX "styles" or "bold" (short bold paragraphs);
+    # PDF "outline" (bookmarks), "fonts" (larger or bold lines) or "lines" (shape only)
+    headings_source: str | None = None
+    layout: dict[str, Any] | None = None  # PDF: paper_pt, body_font_pt, columns, margins_pt
     external_links: int = 0  # DOCX: relationships that would fetch content from elsewhere
 
     def to_json(self) -> dict[str, Any]:
@@ -47,6 +50,8 @@ class FileFacts:
             out["headings"] = list(self.headings)
             if self.headings_source is not None:
                 out["headings_source"] = self.headings_source
+        if self.layout is not None:
+            out["layout"] = self.layout
         if self.external_links:
             out["external_links"] = self.external_links
         if self.archive is not None:

@@ -132,6 +132,18 @@ class PageRule:
 class Section:
     name: str
     aliases: tuple[str, ...] = ()
+    optional: bool = False  # absent: a warning (sections.optional-missing), not an error
+
+
+@dataclass(frozen=True)
+class LayoutRule:
+    """The final report's format, checked like a conference format checker (warnings)."""
+
+    paper: tuple[str, ...] = ()  # accepted paper sizes: letter, a4, legal
+    columns: int | None = None
+    body_font_min: float | None = None  # points
+    body_font_max: float | None = None
+    min_margin_pt: float | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,7 @@ class Deliverable:
     sections: tuple[Section, ...] = ()
     members_named: bool = False  # the document must name every member and their email
     zip: ZipRule | None = None
+    layout: LayoutRule | None = None  # PDF layout warnings (layout.*)
     questions_per_reading: int = 0
     # per-student session work that groups with these roles in the session do not owe
     # ("the rest of the class" submits questions; the panel's authors and reviewers do not)

@@ -1,7 +1,9 @@
 """``inspect``: what the checker reads in files (pages, references, headings, archive contents).
 
 ``python -m checker inspect FILE... [--format text|json]`` runs the same inspectors as
-``check`` (sandboxed, with the default limits) and prints the facts and findings per file.
+``check`` (sandboxed, with the default limits) and prints the facts and findings per file:
+the headings the section rules use and where they come from (outline, fonts, lines, styles,
+bold), the references page and the measured layout of a PDF.
 Exit 0 when no file has an error finding, 1 otherwise, 2 for a usage error.
 """
 
@@ -59,7 +61,10 @@ def facts_text(facts: FileFacts) -> str:
         parts.append(count)
     lines = [f"{facts.path}: {', '.join(parts)}"]
     if facts.headings:
-        lines.append("  headings: " + " | ".join(facts.headings[:30]))
+        source = f" ({facts.headings_source})" if facts.headings_source else ""
+        lines.append(f"  headings{source}: " + " | ".join(facts.headings[:30]))
+    if facts.layout:
+        lines.append("  layout: " + layout_text(facts.layout))
     if facts.archive is not None:
         a = facts.archive
         lines.append(f"  archive: {a.get('entries', '?')} entries, "
@@ -70,6 +75,23 @@ def facts_text(facts: FileFacts) -> str:
         if f.hint:
             lines.append(f"    fix: {f.hint}")
     return "\n".join(lines)
+
+
+def layout_text(layout: dict[str, Any]) -> str:
+    """"letter 612 x 792 pt, 2 columns, body 10 pt, margins left 0.75 in ..." for people."""
+    parts = []
+    paper = layout.get("paper_pt")
+    if paper:
+        parts.append(f"paper {paper[0]:g} x {paper[1]:g} pt")
+    if layout.get("columns"):
+        parts.append(f"{layout['columns']} column(s)")
+    if layout.get("body_font_pt"):
+        parts.append(f"body text {layout['body_font_pt']:g} pt")
+    margins = layout.get("margins_pt") or {}
+    if margins:
+        parts.append("margins " + ", ".join(f"{side} {value / 72:.2f} in"
+                                            for side, value in margins.items()))
+    return "; ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:

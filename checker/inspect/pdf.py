@@ -1,4 +1,8 @@
-"""PDF facts with pypdf: pages, text per page, where the references start, heading lines.
+"""PDF facts with pypdf: pages, text per page, where the references start, headings, layout.
+
+Each page is read once (``checker.inspect.pdflines``); headings come from the outline, else
+fonts, else line shape (``checker.inspect.pdfheadings``); the references from
+``checker.inspect.references``; the layout from ``checker.inspect.pdflayout``.
 
 pypdf bounds each stream (75 MB) but not their sum, so every decoded stream is counted here
 against ``PDF_MAX_DECODED_BYTES`` for the whole file; the worker's RLIMIT_AS is the backstop.
@@ -15,11 +19,12 @@ from typing import Any
 
 from checker.facts import FileFacts
 from checker.findings import error, info
-from checker.inspect import sections
+from checker.inspect import pdflayout, sections
+from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
+from checker.inspect.pdflines import PageLines, read_page
+from checker.inspect.references import find_references
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
-
-_TOP_LINES = 3  # a references heading among a page's first lines starts on a fresh page
 
 
 @contextmanager
@@ -106,13 +111,14 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
         facts.pages = count
         facts.body_pages = count
-        pages_text: list[str] = []
+        pages: list[PageLines] = []
         used = 0
         for page in reader.pages[: min(count, PDF_MAX_TEXT_PAGES)]:
-            text = page.extract_text() or ""
-            text = text[: max(0, MAX_TEXT_CHARS - used)]
-            used += len(text)
-            pages_text.append(text)
+            read = read_page(page)
+            read.text = read.text[: max(0, MAX_TEXT_CHARS - used)]
+            used += len(read.text)
+            pages.append(read)
+        outline = outline_entries(reader)
     if count > PDF_MAX_TEXT_PAGES:
         facts.findings.append(info(
             "pdf.text-partial",
@@ -121,29 +127,34 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             "",
             facts.path,
         ))
-    apply_text(facts, pages_text)
+    apply_pages(facts, pages, outline)
 
 
-def apply_text(facts: FileFacts, pages_text: list[str]) -> None:
-    """Fill text, headings, references_page and body_pages from the text of each page."""
+def apply_pages(facts: FileFacts, pages: list[PageLines],
+                outline: list[tuple[str, int | None]]) -> None:
+    """Fill text, headings, references, body pages and layout from what was read per page."""
+    pages_text = [p.text for p in pages]
     facts.text = "\f".join(pages_text)
-    headings: list[str] = []
-    ref_page: int | None = None
-    ref_at_top = False
-    for number, text in enumerate(pages_text, start=1):
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        if any(sections.is_contents_heading(ln) for ln in lines[:5]):
-            continue  # a table of contents names "References" before they start
-        for index, line in enumerate(lines):
-            if ref_page is None and sections.is_references_heading(line):
-                ref_page = number
-                ref_at_top = index < _TOP_LINES
-            if sections.looks_like_heading(line, strict=True) and len(headings) < 200:
-                headings.append(line)
-    facts.headings = headings
+    outline_refs = next((page for title, page in outline
+                         if page is not None and sections.is_references_heading(title)), None)
+    ref_page, at_top = find_references(pages_text, outline_refs)
     facts.references_page = ref_page
     if ref_page is not None and facts.pages is not None:
-        facts.body_pages = ref_page - 1 if ref_at_top else ref_page
+        facts.body_pages = ref_page - 1 if at_top else ref_page
+    facts.headings, facts.headings_source = choose_headings(pages, outline)
+    body = pages[: ref_page - 1] if ref_page is not None and ref_page > 1 else pages
+    facts.layout = pdflayout.measure(body)
+
+
+def choose_headings(pages: list[PageLines],
+                    outline: list[tuple[str, int | None]]) -> tuple[list[str], str]:
+    """The outline when there is one, else lines set apart by font, else by their shape."""
+    if outline:
+        return [title for title, _ in outline], "outline"
+    by_font = font_headings(pages)
+    if by_font:
+        return by_font, "fonts"
+    return line_headings([p.text for p in pages]), "lines"
 
 
 def count_pages(path: Path, lim: Limits) -> int:

@@ -1,10 +1,16 @@
 """Headings in plain text, and matching them against configured section names (pure).
 
 A heading line is short, may start with numbering ("2.", "2.1", "II.", "A)"), and does not end
-like a sentence. Matching ignores case, numbering, punctuation, plural endings and filler words,
-and tolerates wording: every word of a name (or of one part of it, split at "and"/"or"/"/")
-must appear in the heading and make up at least half of its words, so "State of Related Works"
-matches "Related Work" but "Importance sampling reduces the" does not match "Importance".
+like a sentence; a question ("What is the state of related works in this topic?") may be longer.
+Matching ignores case, numbering, punctuation, plural endings and filler words, and tolerates
+wording. A heading matches a section when every word of its name or of an alias (or of one part
+of them, split at "and"/"or"/"/") appears in it and:
+- those words make up at least half of the heading ("State of Related Works" matches "Related
+  Work"; "Importance sampling reduces the" does not match "Importance"), or
+- they are all the words of the heading's lead, the part before a colon, dash, parenthesis or
+  "and" ("Background: How Serving Works", "The Problem and Why It Matters"), or
+- the heading is a question (ends with "?"), as the course page words its summary questions
+  ("What is one (or more) drawback or limitation of the proposal?").
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ REFERENCE_TITLES = frozenset({
 CONTENTS_TITLES = frozenset({"contents", "table of contents"})
 MAX_HEADING_CHARS = 80
 MAX_HEADING_WORDS = 10
+MAX_QUESTION_CHARS = 200  # a question heading ("What is the problem ..., and why ...?")
+MAX_QUESTION_WORDS = 30
+_LEAD_END = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|[\u2013\u2014(]|\?)|\s+(?:and|&)\s+",
+                       re.IGNORECASE)
 
 
 def strip_numbering(line: str) -> str:
@@ -61,11 +71,12 @@ def content_words(line: str) -> list[str]:
 def looks_like_heading(line: str, strict: bool = False) -> bool:
     """A short line that could be a heading; ``strict`` also wants numbering or Title Case."""
     text = line.strip()
-    if not text or len(text) > MAX_HEADING_CHARS:
+    question = text.endswith(("?", "\uff1f"))
+    if not text or len(text) > (MAX_QUESTION_CHARS if question else MAX_HEADING_CHARS):
         return False
     body = strip_numbering(text)
     words = body.split()
-    if not words or len(words) > MAX_HEADING_WORDS:
+    if not words or len(words) > (MAX_QUESTION_WORDS if question else MAX_HEADING_WORDS):
         return False
     if not body[0].isalpha() or not body[0].isupper():
         return False
@@ -74,13 +85,19 @@ def looks_like_heading(line: str, strict: bool = False) -> bool:
     if not strict:
         return True
     numbered = body != text
+    if question:
+        return True
     significant = [w for w in words if w.lower() not in STOPWORDS]
     title_case = all(w[0].isupper() or not w[0].isalpha() for w in significant)
     return numbered or title_case or body.isupper()
 
 
 def is_references_heading(line: str) -> bool:
-    return len(line) <= 40 and normalize(line) in REFERENCE_TITLES
+    """"References", "7. REFERENCES", "Bibliography", small capitals read as "R EFERENCES"."""
+    if len(line) > 40:
+        return False
+    text = normalize(line)
+    return text in REFERENCE_TITLES or text.replace(" ", "") in REFERENCE_TITLES
 
 
 def is_contents_heading(line: str) -> bool:
@@ -99,11 +116,31 @@ def alternatives(name: str, aliases: Iterable[str] = ()) -> list[list[str]]:
     return out
 
 
+def _names(words: Sequence[str], alts: Sequence[Sequence[str]]) -> bool:
+    return bool(words) and any(set(alt) <= set(words) and len(alt) * 2 >= len(words)
+                               for alt in alts)
+
+
+def lead(line: str) -> str:
+    """The part of a heading before a colon, dash, parenthesis, "and" or question mark."""
+    body = strip_numbering(line.strip())
+    return _LEAD_END.split(body, maxsplit=1)[0]
+
+
+def is_question(line: str) -> bool:
+    return line.strip().endswith(("?", "\uff1f"))
+
+
 def matches(line: str, alts: Sequence[Sequence[str]]) -> bool:
     words = content_words(line)
     if not words:
         return False
-    return any(set(alt) <= set(words) and len(alt) * 2 >= len(words) for alt in alts)
+    if _names(words, alts):
+        return True
+    first = set(content_words(lead(line)))
+    if first and any(set(alt) == first for alt in alts):
+        return True
+    return is_question(line) and any(set(alt) <= set(words) for alt in alts)
 
 
 def find_section(lines: Sequence[str], alts: Sequence[Sequence[str]]) -> int | None:

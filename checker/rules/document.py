@@ -1,13 +1,16 @@
 """Rules over what an inspector learned about a document (pure: no file or network I/O).
 
-Page limits (``pages.too-many`` / ``pages.too-few``), required sections (``sections.missing``,
-``sections.order``), member names and emails (``members.missing``) and the code-archive README
+Page limits (``pages.too-many`` / ``pages.too-few``), required and optional sections
+(``sections.missing``, ``sections.optional-missing``, ``sections.order``), the layout
+(``layout.*``, in ``checker.rules.layout``), member names and emails (``members.missing``) and
+the code-archive README
 (``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-missing-file``), each as
 configured on the deliverable in schedule.yaml.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 import unicodedata
@@ -17,6 +20,7 @@ from checker.facts import FileFacts
 from checker.findings import Finding, Severity, error, warning
 from checker.inspect import sections as sec
 from checker.model import Deliverable, Member, PageRule, Section
+from checker.rules.layout import layout_findings
 
 # Findings after which a file's content is unknown: content rules stay silent.
 BLOCKING = frozenset({"file.empty", "file.unreadable", "file.encrypted", "file.too-complex",
@@ -38,6 +42,8 @@ def document_findings(facts: FileFacts, deliverable: Deliverable,
         out += member_findings(facts, members)
     if deliverable.zip is not None:
         out += zip_findings(facts, require_readme=deliverable.zip.readme)
+    if deliverable.layout is not None:
+        out += layout_findings(facts, deliverable.layout)
     return out
 
 
@@ -90,37 +96,82 @@ def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
 
 # --- sections ----------------------------------------------------------------------------
 
-def section_findings(facts: FileFacts, required: Sequence[Section]) -> list[Finding]:
+HEADING_SOURCES = {
+    "styles": "its headings (paragraphs in a Heading style)",
+    "bold": "its headings (short bold paragraphs)",
+    "outline": "its headings (the PDF's bookmarks)",
+    "fonts": "its headings (lines set larger or in bold)",
+    "lines": "its headings (short lines shaped like titles)",
+}
+MAX_LISTED_HEADINGS = 12
+
+
+def closest_heading(section: Section, headings: Sequence[str]) -> str | None:
+    """The heading most like the section's name or an alias ("Realted Work"), if any is."""
+    names = [sec.normalize(n) for n in (section.name, *section.aliases)]
+    best: tuple[float, str] | None = None
+    for heading in headings:
+        text = sec.normalize(heading)
+        for name in names:
+            score = difflib.SequenceMatcher(None, name, text).ratio()
+            if score >= 0.75 and (best is None or score > best[0]):
+                best = (score, heading)
+    return best[1] if best else None
+
+
+def _listed(headings: Sequence[str]) -> str:
+    shown = [f'"{h}"' for h in headings[:MAX_LISTED_HEADINGS]]
+    more = len(headings) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def section_findings(facts: FileFacts, wanted: Sequence[Section]) -> list[Finding]:
     if facts.kind not in ("pdf", "docx") or not (facts.text.strip() or facts.headings):
         return []
     loose = sec.heading_lines(facts.text)
-    primary = facts.headings if facts.headings_source == "styles" else loose
+    primary = facts.headings if facts.headings else loose
     where: list[tuple[Section, int | None]] = []
     missing: list[Section] = []
-    for section in required:
+    for section in wanted:
         alts = sec.alternatives(section.name, section.aliases)
         index = sec.find_section(primary, alts)
         if index is None and sec.find_section(loose, alts) is None:
             missing.append(section)
         where.append((section, index))
     out: list[Finding] = []
-    source = ("its headings" if facts.headings_source == "styles"
-              else "its headings (short lines that look like titles)")
-    if missing:
-        names = "; ".join(f'"{s.name}"' for s in missing)
-        plural = "sections" if len(missing) > 1 else "section"
+    source = HEADING_SOURCES.get(facts.headings_source or "lines", HEADING_SOURCES["lines"])
+    seen = ("; the headings found are " + _listed(primary)) if primary else \
+        "; no headings were found"
+    required = [s for s in missing if not s.optional]
+    if required:
+        names = "; ".join(f'"{s.name}"' for s in required)
+        plural = "sections" if len(required) > 1 else "section"
+        guesses = [(s, closest_heading(s, primary or loose)) for s in required]
+        did_you_mean = " ".join(f'For "{s.name}", did you mean "{g}"?'
+                                for s, g in guesses if g is not None)
         out.append(error(
             "sections.missing",
             f"{facts.path} lacks the required {plural} {names}: none of {source} matches "
-            f"{'them' if len(missing) > 1 else 'it'}.",
+            f"{'them' if len(required) > 1 else 'it'}{seen}."
+            + (f" {did_you_mean}" if did_you_mean else ""),
             "Give each required section its own heading, named as in the instructions "
-            f"(e.g. '{missing[0].name}'); in Word or Google Docs use a Heading style.",
+            f"(e.g. '{required[0].name}'); in Word or Google Docs use a Heading style.",
+            facts.path,
+        ))
+    for section in (s for s in missing if s.optional):
+        guess = closest_heading(section, primary or loose)
+        out.append(warning(
+            "sections.optional-missing",
+            f'{facts.path} has no "{section.name}" section (recommended, not required): none '
+            f"of {source} matches it"
+            + (f'; did you mean "{guess}"?' if guess else "."),
+            f"Consider adding a heading '{section.name}' with that part of your text.",
             facts.path,
         ))
     found: list[tuple[Section, int]] = [(s, i) for s, i in where if i is not None]
     for (first, i), (second, j) in itertools.pairwise(found):
         if j < i:
-            order = ", ".join(s.name for s in required)
+            order = ", ".join(s.name for s in wanted)
             out.append(warning(
                 "sections.order",
                 f'{facts.path}: the section "{second.name}" comes before "{first.name}".',

@@ -267,7 +267,7 @@ def facts(path: str, kind: str = "pdf") -> FileFacts:
 
 
 SUMMARY_HEADINGS = ["Problem and importance", "Related work", "Proposed solution and key insight",
-                    "Limitations", "Future work"]
+                    "Limitations", "Future work", "Class discussion"]
 
 
 def test_engine_collects_every_problem_of_every_file() -> None:

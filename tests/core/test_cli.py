@@ -16,7 +16,8 @@ from tests.core.course_repo import CourseRepo, git, pdf_bytes
 
 SLIDES = "submissions/g10/slides/2024-10-03.pdf"
 SECTIONS = ["1. Problem and Importance", "2. Related Work", "3. Proposed Solution and Key Insight",
-            "4. Drawbacks and Limitations", "5. Future Research Directions"]
+            "4. Drawbacks and Limitations", "5. Future Research Directions",
+            "6. Key Observations from the Class Discussion"]
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tests.core.course_repo import CourseRepo, pdf_bytes
 SUMMARY = "submissions/g11/summaries/2024-10-03.pdf"  # due Fri 2024-10-04 12:00 EDT
 SLIDES = "submissions/g10/slides/2024-10-03.pdf"  # due Wed 2024-10-02 10:30 EDT
 SECTIONS = ["1. Problem and Importance", "2. Related Work", "3. Proposed Solution and Key Insight",
-            "4. Drawbacks and Limitations", "5. Future Research Directions"]
+            "4. Drawbacks and Limitations", "5. Future Research Directions",
+            "6. Key Observations from the Class Discussion"]
 
 
 def check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:

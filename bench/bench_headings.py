@@ -1,0 +1,163 @@
+"""PDF heading detection per method: headings found against headings expected.
+
+Documents with known headings:
+- the corpus DOCX files whose INDEX.json lists headings, exported to PDF by LibreOffice
+  (``soffice --headless --convert-to pdf``): expected = the styled headings;
+- the corpus PDFs with bookmarks (pdfTeX, 014-outlines): expected = the bookmarks of the pages
+  read;
+- summaries made with fpdf2 (no outline) whose headings are the course page's five questions,
+  in bold 13 pt and in plain 11 pt.
+
+For each method (outline, fonts, lines, and the checker's choice among them) it prints how many
+expected headings were found and how many extra lines were taken as headings.
+
+    python bench/bench_headings.py [--no-libreoffice]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "inspect"))
+
+from checker.inspect.pdf import choose_headings  # noqa: E402
+from checker.inspect.pdfheadings import (  # noqa: E402
+    font_headings,
+    line_headings,
+    outline_entries,
+)
+from checker.inspect.pdflines import PageLines, read_page  # noqa: E402
+from checker.inspect.sections import normalize  # noqa: E402
+from checker.limits import PDF_MAX_TEXT_PAGES  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+QUESTIONS = [
+    "What is the problem addressed in the lecture, and why is this problem important?",
+    "What is the state of related works in this topic?",
+    "What is the proposed solution, and what key insight guides their solution?",
+    "What is one (or more) drawback or limitation of the proposal?",
+    "What are potential directions for future research?",
+]
+
+Doc = tuple[str, list[PageLines], list[tuple[str, int | None]], list[str]]
+
+
+def read_pdf(path: Path) -> tuple[list[PageLines], list[tuple[str, int | None]]]:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    reader = PdfReader(str(path), strict=False)
+    pages = [read_page(p) for p in reader.pages[:PDF_MAX_TEXT_PAGES]]
+    return pages, outline_entries(reader)
+
+
+def found(expected: Sequence[str], got: Sequence[str]) -> tuple[int, int]:
+    """(expected headings found, headings taken that match no expected one)."""
+    want = [normalize(e) for e in expected]
+    have = [normalize(g) for g in got]
+    hits = sum(1 for w in want if any(w == h or (w and w in h) for h in have))
+    extra = sum(1 for h in have if not any(w == h or (w and w in h) for w in want))
+    return hits, extra
+
+
+def docx_documents(tmp: Path, soffice: str) -> list[Doc]:
+    index = json.loads((CORPUS / "docx" / "INDEX.json").read_text())
+    docs: list[Doc] = []
+    for name, entry in sorted(index.items()):
+        expected = [text for _, text in entry["headings"] if text.strip()]
+        if not expected:
+            continue
+        out = tmp / name.replace("/", "_")
+        out.mkdir()
+        shutil.copy(CORPUS / "docx" / name, out / "doc.docx")
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp / 'lo').as_uri()}",
+                        "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                        str(out / "doc.docx")], capture_output=True, timeout=120)
+        if (out / "doc.pdf").is_file():
+            pages, outline = read_pdf(out / "doc.pdf")
+            docs.append((f"docx/{name}", pages, outline, expected))
+    return docs
+
+
+def outline_pdfs() -> list[Doc]:
+    docs: list[Doc] = []
+    for path in sorted((CORPUS / "pdf").glob("*/*.pdf")):
+        try:
+            pages, outline = read_pdf(path)
+        except Exception:
+            continue
+        expected = [t for t, _ in outline]
+        if expected:
+            docs.append((f"pdf/{path.parent.name}", pages, outline, expected))
+    return docs
+
+
+def fpdf_summaries(tmp: Path) -> list[Doc]:
+    from conftest import LOREM
+    from fpdf import FPDF
+
+    docs: list[Doc] = []
+    for style, size in (("B", 13), ("", 11)):
+        pdf = FPDF(format="letter")
+        pdf.add_page()
+        for q in QUESTIONS:
+            pdf.set_font("Helvetica", style, size)
+            pdf.multi_cell(0, 7, q, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 11)
+            pdf.multi_cell(0, 5.5, LOREM * 2, new_x="LMARGIN", new_y="NEXT")
+        path = tmp / f"summary-{size}.pdf"
+        pdf.output(str(path))
+        pages, outline = read_pdf(path)
+        docs.append((f"fpdf2 summary, headings {style or 'plain'} {size} pt", pages, outline,
+                     QUESTIONS))
+    return docs
+
+
+METHODS: dict[str, Callable[[list[PageLines], list[tuple[str, int | None]]], list[str]]] = {
+    "outline": lambda pages, outline: [t for t, _ in outline],
+    "fonts": lambda pages, outline: font_headings(pages),
+    "lines": lambda pages, outline: line_headings([p.text for p in pages]),
+    "checker": lambda pages, outline: choose_headings(pages, outline)[0],
+}
+
+
+def report(title: str, docs: list[Doc]) -> None:
+    expected = sum(len(d[3]) for d in docs)
+    print(f"\n{title}: {len(docs)} documents, {expected} expected headings")
+    print(f"  {'method':8} {'found':>12} {'extra':>6}")
+    for method, run in METHODS.items():
+        hits = extra = 0
+        for _, pages, outline, want in docs:
+            h, e = found(want, run(pages, outline))
+            hits += h
+            extra += e
+        share = f"{100 * hits / expected:.0f}%" if expected else "-"
+        print(f"  {method:8} {hits:>5} ({share:>4}) {extra:>6}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-libreoffice", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice and not args.no_libreoffice:
+            report("corpus DOCX exported by LibreOffice", docx_documents(Path(tmp), soffice))
+        report("corpus PDFs with bookmarks", outline_pdfs())
+        report("fpdf2 summaries (no bookmarks)", fpdf_summaries(Path(tmp)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

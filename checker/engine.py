@@ -38,6 +38,11 @@ class Submission:
     changes: list[Change] = field(default_factory=list)
     pr: int | None = None
     head_sha: str | None = None
+    # path -> when GitHub first received the file's current content (receipts); default ``at``
+    received: Mapping[str, datetime] = field(default_factory=dict)
+
+    def received_at(self, path: str) -> datetime:
+        return min(self.received.get(path, self.at), self.at).astimezone(self.at.tzinfo)
 
 
 @dataclass
@@ -87,7 +92,8 @@ def evaluate(
         changes = changes[:MAX_FILES]
     ctx = _Context(course, base, roster, submission, contents, declared, decl_findings)
     for change in changes:
-        fr = FileResult(path=change.path, blob_sha=change.blob_sha, removed=change.removed)
+        fr = FileResult(path=change.path, blob_sha=change.blob_sha, removed=change.removed,
+                        received_at=submission.received_at(change.path))
         result.files.append(fr)
         r = routes[change.path]
         if r.target is None:
@@ -124,7 +130,7 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
                                 path=path))
         return
     dl = deadlines.deadline(course, t)
-    late = deadlines.lateness(course, t, path, ctx.submission.at)
+    late = deadlines.lateness(course, t, path, ctx.submission.received_at(path))
     fr.due, fr.grace_seconds = dl.due, int(dl.grace.total_seconds())
     fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
     fr.counted, fr.penalty_percent = late.counted, late.penalty_percent

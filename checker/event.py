@@ -18,6 +18,7 @@ from checker.timeutil import parse_instant
 
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 MAX_EVENT_BYTES = 25 * 1024 * 1024
 
 
@@ -28,6 +29,9 @@ class PullRequestEvent:
     head_sha: str
     base_sha: str
     submitted_at: datetime
+    head_ref: str | None = None  # the PR's branch, as its head repository names it
+    head_repo: str | None = None  # OWNER/NAME of the head repository (None: fork deleted)
+    repo: str | None = None  # OWNER/NAME of the course repository (the base)
 
 
 def read_event(path: Path) -> PullRequestEvent:
@@ -70,4 +74,21 @@ def parse_event(data: Any, source: str = "event") -> PullRequestEvent:
         at = parse_instant(when)
     except ValueError as exc:
         raise UsageError(f"{source}: pull_request.updated_at: {exc}") from None
-    return PullRequestEvent(login, number, head, base, at)
+    return PullRequestEvent(login, number, head, base, at, head_ref=_text(pr, "head", "ref"),
+                            head_repo=_repo_name(pr, "head"),
+                            repo=_repo_name(pr, "base") or _repo_name(data, "repository"))
+
+
+def _text(obj: Any, *keys: str) -> str | None:
+    for k in keys:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj if isinstance(obj, str) and 0 < len(obj) <= 255 else None
+
+
+def _repo_name(obj: Any, side: str) -> str | None:
+    """``side.repo.full_name`` (or ``side.full_name`` for the payload's ``repository``)."""
+    holder = obj.get(side) if isinstance(obj, dict) else None
+    if isinstance(holder, dict) and "repo" in holder:
+        holder = holder["repo"]
+    name = holder.get("full_name") if isinstance(holder, dict) else None
+    return name if isinstance(name, str) and REPO.fullmatch(name) else None

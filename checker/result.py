@@ -35,6 +35,7 @@ class FileResult:
     blob_sha: str | None = None
     removed: bool = False
     facts: dict[str, Any] | None = None
+    received_at: datetime | None = None  # when GitHub first received this content (receipts)
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,6 +49,7 @@ class FileResult:
             "student": self.student,
             "session": self.session,
             "due": self.due.isoformat() if self.due else None,
+            "received_at": self.received_at.isoformat() if self.received_at else None,
             "status": self.status,
             "late_seconds": self.late_seconds,
             "grace_seconds": self.grace_seconds,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,9 @@ from typing import TYPE_CHECKING
 from checker.errors import UsageError
 
 if TYPE_CHECKING:
+    from checker.engine import Change
+    from checker.event import PullRequestEvent
+    from checker.findings import Finding
     from checker.result import Result
 
 
@@ -82,19 +86,61 @@ def run(args: argparse.Namespace) -> int:
         base = event.base_sha if event and args.base == "origin/main" else args.base
         changes = changes_from_git(root, gitio.resolve_commit(root, base), head)
         source = Source(root, from_git=head is not None)
+    received, unavailable = ({}, None) if event is None or not head else receipt_times(
+        root, event, changes, at)
     submission = Submission(
         author=author,
         at=at.astimezone(course.timezone),
         changes=changes,
         pr=event.number if event else None,
         head_sha=head or (event.head_sha if event else None),
+        received=received,
     )
     contents = read_contents(course, source, changes)
     result = evaluate(course, base_roster, submission, contents)
+    if unavailable is not None:
+        result.findings.append(unavailable)
     emit(render(result, args.format), args.output)
     if args.json_output:
         emit(render(result, "json"), args.json_output)
     return 1 if result.verdict == "fail" else 0
+
+
+def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change],
+                  at: datetime) -> tuple[dict[str, datetime], Finding | None]:
+    """When GitHub first received each changed file, from the PR's receipt runs (CI only).
+
+    Without GITHUB_TOKEN (a student's machine) nothing is read: every file counts from ``at``.
+    When the receipts cannot be read, the same, plus a ``receipt.unavailable`` note: the
+    publish job then still counts files from the checker's own record in its comment.
+    """
+    # Taken out of the environment before any submitted file is parsed: the workers that parse
+    # them never inherit it (it is read-only, but a parser has no use for it).
+    token = os.environ.pop("GITHUB_TOKEN", None)
+    if not token:
+        return {}, None
+    from checker.findings import info
+    from checker.github.receipts import PullRef, ReceiptsUnavailable, read_receipts
+    from checker.received import date_files, git_tree
+
+    wanted = {c.path: c.blob_sha for c in changes if c.blob_sha and not c.removed}
+    repo = os.environ.get("GITHUB_REPOSITORY") or event.repo
+    api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    try:
+        if not (repo and event.head_ref and event.head_repo):
+            raise ReceiptsUnavailable("the event does not name the pull request's head branch "
+                                      "and repository")
+        receipts = read_receipts(api_url, token, PullRef(repo, event.number, event.head_ref,
+                                                         event.head_repo))
+    except ReceiptsUnavailable as exc:
+        return {}, info(
+            "receipt.unavailable",
+            f"GitHub's receipts of the pushes to this pull request could not be read ({exc}), "
+            "so each file counts from this push, or from an earlier push of the same content "
+            "that the checker recorded in its comment.",
+            "Nothing to do for you. Course staff can re-run the check later: files are then "
+            "dated from GitHub's receipts again.")
+    return date_files(wanted, receipts, at, git_tree(root)), None
 
 
 def render(result: Result, fmt: str) -> str:

@@ -97,6 +97,8 @@ def apply_history(result: dict[str, Any], state: State) -> dict[str, Any]:
         facts = dict(f.get("facts") or {})
         facts["first_seen_at"] = _iso(seen)
         f["facts"] = facts
+        if f.get("received_at") is not None:
+            f["received_at"] = _iso(seen)  # the checker's record has an earlier receipt
         grace = int(f.get("grace_seconds") or 0)
         over = int((seen - due).total_seconds())
         if f.get("status") != "late":
@@ -140,7 +142,8 @@ def record_history(result: dict[str, Any], state: State) -> State:
             continue
         entry = new.setdefault(f["path"], {})
         seen = _instant(entry.get(blob))
-        entry[blob] = _iso(min(seen, submitted) if seen else submitted)
+        received = min(_instant(f.get("received_at")) or submitted, submitted)  # receipts
+        entry[blob] = _iso(min(seen, received) if seen else received)
         if len(entry) > MAX_BLOBS_PER_PATH:  # keep the newest contents
             for old in sorted(entry, key=lambda b: entry[b])[: len(entry) - MAX_BLOBS_PER_PATH]:
                 del entry[old]

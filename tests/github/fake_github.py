@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "github-rest" / "examples"
 
@@ -158,6 +158,46 @@ class FakeGitHub:
         self.issue_labels.setdefault(number, [])
         self.pull_files[number] = files or []
         return pr
+
+    def receive_push(self, pr: int, head_sha: str, at: str, *, head_branch: str = "submission",
+                     head_repo: str | None = None, conclusion: str | None = "success",
+                     workflow: str = "receipt.yml", event: str = "pull_request"
+                     ) -> dict[str, Any]:
+        """GitHub received a push to pull request ``pr`` at ``at``: the receipt run it creates.
+
+        ``conclusion`` None leaves the run queued (``action_required`` for a first-time
+        contributor's fork is a conclusion too); ``head_repo`` OWNER/NAME, default this repo.
+        """
+        with self._lock:
+            run: dict[str, Any] = copy.deepcopy(_example("workflow-run-paginated")
+                                                ["workflow_runs"][0])
+            rid = self._next_id()
+            full = f"{self.owner}/{self.repo}"
+            head_full = head_repo or full
+            api = f"{self.url}/repos/{full}"
+            run.update(
+                id=rid, name="receipt", head_branch=head_branch, head_sha=head_sha,
+                path=f".github/workflows/{workflow}", event=event, display_title="Submission",
+                status="completed" if conclusion else "queued", conclusion=conclusion,
+                created_at=at, updated_at=at, run_started_at=at, run_attempt=1,
+                run_number=len(self.runs) + 1, url=f"{api}/actions/runs/{rid}",
+                html_url=f"https://github.com/{full}/actions/runs/{rid}",
+            )
+            run["repository"]["full_name"], run["repository"]["name"] = full, self.repo
+            run["head_repository"]["full_name"] = head_full
+            run["head_repository"]["name"] = head_full.split("/")[1]
+            run["head_repository"]["owner"]["login"] = head_full.split("/")[0]
+            run["head_commit"]["id"] = run["head_commit"]["tree_id"] = head_sha
+            run["head_commit"]["timestamp"] = "1999-01-01T00:00:00Z"  # a commit date: ignored
+            # GitHub lists the run's pull requests only when the branch is in this repository
+            run["pull_requests"] = [] if head_full != full else [{
+                "id": 1_000_000 + pr, "number": pr, "url": f"{api}/pulls/{pr}",
+                "head": {"ref": head_branch, "sha": head_sha,
+                         "repo": {"id": 1, "url": api, "name": self.repo}},
+                "base": {"ref": "main", "sha": "0" * 40,
+                         "repo": {"id": 1, "url": api, "name": self.repo}}}]
+            self.runs[rid] = run
+            return run
 
     def add_comment(self, issue: int, body: str, login: str) -> dict[str, Any]:
         with self._lock:
@@ -297,6 +337,8 @@ class FakeGitHub:
             (r"POST /statuses/([0-9a-f]{40})", self._post_status),
             (r"GET /commits/([0-9a-f]{40})/statuses", self._list_statuses),
             (r"GET /actions/runs/(\d+)", self._get_run),
+            (r"GET /actions/runs", self._list_runs),
+            (r"GET /actions/workflows/([^/]+)/runs", self._list_runs),
         ]
 
     def _paginate(self, items: list[Any], query: dict[str, list[str]]
@@ -437,3 +479,30 @@ class FakeGitHub:
             run = _example("workflow-run")
             run["id"] = int(rid)
         return 200, run, {}
+
+    def _list_runs(self, q: dict[str, list[str]], b: Any, u: str, workflow: str | None = None
+                   ) -> tuple[int, Any, dict[str, str]]:
+        """List workflow runs, newest first, filtered and paginated as GitHub does."""
+        def keep(run: dict[str, Any]) -> bool:
+            want = {k: q[k][0] for k in ("event", "branch", "head_sha", "status", "actor")
+                    if k in q}
+            if workflow is not None and run["path"].split("@")[0].rsplit("/", 1)[-1] != workflow:
+                return False
+            return (want.get("event", run["event"]) == run["event"]
+                    and want.get("branch", run["head_branch"]) == run["head_branch"]
+                    and want.get("head_sha", run["head_sha"]) == run["head_sha"]
+                    and want.get("status") in (None, run["status"], run["conclusion"]))
+
+        runs = sorted((r for r in self.runs.values() if keep(r)),
+                      key=lambda r: (r["created_at"], r["id"]), reverse=True)
+        per_page = min(int(q.get("per_page", ["30"])[0]), 100)
+        page = int(q.get("page", ["1"])[0])
+        headers = {}
+        if page * per_page < len(runs):
+            rest = {k: v[0] for k, v in q.items() if k != "page"}
+            where = f"workflows/{workflow}/runs" if workflow else "runs"
+            nxt = (f"{self.url}/repos/{self.owner}/{self.repo}/actions/{where}?"
+                   + urlencode({**rest, "page": page + 1}))
+            headers["Link"] = f'<{nxt}>; rel="next"'
+        return 200, {"total_count": len(runs),
+                     "workflow_runs": runs[(page - 1) * per_page: page * per_page]}, headers

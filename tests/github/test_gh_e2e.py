@@ -93,7 +93,7 @@ class Course:
 
 def event(course: Course, pr: int, head: str, updated_at: str, *, action: str = "synchronize",
           author: str = "ada-lovelace", branch: str = "submission",
-          title: str = "Proposal for g10") -> dict[str, Any]:
+          title: str = "Proposal for g10", head_repo: str = REPO) -> dict[str, Any]:
     name = "opened.payload.json" if action == "opened" else "synchronize.payload.json"
     payload: dict[str, Any] = json.loads((WEBHOOKS / name).read_text())
     pr_obj = payload["pull_request"]
@@ -107,7 +107,8 @@ def event(course: Course, pr: int, head: str, updated_at: str, *, action: str = 
         pr_obj[side]["repo"].setdefault("has_discussions", False)
     if action == "opened":
         pr_obj["created_at"] = updated_at
-    payload["repository"]["full_name"] = REPO
+    payload["repository"]["full_name"] = pr_obj["base"]["repo"]["full_name"] = REPO
+    pr_obj["head"]["repo"]["full_name"] = head_repo  # a branch of the course repo, or a fork
     if action == "synchronize":
         payload["after"] = head
     return payload

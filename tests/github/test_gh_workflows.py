@@ -97,7 +97,10 @@ def test_least_privilege_pins_and_no_event_text_in_scripts(path: Path) -> None:
     assert "${{" in str(wf["concurrency"]["group"])
     for name, job in wf["jobs"].items():
         assert isinstance(job.get("timeout-minutes"), int), name
-        assert job["permissions"], name
+        if path.name == "receipt.yml":  # reads nothing, writes nothing: no token rights
+            assert job["permissions"] == {}, name
+        else:
+            assert job["permissions"], name
         for perm in job["permissions"]:  # every grant says why
             assert re.search(rf"^\s+{perm}: (read|write)  # \w", text, re.M), (name, perm)
         for step in job["steps"]:
@@ -120,7 +123,7 @@ def test_submission_workflow_shape() -> None:
         "types": ["opened", "synchronize", "reopened", "ready_for_review"]}}
     assert "pull_request.number" in wf["concurrency"]["group"]
     check, publish = wf["jobs"]["check"], wf["jobs"]["publish"]
-    assert check["permissions"] == {"contents": "read"}
+    assert check["permissions"] == {"contents": "read", "actions": "read"}
     assert publish["permissions"] == {"contents": "read", "issues": "write",
                                       "pull-requests": "write", "statuses": "write"}
     assert publish["needs"] == "check" and publish["if"] == "always()"

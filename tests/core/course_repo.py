@@ -1,4 +1,4 @@
-"""Build a throw-away course repository: the shipped schedule.yaml, group declarations,
+"""Build a throw-away course repository: the shipped schedule.yaml (the tests' frozen copy), group declarations,
 and submitted files made by real software (fpdf2), as a student's clone would have them."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from pathlib import Path
 from fpdf import FPDF
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# the shipped course, frozen for the tests (a TA edits the live schedule.yaml every term)
+SHIPPED_SCHEDULE = REPO_ROOT / "tests" / "fixtures" / "course" / "schedule.yaml"
 
 GROUPS = {
     "g10": [("ada-lovelace", "Ada Lovelace"), ("alan-turing", "Alan Turing"),
@@ -69,7 +71,7 @@ class CourseRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO_ROOT / "schedule.yaml", root / "schedule.yaml")
+        shutil.copy(SHIPPED_SCHEDULE, root / "schedule.yaml")
         for group, members in GROUPS.items():
             self.write(f"submissions/{group}/group.yaml", group_yaml(members))
 

@@ -24,7 +24,13 @@ from workflow_harness import JobRun, Runner
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from core.course_repo import GROUPS, group_yaml, pdf_bytes, write_file  # noqa: E402
+from core.course_repo import (  # noqa: E402
+    GROUPS,
+    SHIPPED_SCHEDULE,
+    group_yaml,
+    pdf_bytes,
+    write_file,
+)
 
 WEBHOOKS = ROOT.parent / "shared" / "corpus" / "webhooks" / "examples" / "pull_request"
 WORKFLOW = ROOT / ".github" / "workflows" / "submission.yml"
@@ -53,13 +59,14 @@ class Course:
         self.work = tmp / "course"
         self.origin = tmp / "origin.git"
         self.work.mkdir()
-        for item in ("checker", "requirements", ".github", "pyproject.toml", "schedule.yaml"):
+        for item in ("checker", "requirements", ".github", "pyproject.toml"):
             src = ROOT / item
             if src.is_dir():
                 shutil.copytree(src, self.work / item,
                                 ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy(src, self.work / item)
+        shutil.copy(SHIPPED_SCHEDULE, self.work / "schedule.yaml")
         for group, members in GROUPS.items():
             self.write(f"submissions/{group}/group.yaml", group_yaml(members))
         git(self.work, "init", "-q", "-b", "main")

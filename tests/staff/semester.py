@@ -33,6 +33,8 @@ from checker.staff.records import files_block
 
 BOT = "github-actions[bot]"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# the shipped course, frozen for the tests (a TA edits the live schedule.yaml every term)
+SHIPPED_SCHEDULE = REPO_ROOT / "tests" / "fixtures" / "course" / "schedule.yaml"
 HOSTILE_TITLE = '<img src=x onerror=alert(1)> @everyone [x](javascript:alert(1)) | ="=1+1"'
 
 
@@ -71,7 +73,7 @@ def write_roster(root: Path, course: Course, members: int = 3) -> None:
 def make_root(tmp: Path, schedule: Path | None = None) -> Path:
     root = tmp / "course"
     root.mkdir()
-    shutil.copy(schedule or REPO_ROOT / "schedule.yaml", root / "schedule.yaml")
+    shutil.copy(schedule or SHIPPED_SCHEDULE, root / "schedule.yaml")
     write_roster(root, load_course(root))
     return root
 

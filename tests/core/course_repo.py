@@ -1,5 +1,6 @@
-"""Build a throw-away course repository: the shipped schedule.yaml (the tests' frozen copy), group declarations,
-and submitted files made by real software (fpdf2), as a student's clone would have them."""
+"""Build a throw-away course repository: the shipped schedule.yaml (the tests' frozen copy in
+tests/fixtures/course/), group declarations, and submitted files made by real software (fpdf2),
+as a student's clone would have them."""
 
 from __future__ import annotations
 

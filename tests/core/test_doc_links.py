@@ -1,0 +1,37 @@
+"""Every ``docs/…`` file the project mentions exists, and README.md's relative links resolve."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tracked_text_files() -> list[Path]:
+    out = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return [ROOT / p for p in out
+            if p.endswith((".py", ".md", ".yml", ".yaml", ".toml", ".sh")) and (ROOT / p).is_file()]
+
+
+def test_every_docs_path_mentioned_exists() -> None:
+    missing = {f"{f.relative_to(ROOT)} -> {m}"
+               for f in tracked_text_files()
+               for m in re.findall(r"\bdocs/[\w./-]+\.(?:md|png|html)",
+                                   f.read_text(encoding="utf-8", errors="replace"))
+               if not (ROOT / m).exists()}
+    assert not missing, sorted(missing)
+
+
+def test_relative_links_in_markdown_resolve() -> None:
+    broken = []
+    for md in [ROOT / "README.md", *ROOT.glob("docs/*.md"), ROOT / "submissions" / "README.md"]:
+        for target in re.findall(r"\]\(([^)\s]+)\)", md.read_text(encoding="utf-8")):
+            path = target.split("#", 1)[0]
+            if not path or re.match(r"[a-z]+:", path):
+                continue
+            if not (md.parent / path).exists():
+                broken.append(f"{md.relative_to(ROOT)} -> {target}")
+    assert not broken, broken

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "gradebook": "who submitted what, when: every deliverable instance (staff)",
     "board": "write the course board: groups x deliverables as one HTML page (staff)",
     "remind": "open or update one reminder issue per upcoming deadline (staff, cron)",
+    "setup": "plan (and --apply) the course repository's GitHub settings (staff, admin)",
 }
 
 

@@ -14,7 +14,7 @@ from checker.cli import main
 from checker.repo_setup import ACTIONS_APP_ID, CHECK_NAME, RULESET_NAME
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-COURSE = REPO_ROOT / "examples" / "course" / "schedule.yaml"  # the shipped course, a copy
+COURSE = REPO_ROOT / "tests" / "fixtures" / "course" / "schedule.yaml"  # the shipped course
 STAFF = ("mosharaf", "insujang")  # its staff logins
 CODEOWNERS = """# staff own everything outside submissions/
 *              @mosharaf @insujang

@@ -132,6 +132,7 @@ class _CourseBuilder:
             extensions=self.extensions(tz, deliverables, set(groups), sessions),
             group_size=(size["min"], size["max"]),
             submissions_dir=d.get("submissions_dir", "submissions"),
+            email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
         )
         self.check_roles(course)
         self.check_templates(course)
@@ -433,7 +434,11 @@ def parse_group(text: str, group: str, file: str, *,
     if problems:
         return None, problems
     prefs = []
+    titles = []
     for i, p in enumerate(doc.data.get("preferences", [])):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", p):
+            titles.append(p)  # a paper's title (or short name): resolved by the rules
+            continue
         day = parse_day(p)
         if day is None:
             problems.append(Problem(file, doc.line(("preferences", i)), f"preferences[{i}]",
@@ -451,7 +456,7 @@ def parse_group(text: str, group: str, file: str, *,
     )
     if problems:
         return None, problems
-    return GroupDeclaration(group, file, members, tuple(prefs)), []
+    return GroupDeclaration(group, file, members, tuple(prefs), tuple(titles)), []
 
 
 def load_roster(root: Path, course: Course, *,

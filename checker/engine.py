@@ -198,7 +198,8 @@ def _declarations(
                 "group.invalid",
                 f"{e}",
                 "Fix group.yaml so it has `members:` (each with github, name and email) and "
-                "optional `preferences:` (session dates); see submissions/README.md.",
+                "optional `preferences:` (session dates or paper titles); see "
+                "submissions/README.md.",
                 path=change.path,
                 line=e.line,
             )

@@ -298,6 +298,7 @@ class Course:
     extensions: tuple[Extension, ...] = ()
     group_size: tuple[int, int] = (3, 4)
     submissions_dir: str = "submissions"
+    email_domain: str | None = None  # members' email addresses must be at this domain
 
     def session(self, day: date) -> Session | None:
         for s in self.sessions:
@@ -338,6 +339,7 @@ class GroupDeclaration:
     path: str
     members: tuple[Member, ...]
     preferences: tuple[date, ...] = ()
+    preference_titles: tuple[str, ...] = ()  # papers named by title (resolved by the rules)
 
     @property
     def logins(self) -> frozenset[str]:

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     from checker.config import ScheduleError, load_course, load_roster
     from checker.routing import Target
     from checker.rules.deadlines import deadline
-    from checker.rules.groups import declaration_findings
+    from checker.rules.groups import declaration_findings, preferred_sessions
 
     root = Path(args.root)
     try:
@@ -36,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
         for f in declaration_findings(course, decl, roster, [], due, due, "validate"):
             messages.append(f"{f.severity.value}: {f.message}")
     print("\n".join(messages) + ("\n" if messages else ""), end="")
+    for decl in roster.groups.values():  # for the staff assigning sessions
+        prefs = preferred_sessions(course, decl)
+        if prefs:
+            print(f"info: group {decl.group} prefers {', '.join(prefs)}")
     errors = sum(1 for m in messages if not m.startswith("warning:"))
     print(f"{'FAIL' if errors else 'OK'}: schedule.yaml ({len(course.sessions)} sessions, "
           f"{len(course.deliverables)} deliverables, {len(course.groups)} groups), "

@@ -1,12 +1,55 @@
-"""Group declarations (pure): size, nobody in two groups, no changes after the deadline."""
+"""Group declarations (pure): size, nobody in two groups, no changes after the deadline,
+the course's email domain, and paper preferences (dates or titles) resolved to sessions."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from datetime import datetime
 
 from checker.findings import Finding, error, warning
-from checker.model import Course, GroupDeclaration, Roster
+from checker.model import Course, GroupDeclaration, Roster, Session
 from checker.timeutil import format_local
+
+
+def _key(title: str) -> str:
+    """'Efficient Memory Management ... PagedAttention' -> 'efficientmemorymanagement...'."""
+    return re.sub(r"[^0-9a-z]+", "", title.casefold())
+
+
+def paper_index(course: Course) -> dict[str, tuple[str, Session]]:
+    """Every reading's title, its part before a colon and its short name -> (title, session)."""
+    out: dict[str, tuple[str, Session]] = {}
+    for s in course.sessions:
+        for r in s.readings:
+            names = [r.title, r.title.split(":")[0]] + ([r.short] if r.short else [])
+            for name in names:
+                k = _key(name)
+                if len(k) >= 3:
+                    out.setdefault(k, (r.title, s))
+    return out
+
+
+def resolve_preference(course: Course, title: str) -> tuple[str, Session] | None:
+    """The paper a preference names (case, spacing and punctuation ignored), or None."""
+    return paper_index(course).get(_key(title))
+
+
+def preferred_sessions(course: Course, decl: GroupDeclaration) -> list[str]:
+    """The group's preferences as sessions: dates as given, titles resolved (unknown ones left
+    out), in the group's order, each once: ['2024-10-03 (PagedAttention)', ...]."""
+    out: dict[str, str] = {str(d): str(d) for d in decl.preferences}
+    index = paper_index(course) if decl.preference_titles else {}
+    for title in decl.preference_titles:
+        found = index.get(_key(title))
+        if found is not None:
+            out.setdefault(found[1].id, f"{found[1].id} ({title})")
+    return list(out.values())
+
+
+def email_in_domain(email: str, domain: str) -> bool:
+    host = email.rpartition("@")[2].casefold().rstrip(".")
+    return host == domain or host.endswith("." + domain)
 
 
 def declaration_findings(
@@ -65,7 +108,41 @@ def declaration_findings(
             "deadline.",
             path=path,
         ))
+    if course.email_domain:
+        for m in decl.members:
+            if not email_in_domain(m.email, course.email_domain):
+                out.append(error(
+                    "group.email-domain",
+                    f"{path}: {m.github}'s email {m.email} is not an address at "
+                    f"{course.email_domain}; the course asks for each member's "
+                    f"{course.email_domain} address.",
+                    f"Write {m.github}'s {course.email_domain} address (such as "
+                    f"uniqname@{course.email_domain}) under `email:`.",
+                    path=path,
+                ))
     presented = {s.date for s in course.presented_sessions}
+    index = paper_index(course) if decl.preference_titles else {}
+    for title in decl.preference_titles:
+        found = index.get(_key(title))
+        if found is None:
+            close = difflib.get_close_matches(_key(title), list(index), n=1, cutoff=0.6)
+            maybe = f" Did you mean {index[close[0]][0]!r}?" if close else ""
+            out.append(warning(
+                "group.preference-unknown",
+                f"{path}: preference {title!r} matches no paper of the reading list.{maybe}",
+                "Write a paper's title as the reading list gives it (or its short name, such as "
+                "PagedAttention), or the date of its session (YYYY-MM-DD).",
+                path=path,
+            ))
+        elif found[1].date not in presented:
+            out.append(warning(
+                "group.preference",
+                f"{path}: preference {title!r} is read on {found[1].id} ({found[1].topic}), "
+                "which is not a session with a student presentation.",
+                "Choose a paper of a presentation session (`python -m checker deadlines` lists "
+                "them).",
+                path=path,
+            ))
     for day in decl.preferences:
         if day not in presented:
             out.append(warning(

@@ -66,11 +66,11 @@ def test_wrong_type_names_file_path_line_and_expectation() -> None:
     assert f"schedule.yaml:{line}: deliverables.proposal.pages.max: expected integer" in text
 
 
-def test_every_group_takes_each_role_once() -> None:
+def test_every_group_presents_at_least_once() -> None:
     err = _broken("    presenter: g10\n    summary: g11", "    presenter: g01\n    summary: g11")
     text = str(err)
-    assert "group g01 has the presenter role 2 times (2024-09-17, 2024-10-03)" in text
-    assert "group g10 has the presenter role 0 times" in text
+    assert "group g01" not in text  # a second presentation is allowed
+    assert "group g10 has no session with the presenter role" in text
 
 
 def test_unknown_key_bad_zone_and_wrong_weekday() -> None:

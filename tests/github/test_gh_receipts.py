@@ -286,3 +286,32 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
     assert len(history) > 250 and cancelled > 150
     assert lost == [], {p: (got[p], expected[p]) for p in lost}
     assert "receipt.unavailable" not in rules(result)
+
+
+# -- staff re-run after a schedule change --------------------------------------------------
+
+def test_staff_rerun_after_an_extension_uses_the_base_branch_now_and_the_same_receipts(
+        env: tuple[Course, FakeGitHub]) -> None:  # noqa: F811
+    course, fake = env
+    head = course.push(21, {PROPOSAL: proposal(2)})
+    fake.receive_push(21, head, AFTER)  # 21 s after the deadline
+    jobs = run_workflow(course, fake, 21, head, AFTER)
+    assert jobs["publish"].result == "success", debug(jobs)
+    first = file_of(result_of(course), PROPOSAL)
+    assert first["status"] == "late" and "late" in fake.issue_labels[21]
+    # staff grant g10 an extension on main after the push; the event still names the old base
+    old_base = course.base
+    schedule = (course.work / "schedule.yaml").read_text()
+    assert "\nextensions: []\n" in schedule
+    granted = "\nextensions:\n  - {deliverable: proposal, group: g10, extra: 1h}\n"
+    course.write("schedule.yaml", schedule.replace("\nextensions: []\n", granted))
+    git(course.work, "commit", "-qam", "extension for g10")
+    git(course.work, "push", "-q", str(course.origin), "main")
+    assert course.base == old_base  # the re-run replays the original event payload
+    jobs = run_workflow(course, fake, 21, head, AFTER)
+    assert jobs["publish"].result == "success", debug(jobs)
+    again = file_of(result_of(course), PROPOSAL)
+    assert again["status"] == "on-time", again
+    assert again["received_at"] == first["received_at"]  # the original receipt time
+    assert again["due"] != first["due"]
+    assert "late" not in fake.issue_labels[21]

@@ -212,8 +212,12 @@ class Runner:
             shutil.rmtree(self.workspace)
             subprocess.run(["git", "clone", "-q", "--no-checkout", str(self.origin),
                             str(self.workspace)], check=True, capture_output=True)
+            ref = with_.get("ref") or "main"  # a commit, or a branch of origin as it is now
+            branch = subprocess.run(["git", "-C", str(self.workspace), "rev-parse", "--verify",
+                                     "-q", f"refs/remotes/origin/{ref}"], capture_output=True)
             subprocess.run(["git", "-C", str(self.workspace), "checkout", "-q", "--detach",
-                            with_.get("ref") or "main"], check=True, capture_output=True)
+                            f"origin/{ref}" if branch.returncode == 0 else ref],
+                           check=True, capture_output=True)
             return StepLog(name, "success")
         if action == "actions/setup-python":
             return StepLog(name, "success")

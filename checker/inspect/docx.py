@@ -67,12 +67,19 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     texts: list[str] = []
     used = 0
     body_words: int | None = None
+    style_names: dict[str | None, str | None] = {}
     for paragraph in document.paragraphs:
         text = paragraph.text
         if used < MAX_TEXT_CHARS:
             texts.append(text[: MAX_TEXT_CHARS - used])
             used += len(text)
-        style = paragraph.style.name if paragraph.style is not None else None
+        # python-docx looks the default style up anew for every paragraph (a scan of all
+        # styles): 20,000 paragraphs took 5 s of CPU. Each style id is resolved once.
+        style_id = paragraph._p.style
+        if style_id not in style_names:
+            found = paragraph.style
+            style_names[style_id] = found.name if found is not None else None
+        style = style_names[style_id]
         if is_heading_style(style) and text.strip():
             styled.append(text.strip())
         elif _is_bold_heading(paragraph):

@@ -23,6 +23,7 @@ from checker.inspect import pdflayout, sections
 from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
+from checker.inspect.worker import empty_document
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 
@@ -111,6 +112,9 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
         facts.pages = count
         facts.body_pages = count
+        if count == 0:  # a valid PDF can have no page: never a clean pass
+            facts.findings.append(empty_document(facts, "pages"))
+            return
         pages: list[PageLines] = []
         used = 0
         for page in reader.pages[: min(count, PDF_MAX_TEXT_PAGES)]:

@@ -154,6 +154,17 @@ def is_bad_file(exc: BaseException) -> bool:
     return origin in PARSER_MODULES
 
 
+def empty_document(facts: FileFacts, unit: str) -> Finding:
+    """``file.empty`` for a document that opens but has no pages (or slides)."""
+    return error(
+        "file.empty",
+        f"{facts.path} has no {unit}: it opens, but there is nothing in it to read or grade.",
+        "Export or save the document again and check that it shows its content before you "
+        "push it.",
+        facts.path,
+    )
+
+
 def too_complex(facts: FileFacts, detail: str, rule: str = "file.too-complex") -> Finding:
     if rule == "zip.bomb":
         return error(

@@ -229,6 +229,48 @@ def write_zip(path: Path, files: dict[str, bytes | str]) -> Path:
     return path
 
 
+_PML = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_ODR = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def slide_xml(title: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:sld xmlns:a="http://'
+            f'schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="{_PML}"><p:cSld><p:spTree>'
+            f'<p:sp><p:txBody><a:p><a:r><a:t>{title}</a:t></a:r></a:p></p:txBody></p:sp>'
+            '</p:spTree></p:cSld></p:sld>')
+
+
+def pptx_files(slides: Sequence[bytes | str], listed: int | None = None) -> dict[str, bytes | str]:
+    """The parts of a PowerPoint deck as PowerPoint lays them out: ``slides`` are the slide
+    parts' contents; the first ``listed`` of them (all by default) are in the slide list."""
+    listed = len(slides) if listed is None else listed
+    types = "".join(f'<Override PartName="/ppt/slides/slide{i}.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.presentationml.slide+xml"/>'
+                    for i in range(1, len(slides) + 1))
+    ids = "".join(f'<p:sldId id="{255 + i}" r:id="rId{i + 1}"/>' for i in range(1, listed + 1))
+    rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{_ODR}/slide" '
+                   f'Target="slides/slide{i}.xml"/>' for i in range(1, len(slides) + 1))
+    files: dict[str, bytes | str] = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
+        'Extension="xml" ContentType="application/xml"/><Override PartName="/ppt/presentation.'
+        'xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.'
+        f'presentation.main+xml"/>{types}</Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        f'Type="{_ODR}/officeDocument" Target="ppt/presentation.xml"/></Relationships>',
+        "ppt/presentation.xml": f'<?xml version="1.0" encoding="UTF-8"?><p:presentation '
+        f'xmlns:p="{_PML}" xmlns:r="{_ODR}"><p:sldIdLst>{ids}</p:sldIdLst>'
+        '<p:sldSz cx="12192000" cy="6858000"/></p:presentation>',
+        "ppt/_rels/presentation.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}'
+        '</Relationships>',
+    }
+    files.update({f"ppt/slides/slide{i}.xml": s for i, s in enumerate(slides, start=1)})
+    return files
+
+
 @pytest.fixture
 def make_zip(tmp_path: Path) -> Callable[..., Path]:
     def make(name: str, files: dict[str, bytes | str]) -> Path:

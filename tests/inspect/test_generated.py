@@ -10,6 +10,8 @@ from conftest import (
     GOOD_README,
     LOREM,
     code_files,
+    pptx_files,
+    slide_xml,
     summary_blocks,
     write_docx,
     write_two_column_paper,
@@ -203,17 +205,10 @@ def test_docx_exact_pages_with_libreoffice(
 # --- PPTX ----------------------------------------------------------------------------------
 
 def test_pptx_slide_count(make_zip: Callable[..., Path]) -> None:
-    files: dict[str, bytes | str] = {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxml'
-        'formats.org/package/2006/content-types"><Override PartName="/ppt/presentation.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.presentationml.'
-        'presentation.main+xml"/></Types>',
-        "ppt/presentation.xml": "<p:presentation/>",
-    }
-    files.update({f"ppt/slides/slide{i}.xml": "<p:sld/>" for i in range(1, 13)})
+    files = pptx_files([slide_xml(f"Slide {i}") for i in range(1, 13)])
     files["ppt/slides/_rels/slide1.xml.rels"] = "<Relationships/>"
     facts = inspect_file(make_zip("talk.pptx", files), "talk.pptx", Limits(), "pptx")
-    assert (facts.kind, facts.pages) == ("pptx", 12)
+    assert (facts.kind, facts.pages, facts.findings) == ("pptx", 12, [])
 
 
 # --- code archives -------------------------------------------------------------------------

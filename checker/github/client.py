@@ -23,10 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import requests
-from github import Auth, Github, GithubException
+from checker.errors import CheckerError, UsageError
 
-from checker.errors import CheckerError
+try:
+    import requests
+    from github import Auth, Github, GithubException
+except ModuleNotFoundError as exc:  # a student's install (requirements/check.txt) has no client
+    raise UsageError(
+        f"this command talks to GitHub, and the GitHub client is not installed ({exc.name}): "
+        "pip install -e '.[github]' (the workflows install requirements/github.txt)") from None
 
 T = TypeVar("T")
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,29 +14,9 @@ from checker import schemacache
 from checker.cli import COMMANDS, build_parser, main
 from checker.config import ScheduleError, load_course, parse_course
 from tests.core.course_repo import REPO_ROOT, CourseRepo, pdf_bytes
+from tests.imported import loaded, modules_of
 
 SHIPPED = (REPO_ROOT / "schedule.yaml").read_text(encoding="utf-8")
-
-REPORT_MODULES = (
-    "import sys, atexit\n"
-    "atexit.register(lambda: print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr))\n"
-    "from checker.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
-def modules_of(*argv: str, env: dict[str, str] | None = None) -> tuple[int, set[str], str]:
-    """Run ``python -m checker ARGV`` in a fresh interpreter: exit code and the modules it had
-    imported when it exited (its own process; not the file workers')."""
-    proc = subprocess.run([sys.executable, "-c", REPORT_MODULES, *argv], capture_output=True,
-                          text=True, check=False, cwd=REPO_ROOT, env=env)
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
-    return proc.returncode, set(line.split()[1:]), proc.stdout + proc.stderr
-
-
-def loaded(modules: set[str], package: str) -> bool:
-    return any(m == package or m.startswith(package + ".") for m in modules)
-
 
 def test_help_lines_are_the_commands_own() -> None:
     """`python -m checker --help` lists every command by a line kept in the CLI: it must be the

@@ -13,10 +13,10 @@ import pytest
 from checker import schemacache
 from checker.cli import COMMANDS, build_parser, main
 from checker.config import ScheduleError, load_course, parse_course
-from tests.core.course_repo import REPO_ROOT, CourseRepo, pdf_bytes
+from tests.core.course_repo import REPO_ROOT, SHIPPED_SCHEDULE, CourseRepo, pdf_bytes
 from tests.imported import loaded, modules_of
 
-SHIPPED = (REPO_ROOT / "schedule.yaml").read_text(encoding="utf-8")
+SHIPPED = SHIPPED_SCHEDULE.read_text(encoding="utf-8")
 
 def test_help_lines_are_the_commands_own() -> None:
     """`python -m checker --help` lists every command by a line kept in the CLI: it must be the

@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "board": "write the course board: groups x deliverables as one HTML page (staff)",
     "remind": "open or update one reminder issue per upcoming deadline (staff, cron)",
     "setup": "plan (and --apply) the course repository's GitHub settings (staff, admin)",
+    "remind-cron": "compute the reminder workflow's schedule from schedule.yaml (staff)",
+    "minutes": "expected GitHub Actions minutes per month for this course (staff)",
 }
 
 
@@ -57,7 +59,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, help_line in COMMANDS.items():
         if name in wanted:
             # command modules import only argparse at the top; their work is imported in run()
-            importlib.import_module(f"checker.commands.{name}").add_parser(sub)
+            module = f"checker.commands.{name.replace('-', '_')}"
+            importlib.import_module(module).add_parser(sub)
         else:
             sub.add_parser(name, help=help_line)
     return parser

@@ -34,6 +34,11 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def command_module(name: str) -> str:
+    """The module of a command (``remind-cron`` is ``checker.commands.remind_cron``)."""
+    return f"checker.commands.{name.replace('-', '_')}"
+
+
 def chosen_command(argv: Sequence[str]) -> str | None:
     """The command named in ``argv``: its first word that is not an option (the top-level
     options, --help and --version, take no value)."""
@@ -59,8 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, help_line in COMMANDS.items():
         if name in wanted:
             # command modules import only argparse at the top; their work is imported in run()
-            module = f"checker.commands.{name.replace('-', '_')}"
-            importlib.import_module(module).add_parser(sub)
+            importlib.import_module(command_module(name)).add_parser(sub)
         else:
             sub.add_parser(name, help=help_line)
     return parser

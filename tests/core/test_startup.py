@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker import schemacache
-from checker.cli import COMMANDS, build_parser, main
+from checker.cli import COMMANDS, build_parser, command_module, main
 from checker.config import ScheduleError, load_course, parse_course
 from tests.core.course_repo import REPO_ROOT, SHIPPED_SCHEDULE, CourseRepo, pdf_bytes
 from tests.imported import loaded, modules_of
@@ -24,7 +24,7 @@ def test_help_lines_are_the_commands_own() -> None:
     for name, line in COMMANDS.items():
         parser = argparse.ArgumentParser()
         sub = parser.add_subparsers()
-        importlib.import_module(f"checker.commands.{name}").add_parser(sub)
+        importlib.import_module(command_module(name)).add_parser(sub)
         [action] = sub._choices_actions
         assert (action.dest, action.help) == (name, line)
     assert set(build_parser().parse_known_args(["validate"])[0].__dict__) >= {"command", "run"}

@@ -35,6 +35,14 @@ def run(args: argparse.Namespace) -> int:
         # the same rules a pull request meets, as of the deadline (no late change)
         for f in declaration_findings(course, decl, roster, [], due, due, "validate"):
             messages.append(f"{f.severity.value}: {f.message}")
+    remind = root / ".github" / "workflows" / "remind.yml"
+    if remind.is_file():
+        from checker.staff.cron import stale_workflow
+
+        if stale_workflow(remind.read_text(encoding="utf-8"), course):
+            messages.append("warning: .github/workflows/remind.yml: its reminder times are out "
+                            "of date with schedule.yaml: run `python -m checker remind-cron "
+                            "--write` and commit the workflow")
     print("\n".join(messages) + ("\n" if messages else ""), end="")
     for decl in roster.groups.values():  # for the staff assigning sessions
         prefs = preferred_sessions(course, decl)

@@ -110,3 +110,10 @@ def runs_per_month(ms: list[Moment]) -> Counter[str]:
 def days_in(month: str) -> int:
     year, mon = map(int, month.split("-"))
     return calendar.monthrange(year, mon)[1]
+
+
+def stale_workflow(workflow_text: str, course: Course) -> bool:
+    """Whether a workflow with the generated block lists other times than ``course`` makes
+    due (False when it has no block: nothing generated to go stale)."""
+    new = replace_block(workflow_text, cron_lines(moments(course)))
+    return new is not None and new != workflow_text

@@ -85,6 +85,9 @@ def test_remind_cron_check_write_and_check_again(course_root: Path,
     assert main(["remind-cron", "--root", str(course_root), "--check"]) == 1
     assert "out of date with schedule.yaml: run `python -m checker remind-cron --write`" in (
         capsys.readouterr().out)
+    assert main(["validate", "--root", str(course_root)]) == 0  # a warning, not an error
+    assert "warning: .github/workflows/remind.yml: its reminder times are out of date" in (
+        capsys.readouterr().out)
     assert main(["remind-cron", "--root", str(course_root), "--write"]) == 0
     new = workflow.read_text(encoding="utf-8")
     assert new != text and '- cron: "0 4 5,6,18,19 9 *"' in new
@@ -92,6 +95,8 @@ def test_remind_cron_check_write_and_check_again(course_root: Path,
     assert outside == cron.replace_block(text, [])  # nothing else in the file changed
     assert main(["remind-cron", "--root", str(course_root), "--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+    assert main(["validate", "--root", str(course_root)]) == 0
+    assert "remind.yml" not in capsys.readouterr().out
 
 
 def test_remind_cron_without_markers_is_one_clear_line(course_root: Path,

@@ -83,8 +83,12 @@ def to_pdf(source: Path, workdir: Path, timeout: float,
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     pdf = workdir / "document.pdf"
-    if proc.returncode < 0:  # killed: SIGXCPU/SIGKILL (CPU), SIGABRT/SIGSEGV (out of memory)
-        return None, (f"LibreOffice was stopped by signal {-proc.returncode} within the limits "
+    # Killed by a signal: SIGXCPU/SIGKILL (CPU), SIGABRT/SIGSEGV (out of memory: a 31 MB
+    # styles.xml under the 512 MB limit). The soffice launcher script reports its child's
+    # signal as 128 + N, as a shell does.
+    signal_number = -proc.returncode if proc.returncode < 0 else proc.returncode - 128
+    if signal_number > 0:
+        return None, (f"LibreOffice was stopped by signal {signal_number} within the limits "
                       f"for one file ({lim.cpu_seconds} s of processor time, "
                       f"{lim.memory_bytes // 2**20} MB of memory)"), True
     if proc.returncode != 0 or not pdf.is_file():

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from checker.bounds import clean, clean_json
 from checker.limits import WORKER_REPLY_MAX_BYTES
 from checker.model import Limits
 
@@ -82,17 +83,14 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
     try:
-        value = func(*args)
-        body = {"status": "ok", "value": value}
-    except MemoryError:
-        body = {"status": "memory"}
-    except BaseException as exc:  # the checker's own failure: reported, never a finding
-        body = {"status": "internal", "error": f"{type(exc).__name__}: {exc}"[:2000],
-                "traceback": traceback.format_exc()[-8000:]}
-    try:
+        body = {"status": "ok", "value": clean_json(func(*args))}
         return json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except MemoryError:
         return b'{"status": "memory"}'
+    except BaseException as exc:  # the checker's own failure: reported, never a finding
+        return json.dumps({"status": "internal",
+                           "error": clean(f"{type(exc).__name__}: {exc}"[:2000]),
+                           "traceback": clean(traceback.format_exc()[-8000:])}).encode()
 
 
 def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],

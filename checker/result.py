@@ -1,13 +1,18 @@
 """Result: the verdict on one pull request (or one local check), as JSON-ready values.
 
 The JSON form is a public contract (``checker/schemas/result.schema.json``): the publish job
-validates it before use, the gradebook reads it back from PR comments.
+validates it before use (``load_result``), the reporters and staff tools read its times with
+``parse_time``. Loading, validating and reading times live here, with the type, so that
+``publish``, the markdown reporter and the staff records import them from one place.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from checker import __version__
@@ -113,3 +118,48 @@ class Result:
             "findings": [f.to_json() for f in
                          bound_findings(self.findings, MAX_PR_FINDINGS, None)],
         })
+
+
+MAX_RESULT_BYTES = 20 * 1024 * 1024
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 instant with a UTC offset -> aware datetime; anything else -> None."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
+
+
+def validate_result(data: object) -> str | None:
+    """None if ``data`` is a schema-valid result whose times all carry an offset, else why not."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files("checker").joinpath("schemas/result.schema.json")
+                        .read_text(encoding="utf-8"))
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: e.path)
+    if errors:
+        where = "/".join(map(str, errors[0].absolute_path)) or "(top)"
+        return f"the result does not match its schema ({len(errors)} errors, first at {where})"
+    assert isinstance(data, dict)
+    times = [data["submitted_at"], *(f["due"] for f in data["files"] if f["due"])]
+    if any(parse_time(t) is None for t in times):
+        return "the result has a time without a UTC offset"
+    return None
+
+
+def load_result(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(result, None) if the file is a schema-valid result, else (None, why not)."""
+    try:
+        if path.stat().st_size > MAX_RESULT_BYTES:
+            return None, "the result file is too large"
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "the check job produced no result"
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"the result file is not valid JSON ({type(exc).__name__})"
+    problem = validate_result(data)
+    return (None, problem) if problem else (data, None)

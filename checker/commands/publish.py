@@ -1,80 +1,83 @@
-"""``publish``: report a check result on the pull request (comment, labels, commit status).
+"""``publish``: report a check result on the pull request (check run, comment, labels).
 
 Runs in the workflow's ``publish`` job, which holds the write token and parses no submitted
 file: its only input is the result JSON from the ``check`` job, validated against the schema
-before use. A missing or invalid result, or a check job that crashed, is published as an
-``error`` status and a comment saying the checker failed: never silence, never green.
+before use (``checker.result.load_result``) and matched against the event the run is for. A
+missing, invalid or mismatched result, or a check job that crashed, is published as "the
+checker failed" (a red ``submission-checker`` check run and a comment saying so), and the
+per-file record of the last completed check is kept: never silence, never green.
 PyGithub is imported inside ``run`` only, so other commands start fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from checker.errors import UsageError
+from checker.result import load_result, parse_time
 
 DEFAULT_BOT = "github-actions[bot]"
-MAX_RESULT_BYTES = 20 * 1024 * 1024
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "publish",
-        help="publish a check result on the pull request (comment, labels, status)",
+        help="publish a check result on the pull request (check run, comment, labels)",
         description="Publish RESULT.json (written by `check --format json`) on the pull request: "
-        "one comment kept up to date, the checker's labels and the `submission-checker` commit "
-        "status. Reads GITHUB_TOKEN and GITHUB_API_URL (default https://api.github.com).",
+        "the `submission-checker` check run with annotations on the PR head, one comment kept "
+        "up to date and the checker's labels. Reads GITHUB_TOKEN and GITHUB_API_URL (default "
+        "https://api.github.com).",
     )
     p.add_argument("result", metavar="RESULT.json",
                    help="the check result; missing or invalid means the checker failed")
     p.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY"),
                    help="OWNER/NAME (default: $GITHUB_REPOSITORY)")
     p.add_argument("--pr", type=int, required=True, help="pull request number")
-    p.add_argument("--sha", help="PR head commit from the event (default: the result's head_sha)")
-    p.add_argument("--check-exit-code", default="",
+    p.add_argument("--sha", help="PR head commit the result is for (default: the event's, "
+                   "else the result's head_sha)")
+    p.add_argument("--event", default=os.environ.get("GITHUB_EVENT_PATH") or None,
+                   metavar="FILE", help="the pull_request event this run is for (default: "
+                   "$GITHUB_EVENT_PATH); the result's pr, head_sha and submitted_at must match "
+                   "it. In CI ($GITHUB_ACTIONS) it is required and a null is a mismatch.")
+    p.add_argument("--check-exit-code", default=None,
                    help="exit code of the check step: 0 or 1 is a verdict, anything else (or "
-                   "empty) means the checker failed")
+                   "empty) means the checker failed. Without it (by hand) the verdict is the "
+                   "result's own.")
+    p.add_argument("--commit-status", action="store_true",
+                   help="also set the `submission-checker` commit status (off by default: "
+                   "anyone with write access can set a status; the check run cannot be forged)")
     p.add_argument("--bot-login", default=DEFAULT_BOT,
                    help=f"login the token comments as (default: {DEFAULT_BOT}); only its "
                    "comment with the checker's marker is ever edited or trusted")
-    p.add_argument("--run-url", help="link for the status and comment (default: this run, from "
-                   "GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
+    p.add_argument("--run-url", help="link for the check run and comment (default: this run, "
+                   "from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
     p.set_defaults(run=run)
 
 
-def load_result(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """(result, None) if the file is a schema-valid result, else (None, why not)."""
-    from jsonschema import Draft202012Validator
+def mismatch(result: dict[str, Any], pr: int, sha: str | None, event: Any,
+             strict: bool) -> str | None:
+    """Why ``result`` is not the result this run is for (None if it is).
 
-    try:
-        if path.stat().st_size > MAX_RESULT_BYTES:
-            return None, "the result file is too large"
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, "the check job produced no result"
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return None, f"the result file is not valid JSON ({type(exc).__name__})"
-    schema = json.loads(resources.files("checker").joinpath("schemas/result.schema.json")
-                        .read_text(encoding="utf-8"))
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: e.path)
-    if errors:
-        where = "/".join(map(str, errors[0].absolute_path)) or "(top)"
-        return None, (f"the result does not match its schema ({len(errors)} errors, first at "
-                      f"{where})")
-    from checker.report.markdown import parse_time
-
-    times = [data["submitted_at"], *(f["due"] for f in data["files"] if f["due"])]
-    if any(parse_time(t) is None for t in times):
-        return None, "the result has a time without a UTC offset"
-    return data, None
+    ``strict`` (in CI): a result without a PR number or head commit is refused too.
+    """
+    for key, what, want in (("pr", "pull request", pr), ("head_sha", "head commit", sha)):
+        got = result.get(key)
+        if got is None:
+            if strict:
+                return f"the result names no {what} (in CI it must name the event's)"
+        elif want is not None and got != want:
+            return f"the result is for a different {what}"
+    if event is not None:
+        at = parse_time(result.get("submitted_at"))
+        if at is None or at != event.submitted_at:
+            return "the result's submission time is not the event's"
+    return None
 
 
 def run_url_from_env() -> str | None:
@@ -93,24 +96,39 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--repo OWNER/NAME is required (or GITHUB_REPOSITORY)")
     if args.pr < 1:
         raise UsageError("--pr must be a pull request number")
-    if args.sha is not None and not re.fullmatch(r"[0-9a-f]{40,64}", args.sha):
+    if args.sha is not None and not re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", args.sha):
         raise UsageError("--sha must be a full commit SHA")
+    ci = os.environ.get("GITHUB_ACTIONS") == "true"
+    event = None
+    if args.event:
+        from checker.event import read_event
+
+        event = read_event(Path(args.event))
+        if event.number != args.pr:
+            raise UsageError(f"--pr {args.pr} is not the event's pull request #{event.number}")
+        if args.sha and args.sha != event.head_sha:
+            raise UsageError("--sha is not the event's head commit")
+    elif ci:
+        raise UsageError("in CI, publish needs the event it runs for: GITHUB_EVENT_PATH "
+                         "(or --event FILE)")
     api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     run_url = args.run_url or run_url_from_env()
 
     result, failure = load_result(Path(args.result))
-    code = str(args.check_exit_code).strip()
-    if code not in ("0", "1"):
-        result, failure = None, (f"the check step ended with exit code {code}" if code
+    sha = args.sha or (event.head_sha if event else None)
+    code = None if args.check_exit_code is None else str(args.check_exit_code).strip()
+    if code is not None and code not in ("0", "1"):
+        result, failure = None, (f"the check step ended with exit code {code[:40]}" if code
                                  else "the check job did not finish")
     elif result is not None:
-        if result["pr"] not in (None, args.pr):
-            result, failure = None, "the result is for a different pull request"
-        elif args.sha and result["head_sha"] not in (None, args.sha):
-            result, failure = None, "the result is for a different commit"
-        elif (result["verdict"] == "fail") != (code == "1"):
-            result, failure = None, "the result's verdict does not match the check's exit code"
-    sha = args.sha or (result or {}).get("head_sha")
+        problem = mismatch(result, args.pr, sha, event, ci)
+        if problem is None and code is not None and (result["verdict"] == "fail") != (
+                code == "1"):
+            problem = "the result's verdict does not match the check's exit code"
+        if problem:
+            result, failure = None, problem
+        else:
+            sha = sha or result["head_sha"]
     if not sha:
         raise UsageError("no head commit: pass --sha (the result has no head_sha)")
 
@@ -126,11 +144,17 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError("PUBLISH_RETRY_BUDGET must be a number of seconds") from None
     report = publish(session, gh, args.repo, args.pr, sha, result, bot_login=args.bot_login,
-                     run_url=run_url, failure=failure)
-    assert report.comment is not None
-    print(f"publish: status {report.state} ({report.description}); comment "
-          f"{report.comment.action}; labels +{report.labels.added} -{report.labels.removed}; "
-          f"{report.requests} API requests")
+                     run_url=run_url, failure=failure, commit_status=args.commit_status)
+    if report.stale:
+        print(f"publish: commit {sha} is no longer the head of #{args.pr} (now {report.stale}):"
+              f" only its own check run{' and status' if args.commit_status else ''} "
+              f"({report.conclusion}) were set; the comment and labels were left alone; "
+              f"{report.requests} API requests")
+    else:
+        assert report.comment is not None
+        print(f"publish: check run {report.conclusion} ({report.annotations} annotations); "
+              f"comment {report.comment.action}; labels +{report.labels.added} "
+              f"-{report.labels.removed}; {report.requests} API requests")
     if failure:
         print(f"publish: the checker failed: {failure}", file=sys.stderr)
         return 1

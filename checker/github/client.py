@@ -130,6 +130,29 @@ class Session:
         return None, reason
 
 
+def create_once(session: Session, what: str, create: Callable[[], T],
+                find: Callable[[], T | None]) -> tuple[T, bool]:
+    """Run the write ``create`` at most once in effect: (the object, whether this call made it).
+
+    After a failure that may have applied it (``Uncertain``), wait, then ``find`` it; only if
+    it is not there is it tried again.
+    """
+    for attempt in range(1, session.policy.max_attempts + 1):
+        try:
+            return session.call(what, create, idempotent=False), True
+        except Uncertain as e:
+            if attempt == session.policy.max_attempts:
+                raise PublishError(f"could not {what}: {e.detail}") from None
+            wait = session._backoff(attempt)
+            session.sleep(wait)
+            session.waited += wait
+            found = find()
+            if found is not None:
+                session.log(f"github: {what}: it was done after all; not doing it again")
+                return found, False
+    raise AssertionError("unreachable")
+
+
 def connect(token: str, api_url: str = DEFAULT_API_URL, *, timeout: int = 30) -> Github:
     """A PyGithub client with its own retry and throttling off (``Session`` retries)."""
     return Github(

@@ -1,27 +1,26 @@
-"""The one PR comment: find it, create or edit it, and keep the hidden history state in it.
+"""The one PR comment: find it, create or edit it, and keep the hidden record in it.
 
-The comment is ours only if it carries ``MARKER`` *and* was written by the token's own user
-(``bot_login``; for the Actions token ``github-actions[bot]``, which cannot call ``GET /user``).
-A comment by anyone else that contains the marker, or a state block in it, is ignored.
+The comment is ours only if it carries ``MARKER`` on its first line *and* was written by the
+token's own user (``bot_login``; for the Actions token ``github-actions[bot]``, which cannot
+call ``GET /user``). A comment by anyone else that contains the marker, or a state block in
+it, is ignored; in our own comment the state is read only at its fixed place at the end
+(``checker.github.trailer``), never from the first match anywhere in the body.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 
-from checker.github.client import Session, Uncertain
+from checker.github import trailer
+from checker.github.client import Session, create_once
 from checker.github.history import State, dump_state, parse_state
+from checker.github.trailer import CheckMark
 
 MARKER = "<!-- submission-checker:comment v1 -->"
-_STATE = re.compile(r"^<!-- submission-checker:state ([A-Za-z0-9+/=]{1,60000}) -->$", re.M)
 GITHUB_MAX_BODY = 65536
 MAX_STATE_CHARS = 40000
 
@@ -33,9 +32,8 @@ class Outcome:
     url: str
 
 
-def encode_state(state: State) -> str:
-    raw = json.dumps(dump_state(state), separators=(",", ":"), sort_keys=True).encode()
-    return f"<!-- submission-checker:state {base64.b64encode(raw).decode()} -->"
+def encode_state(state: State, mark: CheckMark | None = None) -> str:
+    return trailer.encode("state", {**dump_state(state), **(mark or CheckMark()).to_json()})
 
 
 def fit_state(state: State, first: list[str], max_chars: int = MAX_STATE_CHARS) -> State:
@@ -56,18 +54,27 @@ def fit_state(state: State, first: list[str], max_chars: int = MAX_STATE_CHARS) 
 
 
 def decode_state(body: str) -> State:
-    m = _STATE.search(body or "")
-    if m is None:
-        return {}
-    try:
-        return parse_state(json.loads(base64.b64decode(m.group(1), validate=True)))
-    except (ValueError, binascii.Error):
-        return {}
+    """The history state from the state block at its fixed place (``trailer``), else empty."""
+    return parse_state(trailer.state_payload(body))
 
 
-def compose(markdown: str, state: State) -> str:
-    """Marker + visible report + hidden state (the caller keeps the total under the limit)."""
-    return f"{MARKER}\n{markdown.rstrip()}\n\n{encode_state(state)}\n"
+def decode_mark(body: str) -> CheckMark:
+    return trailer.decode_mark(body)
+
+
+def files_line(body: str) -> str | None:
+    """The files block line at its fixed place, kept verbatim when a check fails."""
+    return trailer.lines(body)[1]
+
+
+def compose(markdown: str, state: State, mark: CheckMark | None = None,
+            files: str | None = None) -> str:
+    """Marker + visible report + hidden state (+ files block): the fixed layout of ``trailer``.
+
+    The caller keeps the total under GitHub's limit.
+    """
+    tail = f"{encode_state(state, mark)}\n" + (f"{files}\n" if files else "")
+    return f"{MARKER}\n{markdown.rstrip()}\n\n{tail}"
 
 
 def is_ours(comment: Any, bot_login: str) -> bool:
@@ -75,7 +82,7 @@ def is_ours(comment: Any, bot_login: str) -> bool:
     login = getattr(user, "login", None) if user is not None else None
     body = getattr(comment, "body", None) or ""
     return (isinstance(login, str) and login.casefold() == bot_login.casefold()
-            and body.startswith(MARKER))
+            and body.split("\n", 1)[0].rstrip("\r") == MARKER)
 
 
 def find_own(session: Session, issue: Issue, bot_login: str) -> IssueComment | None:
@@ -91,23 +98,10 @@ def upsert(session: Session, issue: Issue, body: str, bot_login: str,
         raise ValueError(f"comment body of {len(body)} characters is over GitHub's limit")
     if existing is not None:
         return _edit(session, existing, body)
-    for attempt in range(1, session.policy.max_attempts + 1):
-        try:
-            created = session.call("create the PR comment", lambda: issue.create_comment(body),
-                                   idempotent=False)
-            return Outcome("created", created.id, created.html_url)
-        except Uncertain as e:
-            if attempt == session.policy.max_attempts:
-                from checker.github.client import PublishError
-                raise PublishError(f"could not create the PR comment: {e.detail}") from None
-            wait = session._backoff(attempt)
-            session.sleep(wait)
-            session.waited += wait
-            found = find_own(session, issue, bot_login)
-            if found is not None:
-                session.log("github: the comment was created after all; not posting it again")
-                return _edit(session, found, body)
-    raise AssertionError("unreachable")
+    made, new = create_once(session, "create the PR comment",
+                            lambda: issue.create_comment(body),
+                            lambda: find_own(session, issue, bot_login))
+    return Outcome("created", made.id, made.html_url) if new else _edit(session, made, body)
 
 
 def _edit(session: Session, comment: IssueComment, body: str) -> Outcome:

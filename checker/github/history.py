@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from checker.model import LatePolicy
+from checker.result import parse_time
 from checker.rules.deadlines import LATE_RULES, judge_late
 from checker.timeutil import describe_delay
 
@@ -29,14 +30,7 @@ _BLOB = re.compile(r"[0-9a-f]{40,64}")
 State = dict[str, dict[str, str]]  # path -> {blob_sha: first-seen ISO instant (UTC)}
 
 
-def _instant(value: object) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo is not None else None
+_instant = parse_time
 
 
 def _iso(dt: datetime) -> str:

@@ -95,6 +95,18 @@ def sync(session: Session, repo: Repository, issue: Issue, want: list[str]) -> L
     return change
 
 
+def withdraw(session: Session, issue: Issue, names: tuple[str, ...]) -> LabelChange:
+    """Remove these managed labels if the PR has them; leave every other label alone."""
+    change = LabelChange()
+    current = session.call("list the PR labels", lambda: [x.name for x in issue.get_labels()])
+    wanted = {n.casefold() for n in names}
+    for name in current:
+        if name.casefold() in wanted:
+            _remove(session, issue, name)
+            change.removed.append(name)
+    return change
+
+
 def _create(session: Session, repo: Repository, name: str, color: str, desc: str) -> None:
     def create() -> None:
         try:

@@ -1,4 +1,6 @@
-"""The commit status on the PR head: context ``submission-checker``, staff can require it."""
+"""The commit status on the PR head, context ``submission-checker``: only for a course that
+asks for it (``publish --commit-status``). Anyone with write access can set a status, so the
+check run (``checker.github.checkrun``) is what a ruleset should require."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ from typing import Any
 
 from github.Repository import Repository
 
+from checker.github.checkrun import verdict
 from checker.github.client import Session
-from checker.report.markdown import late_note
 
 CONTEXT = "submission-checker"
 MAX_DESCRIPTION = 140  # GitHub's limit
@@ -17,13 +19,8 @@ def describe(result: dict[str, Any] | None) -> tuple[str, str]:
     """(state, description) for a result; None means the checker itself failed."""
     if result is None:
         return "error", "The checker failed before it could judge this submission; see the run."
-    errors = int(result["counts"]["error"])
-    note = late_note(result)
-    note = f"; {note}" if note else ""
-    if errors:
-        text = f"{errors} problem{'s' if errors != 1 else ''} to fix{note}"
-        return "failure", text[:MAX_DESCRIPTION]
-    return "success", f"All checks passed{note}"[:MAX_DESCRIPTION]
+    conclusion, title = verdict(result, None)
+    return conclusion, title[:MAX_DESCRIPTION]
 
 
 def set_status(session: Session, repo: Repository, sha: str, state: str, description: str,

@@ -8,9 +8,9 @@ Only this module's own fixed strings are markup.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
+from checker.result import parse_time
 from checker.timeutil import describe_delay
 
 # GitHub refuses comment bodies over 65,536 characters; leave room for the hidden state.
@@ -44,16 +44,6 @@ def escape(text: object, limit: int = MAX_CELL) -> str:
 def code(text: object, limit: int = MAX_PATH) -> str:
     """Untrusted text shown as-is but inert: escaped, in a fixed-width <code> span."""
     return f"<code>{escape(text, limit)}</code>"
-
-
-def parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else None
 
 
 def fmt_time(value: object, like: object = None) -> str:
@@ -246,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
     from pathlib import Path
 
-    from checker.commands.publish import load_result
+    from checker.result import load_result
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:

@@ -14,20 +14,17 @@ Both are parsed strictly: anything not exactly our shape is ignored, never trust
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from checker.report.markdown import parse_time
+from checker.github import trailer
+from checker.result import parse_time
 
 FILES_VERSION = 1
 MAX_FILES = 300
 MAX_BLOCK_CHARS = 16_000  # of the 65,536 characters a comment may have
-_FILES = re.compile(r"^<!-- submission-checker:files ([A-Za-z0-9+/=]{1,60000}) -->$", re.M)
 _BLOB = re.compile(r"[0-9a-f]{40,64}")
 
 
@@ -107,9 +104,7 @@ def files_block(result: dict[str, Any], max_chars: int = MAX_BLOCK_CHARS) -> str
     payload = files_payload(result)
     files = payload["files"]
     while True:
-        raw = json.dumps({**payload, "files": files}, separators=(",", ":"),
-                         sort_keys=True).encode()
-        block = f"<!-- submission-checker:files {base64.b64encode(raw).decode()} -->"
+        block = trailer.encode("files", {**payload, "files": files})
         if len(block) <= max_chars or not files:
             return block
         files = files[: len(files) // 2]
@@ -141,13 +136,9 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
 
 
 def decode_files(body: str) -> tuple[FileRecord, ...] | None:
-    m = _FILES.search(body or "")
-    if m is None:
-        return None
-    try:
-        return parse_files(json.loads(base64.b64decode(m.group(1), validate=True)))
-    except (ValueError, binascii.Error):
-        return None
+    """The files block at its fixed place in the bot comment (its last line), else None."""
+    raw = trailer.files_payload(body)
+    return None if raw is None else parse_files(raw)
 
 
 def from_history(state: dict[str, dict[str, str]]) -> tuple[FileRecord, ...]:

@@ -77,6 +77,8 @@ class FakeGitHub:
         self.pulls: dict[int, dict[str, Any]] = {}
         self.pull_files: dict[int, list[dict[str, Any]]] = {}
         self.runs: dict[int, dict[str, Any]] = {}
+        self.check_runs: dict[int, dict[str, Any]] = {}  # id -> check run, as GitHub shows it
+        self.check_annotations: dict[int, list[dict[str, Any]]] = {}  # check run id -> all
         self.log: list[LoggedRequest] = []
         self.faults: list[Fault] = []
         self._ids = 1000
@@ -205,6 +207,11 @@ class FakeGitHub:
 
     def add_label(self, name: str, color: str = "ededed", description: str | None = None) -> None:
         self.labels[name.lower()] = self._label(name, color, description)
+
+    def check_runs_on(self, sha: str, name: str | None = None) -> list[dict[str, Any]]:
+        """The check runs on a commit, oldest first (optionally only those named ``name``)."""
+        return [r for _, r in sorted(self.check_runs.items())
+                if r["head_sha"] == sha and (name is None or r["name"] == name)]
 
     def comments_on(self, issue: int) -> list[dict[str, Any]]:
         return [c for cid, c in sorted(self.comments.items()) if self.comment_issue[cid] == issue]
@@ -339,6 +346,11 @@ class FakeGitHub:
             (r"GET /actions/runs/(\d+)", self._get_run),
             (r"GET /actions/runs", self._list_runs),
             (r"GET /actions/workflows/([^/]+)/runs", self._list_runs),
+            (r"POST /check-runs", self._create_check_run),
+            (r"PATCH /check-runs/(\d+)", self._update_check_run),
+            (r"GET /check-runs/(\d+)", self._get_check_run),
+            (r"GET /check-runs/(\d+)/annotations", self._list_check_annotations),
+            (r"GET /commits/([0-9a-f]{40})/check-runs", self._list_commit_check_runs),
         ]
 
     def _paginate(self, items: list[Any], query: dict[str, list[str]]
@@ -506,3 +518,128 @@ class FakeGitHub:
             headers["Link"] = f'<{nxt}>; rel="next"'
         return 200, {"total_count": len(runs),
                      "workflow_runs": runs[(page - 1) * per_page: page * per_page]}, headers
+    # -- Checks API (POST/PATCH /check-runs, GET .../annotations, GET /commits/{ref}/check-runs)
+    # GitHub's documented rules: name and head_sha are required on create; a completed run
+    # needs a conclusion; an output needs title and summary; at most 50 annotations per
+    # request, each with path, start_line, end_line, annotation_level and message; PATCH
+    # appends the annotations it carries to those already there.
+    _LEVELS = frozenset({"notice", "warning", "failure"})
+    _CONCLUSIONS = frozenset({"action_required", "cancelled", "failure", "neutral", "success",
+                              "skipped", "stale", "timed_out"})
+
+    def _check_problem(self, b: dict[str, Any]) -> str | None:
+        status = b.get("status", "queued")
+        if status not in {"queued", "in_progress", "completed"}:
+            return "status is not included in the list"
+        if b.get("conclusion") is not None and b["conclusion"] not in self._CONCLUSIONS:
+            return "conclusion is not included in the list"
+        if status == "completed" and not b.get("conclusion"):
+            return "conclusion can't be blank when status is completed"
+        out = b.get("output")
+        if out is None:
+            return None
+        if not isinstance(out, dict) or not isinstance(out.get("title"), str) \
+                or not isinstance(out.get("summary"), str):
+            return "output needs a title and a summary"
+        if len(out["summary"]) > 65535 or len(out.get("text") or "") > 65535:
+            return "output summary or text is over 65535 characters"
+        notes = out.get("annotations") or []
+        if not isinstance(notes, list) or len(notes) > 50:
+            return "Only 50 annotations are allowed per request"
+        for a in notes:
+            if not isinstance(a, dict) or a.get("annotation_level") not in self._LEVELS \
+                    or not isinstance(a.get("path"), str) or not isinstance(a.get("message"), str) \
+                    or not isinstance(a.get("start_line"), int) \
+                    or not isinstance(a.get("end_line"), int):
+                return "annotation is missing a required field or has an invalid level"
+        return None
+
+    def _apply_check(self, run: dict[str, Any], b: dict[str, Any]) -> None:
+        now = _now_iso(self.clock())
+        for key in ("name", "details_url", "external_id", "status", "conclusion",
+                    "started_at", "completed_at"):
+            if key in b:
+                run[key] = b[key]
+        if run.get("conclusion") and not b.get("status"):
+            run["status"] = "completed"
+        if run["status"] == "completed" and not run.get("completed_at"):
+            run["completed_at"] = now
+        out = b.get("output")
+        if isinstance(out, dict):
+            notes = self.check_annotations.setdefault(run["id"], [])
+            for a in out.get("annotations") or []:
+                notes.append({"path": a["path"], "start_line": a["start_line"],
+                              "end_line": a["end_line"],
+                              "start_column": a.get("start_column"),
+                              "end_column": a.get("end_column"),
+                              "annotation_level": a["annotation_level"],
+                              "title": a.get("title"), "message": a["message"],
+                              "raw_details": a.get("raw_details"),
+                              "blob_href": f"https://github.com/{self.owner}/{self.repo}/blob/"
+                                           f"{run['head_sha']}/{quote(a['path'])}"})
+            run["output"] = {
+                "title": out["title"], "summary": out["summary"], "text": out.get("text"),
+                "annotations_count": len(notes),
+                "annotations_url": f"{run['url']}/annotations",
+            }
+
+    def _create_check_run(self, q: Any, b: Any, u: str) -> tuple[int, Any, dict[str, str]]:
+        if not isinstance(b, dict) or not isinstance(b.get("name"), str) \
+                or not re.fullmatch(r"[0-9a-f]{40}", str(b.get("head_sha", ""))):
+            return 422, {"message": "Invalid request.",
+                         "documentation_url": "https://docs.github.com/rest"}, {}
+        problem = self._check_problem(b)
+        if problem:
+            return 422, {"message": f"Invalid request.\n\n{problem}",
+                         "documentation_url": "https://docs.github.com/rest"}, {}
+        run: dict[str, Any] = _example("check-run")
+        rid = self._next_id()
+        now = _now_iso(self.clock())
+        base = f"{self.url}/repos/{self.owner}/{self.repo}"
+        run.update(id=rid, node_id=f"CR_{rid}", head_sha=b["head_sha"], external_id="",
+                   url=f"{base}/check-runs/{rid}",
+                   html_url=f"https://github.com/{self.owner}/{self.repo}/runs/{rid}",
+                   details_url=None, status="queued", conclusion=None, started_at=now,
+                   completed_at=None, check_suite={"id": 1}, pull_requests=[],
+                   output={"title": None, "summary": None, "text": None,
+                           "annotations_count": 0,
+                           "annotations_url": f"{base}/check-runs/{rid}/annotations"})
+        # created with the workflow's token, a check run belongs to the GitHub Actions app
+        run["app"].update(id=15368, slug="github-actions", name="GitHub Actions")
+        self._apply_check(run, b)
+        self.check_runs[rid] = run
+        return 201, run, {}
+
+    def _update_check_run(self, q: Any, b: Any, u: str, rid: str
+                          ) -> tuple[int, Any, dict[str, str]]:
+        run = self.check_runs.get(int(rid))
+        if run is None:
+            return 404, {"message": "Not Found"}, {}
+        if not isinstance(b, dict):
+            return 422, {"message": "Invalid request."}, {}
+        problem = self._check_problem({"status": run["status"],
+                                       "conclusion": run["conclusion"], **b})
+        if problem:
+            return 422, {"message": f"Invalid request.\n\n{problem}"}, {}
+        self._apply_check(run, b)
+        return 200, run, {}
+
+    def _get_check_run(self, q: Any, b: Any, u: str, rid: str) -> tuple[int, Any, dict[str, str]]:
+        run = self.check_runs.get(int(rid))
+        return (200, run, {}) if run else (404, {"message": "Not Found"}, {})
+
+    def _list_check_annotations(self, q: Any, b: Any, u: str, rid: str
+                                ) -> tuple[int, Any, dict[str, str]]:
+        if int(rid) not in self.check_runs:
+            return 404, {"message": "Not Found"}, {}
+        status, items, headers = self._paginate(self.check_annotations.get(int(rid), []), q)
+        if "Link" in headers:
+            headers["Link"] = headers["Link"].replace(
+                "{path}", f"/repos/{self.owner}/{self.repo}/check-runs/{rid}/annotations")
+        return status, items, headers
+
+    def _list_commit_check_runs(self, q: Any, b: Any, u: str, sha: str
+                                ) -> tuple[int, Any, dict[str, str]]:
+        name = q.get("check_name", [None])[0]
+        runs = list(reversed(self.check_runs_on(sha, name)))  # newest first
+        return 200, {"total_count": len(runs), "check_runs": runs}, {}

@@ -149,8 +149,9 @@ def bot_comment(fake: FakeGitHub, pr: int) -> dict[str, Any]:
     return c
 
 
-def status(fake: FakeGitHub, sha: str) -> dict[str, Any]:
-    return fake.statuses[sha][-1]
+def check_run(fake: FakeGitHub, sha: str) -> dict[str, Any]:
+    """The newest `submission-checker` check run on ``sha``."""
+    return fake.check_runs_on(sha, "submission-checker")[-1]
 
 
 def debug(jobs: dict[str, JobRun]) -> str:
@@ -177,8 +178,10 @@ def test_passing_pr(env: tuple[Course, FakeGitHub]) -> None:
     jobs = run_workflow(course, fake, 1, head, ON_TIME, action="opened")
     assert jobs["check"].result == "success", debug(jobs)
     assert jobs["publish"].result == "success", debug(jobs)
-    assert status(fake, head)["state"] == "success"
-    assert status(fake, head)["target_url"] == "https://github.com/course/seminar/actions/runs/4242"
+    run = check_run(fake, head)
+    assert (run["conclusion"], run["details_url"]) == (
+        "success", "https://github.com/course/seminar/actions/runs/4242")
+    assert head not in fake.statuses  # no commit status unless the course asks for it
     assert {"checks-passed", "on-time", "deliverable: proposal", "group: g10"} == set(
         fake.issue_labels[1])
     assert "all checks passed" in bot_comment(fake, 1)["body"]
@@ -192,7 +195,7 @@ def test_late_pr_and_forged_commit_dates(env: tuple[Course, FakeGitHub]) -> None
     jobs = run_workflow(course, fake, 2, head, LATE)
     assert jobs["publish"].result == "success", debug(jobs)
     assert "late" in fake.issue_labels[2] and "on-time" not in fake.issue_labels[2]
-    assert "late" in status(fake, head)["description"]
+    assert "late" in check_run(fake, head)["output"]["title"]
     assert "late by" in bot_comment(fake, 2)["body"]
 
 
@@ -200,8 +203,9 @@ def test_second_push_fixes_it_and_staff_label_stays(env: tuple[Course, FakeGitHu
     course, fake = env
     head1 = course.push(3, {PROPOSAL: proposal(3)})  # over the 2-page limit
     jobs = run_workflow(course, fake, 3, head1, ON_TIME, action="opened")
-    assert jobs["check"].result == "failure" and jobs["publish"].result == "success", debug(jobs)
-    assert status(fake, head1)["state"] == "failure"
+    # one verdict: the check job is green (the checker worked), the check run is red
+    assert jobs["check"].result == "success" and jobs["publish"].result == "success", debug(jobs)
+    assert check_run(fake, head1)["conclusion"] == "failure"
     assert "needs-fix" in fake.issue_labels[3]
     first = bot_comment(fake, 3)
     assert "to fix" in first["body"].splitlines()[1]
@@ -216,7 +220,7 @@ def test_second_push_fixes_it_and_staff_label_stays(env: tuple[Course, FakeGitHu
     assert again["id"] == first["id"] and "all checks passed" in again["body"]
     assert "needs-fix" not in fake.issue_labels[3]
     assert {"checks-passed", "graded"} <= set(fake.issue_labels[3])
-    assert status(fake, head2)["state"] == "success"
+    assert check_run(fake, head2)["conclusion"] == "success"
 
 
 def test_pr_that_rewrites_the_checker_schedule_and_workflow_still_fails(
@@ -235,8 +239,8 @@ def test_pr_that_rewrites_the_checker_schedule_and_workflow_still_fails(
             "python -m checker check", "true || python -m checker check"),
     })
     jobs = run_workflow(course, fake, 4, head, ON_TIME)
-    assert jobs["check"].result == "failure", debug(jobs)
-    assert status(fake, head)["state"] == "failure"
+    assert jobs["check"].result == "success", debug(jobs)  # the checker worked: one verdict
+    assert check_run(fake, head)["conclusion"] == "failure"
     body = bot_comment(fake, 4)["body"]
     assert "problems to fix" in body.splitlines()[1]
     assert "schedule\\.yaml" in body and "checker" in body  # changes outside submissions/
@@ -250,7 +254,7 @@ def test_shell_metacharacters_in_branch_and_title(env: tuple[Course, FakeGitHub]
     jobs = run_workflow(course, fake, 5, head, ON_TIME, branch=nasty, title=nasty)
     assert jobs["publish"].result == "success", debug(jobs)
     assert not CANARY.exists()
-    assert status(fake, head)["state"] == "success"
+    assert check_run(fake, head)["conclusion"] == "success"
 
 
 def test_api_outage_is_never_green(env: tuple[Course, FakeGitHub]) -> None:
@@ -262,8 +266,8 @@ def test_api_outage_is_never_green(env: tuple[Course, FakeGitHub]) -> None:
     assert jobs["check"].result == "success", debug(jobs)
     publish = jobs["publish"]
     assert publish.result == "failure"
-    assert "gave up trying to list the PR comments" in publish.steps[-1].stderr
-    assert head not in fake.statuses and fake.comments_on(6) == []
+    assert "gave up trying to read the pull request" in publish.steps[-1].stderr
+    assert fake.check_runs == {} and fake.comments_on(6) == []
 
 
 def test_crashed_check_is_an_error_status(env: tuple[Course, FakeGitHub]) -> None:
@@ -277,5 +281,7 @@ def test_crashed_check_is_an_error_status(env: tuple[Course, FakeGitHub]) -> Non
     jobs = run_workflow(course, fake, 7, head, ON_TIME)
     assert jobs["check"].result == "failure"
     assert jobs["publish"].result == "failure"
-    assert status(fake, head)["state"] == "error"
+    run = check_run(fake, head)
+    assert run["conclusion"] == "failure" and run["output"]["title"].startswith(
+        "The checker failed")
     assert "the checker itself failed" in bot_comment(fake, 7)["body"]

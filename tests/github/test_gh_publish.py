@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ from checker.commands import publish as publish_cmd
 from checker.github import comment, labels
 from checker.github.client import PublishError, RetryPolicy, Session, connect
 from checker.github.publisher import Report, publish
+from checker.github.trailer import CheckMark
+from checker.staff.records import decode_files
 
 REPO = "course/seminar"
 RUN = "https://github.com/course/seminar/actions/runs/99"
@@ -44,13 +47,13 @@ class Clock:
 
 def run(fake: FakeGitHub, r: dict[str, Any] | None, *, failure: str | None = None,
         clock: Clock | None = None, policy: RetryPolicy | None = None,
-        bot: str = BOT_LOGIN) -> Report:
+        bot: str = BOT_LOGIN, commit_status: bool = False) -> Report:
     clock = clock or Clock(fake)
     gh = connect(ACTIONS_TOKEN, fake.url)
     session = Session(gh, policy or RetryPolicy(), sleep=clock.sleep, clock=clock,
                       log=lambda m: None)
     return publish(session, gh, REPO, 7, HEAD, validate(r) if r else None, bot_login=bot,
-                   run_url=RUN, failure=failure)
+                   run_url=RUN, failure=failure, commit_status=commit_status)
 
 
 def bot_comments(fake: FakeGitHub) -> list[dict[str, Any]]:
@@ -59,6 +62,18 @@ def bot_comments(fake: FakeGitHub) -> list[dict[str, Any]]:
 
 def status_of(fake: FakeGitHub) -> dict[str, Any]:
     return fake.statuses[HEAD][-1]
+
+
+def check_of(fake: FakeGitHub, sha: str = HEAD) -> dict[str, Any]:
+    """The newest `submission-checker` check run on ``sha``."""
+    return fake.check_runs_on(sha, "submission-checker")[-1]
+
+
+def failed(fake: FakeGitHub, sha: str = HEAD) -> bool:
+    """The check run says the checker itself failed (red, never a verdict)."""
+    run = check_of(fake, sha)
+    return run["conclusion"] == "failure" and run["output"]["title"].startswith(
+        "The checker failed")
 
 
 def test_first_publish_creates_comment_labels_status(fake: FakeGitHub) -> None:
@@ -71,8 +86,10 @@ def test_first_publish_creates_comment_labels_status(fake: FakeGitHub) -> None:
     for name in fake.issue_labels[7]:  # created with our colour and description
         assert fake.labels[name.lower()]["color"] == labels.definition(name)[0]
         assert fake.labels[name.lower()]["description"]
-    st = status_of(fake)
-    assert (st["state"], st["context"], st["target_url"]) == ("success", "submission-checker", RUN)
+    cr = check_of(fake)
+    assert (cr["conclusion"], cr["status"], cr["details_url"]) == ("success", "completed", RUN)
+    assert cr["app"]["slug"] == "github-actions"
+    assert HEAD not in fake.statuses  # no commit status unless the course asks for it
     assert report.comment is not None and report.comment.action == "created"
     assert not any(r.path == "/user" for r in fake.log)  # never looks up its own login
 
@@ -84,10 +101,12 @@ def test_steady_state_at_most_six_requests_and_idempotent(fake: FakeGitHub) -> N
     report = run(fake, result())
     methods = [(r.method, r.path.rsplit("/", 2)[-2:][0]) for r in fake.log]
     assert len(fake.log) <= 6, methods
-    assert report.requests == len(fake.log) == 3  # list comments, list labels, set status
+    # read the PR head, list comments, list labels, create the check run
+    assert report.requests == len(fake.log) == 4
     assert report.comment is not None and report.comment.action == "unchanged"
     assert (dict(fake.comments), list(fake.issue_labels[7])) == before
-    assert [r.method for r in fake.log if r.method != "GET"] == ["POST"]  # the status only
+    assert [r.path for r in fake.log if r.method != "GET"] == [
+        "/repos/course/seminar/check-runs"]  # the check run only
 
 
 def test_fix_push_edits_comment_and_swaps_labels_keeping_staff_labels(fake: FakeGitHub) -> None:
@@ -95,7 +114,7 @@ def test_fix_push_edits_comment_and_swaps_labels_keeping_staff_labels(fake: Fake
     run(fake, bad)
     fake.add_label("graded", "000000")
     fake.issue_labels[7].append("graded")
-    assert "needs-fix" in fake.issue_labels[7] and status_of(fake)["state"] == "failure"
+    assert "needs-fix" in fake.issue_labels[7] and check_of(fake)["conclusion"] == "failure"
     [first] = bot_comments(fake)
     assert "1 problem to fix" in first["body"]
     run(fake, result(submitted_at="2024-09-19T21:00:00+00:00"))
@@ -103,13 +122,13 @@ def test_fix_push_edits_comment_and_swaps_labels_keeping_staff_labels(fake: Fake
     assert c["id"] == first["id"] and "all checks passed" in c["body"]
     assert "needs-fix" not in fake.issue_labels[7]
     assert {"checks-passed", "graded"} <= set(fake.issue_labels[7])
-    assert status_of(fake)["state"] == "success"
+    assert check_of(fake)["conclusion"] == "success"
 
 
 def test_late_and_then_back_on_time_label(fake: FakeGitHub) -> None:
     run(fake, result([late(blob="c" * 40)]))
     assert "late" in fake.issue_labels[7] and "on-time" not in fake.issue_labels[7]
-    assert "late" in status_of(fake)["description"]
+    assert "late" in check_of(fake)["output"]["title"]
     run(fake, result())
     assert "on-time" in fake.issue_labels[7] and "late" not in fake.issue_labels[7]
 
@@ -142,15 +161,62 @@ def test_bot_login_is_configurable(fake: FakeGitHub) -> None:
     assert len(fake.comments_on(7)) == 1
 
 
-def test_checker_failure_is_error_never_silence(fake: FakeGitHub) -> None:
+def test_checker_failure_keeps_the_record_and_withdraws_the_claims(fake: FakeGitHub) -> None:
     run(fake, result())
-    labels_before = list(fake.issue_labels[7])
-    run(fake, None, failure="the check step ended with exit code 3")
+    fake.add_label("graded", "000000")
+    fake.issue_labels[7].append("graded")
+    before = copy.deepcopy(bot_comments(fake)[0])
+    run(fake, None, failure="the check step ended with exit code 3", commit_status=True)
     [c] = bot_comments(fake)
     assert "the checker itself failed" in c["body"]
-    assert comment.decode_state(c["body"])  # history kept for the next run
-    assert status_of(fake)["state"] == "error"
-    assert fake.issue_labels[7] == labels_before
+    # the per-file record of the last completed check is kept, verbatim
+    assert comment.decode_state(c["body"]) == comment.decode_state(before["body"])
+    assert comment.files_line(c["body"]) == comment.files_line(before["body"]) is not None
+    assert decode_files(c["body"]) == decode_files(before["body"])
+    # ... and marked unverified for the staff tools until a check completes
+    assert comment.decode_mark(before["body"]) == CheckMark(HEAD, HEAD, True)
+    assert comment.decode_mark(c["body"]) == CheckMark(HEAD, HEAD, False)
+    assert failed(fake) and status_of(fake)["state"] == "error"
+    # the labels that claim a verdict go; the others stay
+    assert set(fake.issue_labels[7]) == {"deliverable: summary", "group: g01", "graded"}
+    run(fake, result())  # the next completed check restores everything
+    [c] = bot_comments(fake)
+    assert comment.decode_mark(c["body"]).complete
+    assert {"checks-passed", "on-time"} <= set(fake.issue_labels[7])
+
+
+def test_result_for_an_older_head_touches_only_that_commit(fake: FakeGitHub) -> None:
+    bad = result([file_entry(findings=[finding("pages.max", "error", "3 pages", "cut one")])])
+    newer = "9" * 40
+    run(fake, result())  # HEAD published
+    fake.pulls[7]["head"]["sha"] = newer  # then the student pushed again
+    comments_before, labels_before = copy.deepcopy(fake.comments), list(fake.issue_labels[7])
+    fake.clear_log()
+    report = run(fake, bad)  # a re-run of the run for HEAD, or one delayed behind the push
+    assert report.stale == newer
+    assert fake.comments == comments_before and fake.issue_labels[7] == labels_before
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake.log] == [
+        ("GET", "7"), ("POST", "check-runs")]
+    cr = check_of(fake)
+    assert cr["conclusion"] == "failure" and "no longer the head" in cr["output"]["summary"]
+    assert fake.check_runs_on(newer) == []
+    fake.clear_log()
+    run(fake, None, failure="the check step ended with exit code 3")  # a stale crash as well
+    assert fake.comments == comments_before and fake.issue_labels[7] == labels_before
+    assert failed(fake) and fake.check_runs_on(newer) == []
+
+
+def test_state_block_is_read_only_at_its_fixed_place(fake: FakeGitHub) -> None:
+    early = {"submissions/g01/summary-2024-09-19.pdf": {"a" * 40: "2000-01-01T00:00:00Z"}}
+    block = comment.encode_state(early)
+    # the bot's own comment, with a state block that is not at the end (e.g. quoted text)
+    body = f"{comment.MARKER}\nreport\n{block}\nmore text\n"
+    assert comment.decode_state(body) == {} and comment.decode_state(body + block) == early
+    fake.add_comment(7, body, BOT_LOGIN)
+    run(fake, result([late()], submitted_at="2024-09-21T20:00:00+00:00"))
+    assert "late" in fake.issue_labels[7]  # the misplaced block lent no earlier time
+    [c] = bot_comments(fake)
+    assert "2000" not in str(comment.decode_state(c["body"]))
 
 
 def test_502_on_create_that_still_created_is_not_posted_twice(fake: FakeGitHub) -> None:
@@ -158,7 +224,7 @@ def test_502_on_create_that_still_created_is_not_posted_twice(fake: FakeGitHub) 
     clock = Clock(fake)
     report = run(fake, result(), clock=clock)
     assert len(bot_comments(fake)) == 1
-    assert [r.method for r in fake.log[:3]] == ["GET", "POST", "GET"]
+    assert [r.method for r in fake.log[:4]] == ["GET", "GET", "POST", "GET"]
     assert report.comment is not None and report.comment.action == "unchanged"
     assert clock.slept  # it waited before looking
 
@@ -199,17 +265,17 @@ def test_gives_up_within_budget_with_clear_message(fake: FakeGitHub) -> None:
 def test_outage_gives_up_after_bounded_attempts(fake: FakeGitHub) -> None:
     fake.outage()
     clock = Clock(fake)
-    with pytest.raises(PublishError, match="gave up trying to list the PR comments"):
+    with pytest.raises(PublishError, match="gave up trying to read the pull request"):
         run(fake, result(), clock=clock, policy=RetryPolicy(max_attempts=4))
     assert len(fake.log) == 4 and clock.slept == [2.0, 4.0, 8.0]
     assert sum(clock.slept) < 300
 
 
 def test_permanent_error_is_not_retried(fake: FakeGitHub) -> None:
-    fake.inject("POST", r".*/statuses/.*", 404, message="Not Found")
-    with pytest.raises(PublishError, match="refused to set the commit status"):
+    fake.inject("POST", r".*/check-runs", 404, message="Not Found")
+    with pytest.raises(PublishError, match="refused to create the check run"):
         run(fake, result())
-    assert len([r for r in fake.log if "/statuses/" in r.path]) == 1
+    assert len([r for r in fake.log if "/check-runs" in r.path]) == 1
 
 
 def test_long_result_stays_under_githubs_limit(fake: FakeGitHub) -> None:
@@ -233,6 +299,8 @@ def cli(fake: FakeGitHub, tmp_path: Path, r: dict[str, Any] | None, *extra: str,
     monkeypatch.setenv("GITHUB_TOKEN", ACTIONS_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", fake.url)
     monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    for name in ("GITHUB_ACTIONS", "GITHUB_EVENT_PATH"):  # not in CI unless a test says so
+        monkeypatch.delenv(name, raising=False)
     return publish_cmd.main([str(path), "--pr", "7", "--sha", HEAD, *extra])
 
 
@@ -240,7 +308,7 @@ def test_cli_publishes_a_valid_result(fake: FakeGitHub, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli(fake, tmp_path, result(), "--check-exit-code", "0",
                monkeypatch=monkeypatch) == 0
-    assert status_of(fake)["state"] == "success"
+    assert check_of(fake)["conclusion"] == "success"
 
 
 @pytest.mark.parametrize(("mutate", "code"), [
@@ -257,7 +325,7 @@ def test_cli_invalid_or_crashed_is_an_error_status(fake: FakeGitHub, tmp_path: P
     r = result()
     mutate(r)
     assert cli(fake, tmp_path, r, "--check-exit-code", code, monkeypatch=monkeypatch) == 1
-    assert status_of(fake)["state"] == "error"
+    assert failed(fake)
     [c] = bot_comments(fake)
     assert "the checker itself failed" in c["body"]
 
@@ -265,7 +333,7 @@ def test_cli_invalid_or_crashed_is_an_error_status(fake: FakeGitHub, tmp_path: P
 def test_cli_missing_result_file(fake: FakeGitHub, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli(fake, tmp_path, None, "--check-exit-code", "0", monkeypatch=monkeypatch) == 1
-    assert status_of(fake)["state"] == "error"
+    assert failed(fake)
 
 
 def test_cli_without_token_is_a_usage_error(tmp_path: Path,

@@ -125,8 +125,10 @@ def test_submission_workflow_shape() -> None:
     check, publish = wf["jobs"]["check"], wf["jobs"]["publish"]
     assert check["permissions"] == {"contents": "read", "actions": "read"}
     assert publish["permissions"] == {"contents": "read", "issues": "write",
-                                      "pull-requests": "write", "statuses": "write"}
-    assert publish["needs"] == "check" and publish["if"] == "always()"
+                                      "pull-requests": "write", "checks": "write",
+                                      "statuses": "write"}
+    # a run cancelled by a newer push publishes nothing; a failed check is still published
+    assert publish["needs"] == "check" and publish["if"] == "${{ !cancelled() }}"
     for job in (check, publish):  # the code that runs is the base branch's, never the PR's
         for step in job["steps"]:
             if step.get("uses", "").startswith("actions/checkout"):

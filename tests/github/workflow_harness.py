@@ -13,8 +13,9 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
   base branch's ``checker/`` (the current directory comes first on ``sys.path``).
 
-Expressions: the small subset the workflows use (contexts github, steps, needs, runner;
-``always()``, ``==``, ``&&``). Anything else raises, so a workflow change cannot silently
+Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars;
+``always()``, ``!cancelled()``, ``==``, ``&&``; ``vars`` holds the repository variables
+the test sets). Anything else raises, so a workflow change cannot silently
 escape the test.
 """
 
@@ -62,7 +63,8 @@ class JobRun:
 class Runner:
     def __init__(self, workflow: Path, *, origin: Path, event: dict[str, Any], event_name: str,
                  api_url: str, token: str, tmp: Path, repository: str,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None,
+                 variables: dict[str, str] | None = None) -> None:
         self.wf = yaml.safe_load(workflow.read_text(encoding="utf-8"))
         if True in self.wf:
             self.wf["on"] = self.wf.pop(True)
@@ -70,6 +72,7 @@ class Runner:
         self.event_name, self.api_url, self.token = event_name, api_url, token
         self.repository = repository
         self.extra_env = extra_env or {}
+        self.variables = variables or {}
         self.artifacts = tmp / "artifacts"
         self.workspace = self.runner_temp = tmp / "no-job-yet"
         self.event_path = tmp / "event.json"
@@ -98,6 +101,8 @@ class Runner:
             return str(self._eval(m.group(1), ctx)) == m.group(2)
         if expr == "always()":
             return True
+        if expr in ("cancelled()", "!cancelled()"):  # the harness never cancels a run
+            return expr.startswith("!")
         if expr == "success()":
             return ctx["_job_ok"]
         return self._lookup(expr, ctx)
@@ -136,7 +141,8 @@ class Runner:
     def _context(self, needs: dict[str, Any], steps: dict[str, Any], ok: bool) -> dict[str, Any]:
         return {"github": {"event": self.event, "token": self.token,
                            "repository": self.repository, "event_name": self.event_name},
-                "needs": needs, "steps": steps, "runner": {"temp": str(self.runner_temp)},
+                "needs": needs, "steps": steps, "vars": self.variables,
+                "runner": {"temp": str(self.runner_temp)},
                 "_job_ok": ok}
 
     def _run_job(self, job_id: str, job: dict[str, Any], needs: dict[str, Any]) -> JobRun:

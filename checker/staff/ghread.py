@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from checker.github.client import Session
-from checker.github.comment import decode_state, is_ours
+from checker.github.comment import decode_mark, decode_state, is_ours
 from checker.staff.records import PullInfo, PullRecord, decode_files, from_history
 
 PER_PAGE = 100
@@ -80,6 +80,7 @@ def pull_info(p: Any) -> PullInfo:
                                                                    else ""),
         state=str(p.state), merged_at=_aware(p.merged_at), title=str(p.title or ""),
         labels=tuple(str(x.name) for x in (p.labels or [])),
+        head_sha=str(p.head.sha) if p.head and p.head.sha else None,
     )
 
 
@@ -107,5 +108,5 @@ def read_course(session: Session, repo: Any, bot_login: str,
         files = decode_files(body)
         if files is None:
             files = from_history(decode_state(body))
-        out.append(PullRecord(info, files))
+        out.append(PullRecord(info, files, decode_mark(body)))
     return out

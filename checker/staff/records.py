@@ -15,11 +15,12 @@ Both are parsed strictly: anything not exactly our shape is ignored, never trust
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from checker.github import trailer
+from checker.github.trailer import CheckMark
 from checker.result import parse_time
 
 FILES_VERSION = 1
@@ -37,6 +38,7 @@ class PullInfo:
     merged_at: datetime | None
     title: str
     labels: tuple[str, ...] = ()
+    head_sha: str | None = None  # the PR's head commit now
 
     @property
     def merged(self) -> bool:
@@ -60,6 +62,15 @@ class FileRecord:
 class PullRecord:
     pull: PullInfo
     files: tuple[FileRecord, ...] = ()
+    mark: CheckMark = field(default_factory=CheckMark)  # last check published (see trailer)
+
+    @property
+    def verified(self) -> bool:
+        """False while the last check did not complete or the head moved since the record."""
+        if not self.mark.complete:
+            return False
+        head, recorded = self.pull.head_sha, self.mark.record_head
+        return head is None or recorded is None or head == recorded
 
     @property
     def needs_fix_label(self) -> bool:

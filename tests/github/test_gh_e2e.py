@@ -132,15 +132,17 @@ def env(tmp_path: Path) -> Iterator[tuple[Course, FakeGitHub]]:
 def run_workflow(course: Course, fake: FakeGitHub, pr: int, head: str, updated_at: str,
                  **kw: Any) -> dict[str, JobRun]:
     extra = kw.pop("extra_env", None)
+    variables = kw.pop("variables", None)
+    current = kw.pop("current_head", None) or head  # the PR's head on GitHub now
     payload = event(course, pr, head, updated_at, **kw)
     if pr not in fake.pulls:
         fake.add_pull(pr, author=payload["pull_request"]["user"]["login"], head_sha=head)
-    fake.pulls[pr]["head"]["sha"] = head
+    fake.pulls[pr]["head"]["sha"] = current
     run_dir = course.tmp / f"run-{len(list(course.tmp.glob('run-*')))}"
     run_dir.mkdir()
     runner = Runner(WORKFLOW, origin=course.origin, event=payload,
                     event_name="pull_request_target", api_url=fake.url, token=ACTIONS_TOKEN,
-                    tmp=run_dir, repository=REPO, extra_env=extra)
+                    tmp=run_dir, repository=REPO, extra_env=extra, variables=variables)
     return runner.run()
 
 
@@ -285,3 +287,67 @@ def test_crashed_check_is_an_error_status(env: tuple[Course, FakeGitHub]) -> Non
     assert run["conclusion"] == "failure" and run["output"]["title"].startswith(
         "The checker failed")
     assert "the checker itself failed" in bot_comment(fake, 7)["body"]
+
+
+def test_needs_fixing_is_one_red_check_with_annotations_on_the_head(
+        env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head = course.push(8, {PROPOSAL: proposal(3)})  # over the 2-page limit
+    jobs = run_workflow(course, fake, 8, head, ON_TIME, action="opened")
+    # the checker worked: the `check` job is green; the verdict is the one red check run
+    assert jobs["check"].result == "success" and jobs["publish"].result == "success", debug(jobs)
+    [run] = fake.check_runs_on(head)
+    assert (run["name"], run["conclusion"], run["head_sha"]) == (
+        "submission-checker", "failure", head)
+    assert run["app"]["slug"] == "github-actions"
+    notes = fake.check_annotations[run["id"]]
+    assert any(n["path"] == PROPOSAL and n["annotation_level"] == "failure"
+               and "page" in n["message"] for n in notes), notes
+    assert all(n["blob_href"].split("/blob/")[1].startswith(head) for n in notes)
+    assert "to fix" in run["output"]["title"] and "Submission check" in run["output"]["summary"]
+    assert fake.statuses == {}  # no second, forgeable verdict unless the course asks
+
+
+def test_course_that_asks_for_the_commit_status_gets_it(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    head = course.push(9, {PROPOSAL: proposal(2)})
+    payload_vars = {"SUBMISSION_COMMIT_STATUS": "true"}
+    jobs = run_workflow(course, fake, 9, head, ON_TIME, variables=payload_vars)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert fake.statuses[head][-1]["state"] == "success"
+    assert check_run(fake, head)["conclusion"] == "success"
+
+
+def test_rerun_for_an_older_head_leaves_the_newer_record_alone(
+        env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    old = course.push(10, {PROPOSAL: proposal(3)})  # needs fixing
+    run_workflow(course, fake, 10, old, ON_TIME, action="opened")
+    new = course.push(10, {PROPOSAL: proposal(2)})  # fixed
+    run_workflow(course, fake, 10, new, "2024-09-19T21:00:00Z")
+    body, labels = bot_comment(fake, 10)["body"], list(fake.issue_labels[10])
+    assert "all checks passed" in body and "checks-passed" in labels
+    # staff re-run the first run (its event still names the old head), or it was delayed
+    jobs = run_workflow(course, fake, 10, old, ON_TIME, action="opened", current_head=new)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert "no longer the head" in jobs["publish"].stdout
+    assert bot_comment(fake, 10)["body"] == body and fake.issue_labels[10] == labels
+    assert [r["conclusion"] for r in fake.check_runs_on(old)] == ["failure", "failure"]
+    assert "no longer the head" in check_run(fake, old)["output"]["summary"]
+    assert [r["conclusion"] for r in fake.check_runs_on(new)] == ["success"]
+
+
+def test_forged_state_in_a_student_comment_lends_no_time(env: tuple[Course, FakeGitHub]) -> None:
+    from checker.github import comment as bot
+
+    course, fake = env
+    head = course.push(11, {PROPOSAL: proposal(2)})
+    blob = git(course.work, "rev-parse", f"{head}:{PROPOSAL}")
+    early = {PROPOSAL: {blob: "2024-09-01T00:00:00Z"}}
+    fake.add_pull(11, author="ada-lovelace", head_sha=head)
+    fake.add_comment(11, bot.compose("### ✅ Submission check: all checks passed", early),
+                     "ada-lovelace")  # marker and state block, but not the bot's
+    jobs = run_workflow(course, fake, 11, head, LATE)
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert "late" in fake.issue_labels[11] and "on-time" not in fake.issue_labels[11]
+    assert "late by" in bot_comment(fake, 11)["body"]

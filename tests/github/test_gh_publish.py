@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -340,3 +341,124 @@ def test_cli_without_token_is_a_usage_error(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert publish_cmd.main([str(tmp_path / "r.json"), "--pr", "7", "--repo", REPO]) == 2
+
+
+WEBHOOK = (EXAMPLES.parents[1] / "webhooks" / "examples" / "pull_request" /
+           "synchronize.payload.json")
+
+
+def event_file(tmp_path: Path, *, pr: int = 7, head: str = HEAD,
+               updated_at: str = "2024-09-19T20:00:00Z") -> Path:
+    """A real synchronize payload for PR ``pr`` at ``head``, received at ``updated_at``."""
+    payload = json.loads(WEBHOOK.read_text(encoding="utf-8"))
+    payload["number"] = payload["pull_request"]["number"] = pr
+    payload["pull_request"]["head"]["sha"] = head
+    payload["pull_request"]["updated_at"] = updated_at
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def in_ci(monkeypatch: pytest.MonkeyPatch, event: Path | None) -> None:
+    """What the runner sets in the publish job (cli() clears both first)."""
+    real = publish_cmd.main
+
+    def main(argv: list[str]) -> int:
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        if event is not None:
+            monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+        return real(argv)
+    monkeypatch.setattr(publish_cmd, "main", main)
+
+
+def test_cli_result_matching_its_event_is_published(fake: FakeGitHub, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    in_ci(monkeypatch, event_file(tmp_path))
+    assert cli(fake, tmp_path, result(), "--check-exit-code", "0", monkeypatch=monkeypatch) == 0
+    assert check_of(fake)["conclusion"] == "success"
+
+
+@pytest.mark.parametrize(("mutate", "event_kw", "why"), [
+    (lambda r: None, {"updated_at": "2024-09-19T19:00:00Z"}, "submission time"),
+    (lambda r: r.update(submitted_at="2024-09-19T16:00:00-05:00"), {}, "submission time"),
+    (lambda r: r.update(pr=None), {}, "names no pull request"),
+    (lambda r: r.update(head_sha=None), {}, "names no head commit"),
+    (lambda r: r.update(head_sha="d" * 40), {}, "different head commit"),
+])
+def test_cli_in_ci_refuses_a_result_not_for_its_event(
+        fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], mutate: Any, event_kw: dict[str, Any],
+        why: str) -> None:
+    r = result()
+    mutate(r)
+    in_ci(monkeypatch, event_file(tmp_path, **event_kw))
+    assert cli(fake, tmp_path, r, "--check-exit-code", "0", monkeypatch=monkeypatch) == 1
+    assert why in capsys.readouterr().err
+    assert failed(fake) and "checks-passed" not in fake.issue_labels[7]
+
+
+def test_cli_in_ci_without_the_event_is_a_usage_error(fake: FakeGitHub, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    in_ci(monkeypatch, None)
+    assert cli(fake, tmp_path, result(), "--check-exit-code", "0", monkeypatch=monkeypatch) == 2
+    assert fake.check_runs == {} and fake.comments_on(7) == []
+
+
+def test_cli_event_for_another_pr_is_a_usage_error(fake: FakeGitHub, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli(fake, tmp_path, result(), "--event", str(event_file(tmp_path, pr=8)),
+               monkeypatch=monkeypatch) == 2
+    assert fake.check_runs == {}
+
+
+def test_cli_by_hand_takes_the_verdict_from_the_result(fake: FakeGitHub, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = result([file_entry(findings=[finding("pages.max", "error", "3 pages", "cut one")])])
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(bad))
+    monkeypatch.setenv("GITHUB_TOKEN", ACTIONS_TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", fake.url)
+    for name in ("GITHUB_ACTIONS", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    # no --sha, no --check-exit-code: the head and the verdict are the result's
+    assert publish_cmd.main([str(path), "--repo", REPO, "--pr", "7"]) == 0
+    assert check_of(fake)["conclusion"] == "failure" and not failed(fake)
+    assert "needs-fix" in fake.issue_labels[7]
+
+
+def test_cli_exit_code_text_is_escaped(fake: FakeGitHub, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    code = "3 <img src=x onerror=alert(1)> @staff [x](https://evil.example)"
+    assert cli(fake, tmp_path, result(), "--check-exit-code", code, monkeypatch=monkeypatch) == 1
+    for text in (bot_comments(fake)[0]["body"], check_of(fake)["output"]["summary"]):
+        assert "exit code 3" in text
+        assert not re.search(r"(?<!\\)<img", text)  # only as escaped text
+        assert "@staff" not in text and "](https" not in text
+
+
+def test_cli_commit_status_only_when_asked(fake: FakeGitHub, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli(fake, tmp_path, result(), "--check-exit-code", "0", monkeypatch=monkeypatch) == 0
+    assert HEAD not in fake.statuses
+    assert cli(fake, tmp_path, result(), "--check-exit-code", "0", "--commit-status",
+               monkeypatch=monkeypatch) == 0
+    st = status_of(fake)
+    assert (st["state"], st["context"], st["target_url"]) == ("success", "submission-checker",
+                                                               None)
+
+
+def test_one_annotation_per_problem_in_batches_of_50(fake: FakeGitHub) -> None:
+    files = [file_entry(f"submissions/g01/f{i}.pdf", blob=f"{i:040x}", findings=[
+        finding("pages.max", "error", f"f{i}: 3 pages", "cut one"),
+        finding("sections.missing", "warning", f"f{i}: no Summary", ""),
+        finding("deadline.extension", "info", "extension applied", "")]) for i in range(60)]
+    run(fake, recount(result(files)))
+    cr = check_of(fake)
+    notes = fake.check_annotations[cr["id"]]
+    assert cr["output"]["annotations_count"] == len(notes) == 120  # errors and warnings
+    assert [n["annotation_level"] for n in notes[:2]] == ["failure", "warning"]
+    assert notes[0]["path"] == "submissions/g01/f0.pdf" and notes[0]["message"].startswith(
+        "f0: 3 pages\ncut one")
+    writes = [r for r in fake.log if "/check-runs" in r.path]
+    assert [(r.method, len(r.body["output"]["annotations"])) for r in writes] == [
+        ("POST", 50), ("PATCH", 50), ("PATCH", 20)]

@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "validate": "validate schedule.yaml and all group declarations",
     "deadlines": "list deadlines (text, json or ics calendar)",
     "inspect": "show what the checker reads in files (pages, headings, archives)",
-    "publish": "publish a check result on the pull request (comment, labels, status)",
+    "publish": "publish a check result on the pull request (check run, comment, labels)",
     "gradebook": "who submitted what, when: every deliverable instance (staff)",
     "board": "write the course board: groups x deliverables as one HTML page (staff)",
     "remind": "open or update one reminder issue per upcoming deadline (staff, cron)",

@@ -133,6 +133,7 @@ class _CourseBuilder:
             group_size=(size["min"], size["max"]),
             submissions_dir=d.get("submissions_dir", "submissions"),
             email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
+            remind_mention_missing=bool(d.get("reminders", {}).get("mention_missing", False)),
         )
         self.check_roles(course)
         self.check_templates(course)

@@ -299,6 +299,7 @@ class Course:
     group_size: tuple[int, int] = (3, 4)
     submissions_dir: str = "submissions"
     email_domain: str | None = None  # members' email addresses must be at this domain
+    remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
 
     def session(self, day: date) -> Session | None:
         for s in self.sessions:

@@ -114,11 +114,10 @@ def lateness(course: Course, target: Target, path: str, at: datetime) -> Latenes
     dl = deadline(course, target)
     tz = course.timezone
     findings: list[Finding] = []
-    if dl.extension is not None:
-        reason = f" ({dl.extension.reason})" if dl.extension.reason else ""
+    if dl.extension is not None:  # its reason is staff's note: never published
         findings.append(info(
             "deadline.extension",
-            f"{path}: extension applied{reason}: due {format_local(dl.due, tz)} instead of "
+            f"{path}: extension applied: due {format_local(dl.due, tz)} instead of "
             f"{format_local(dl.regular, tz)}.",
             path=path,
         ))

@@ -2,13 +2,15 @@
 
 One issue per deadline (a deliverable, for one session when it is per session), found again
 by the hidden marker ``<!-- submission-checker:reminder KEY -->`` in an issue written by the
-bot login. From ``LEAD`` (48 h) before the deadline the issue lists who has not submitted and
-@-mentions only them (the members' GitHub logins from their group.yaml, which the schema
-validated); after the deadline it says who is missing and who was late, until ``FOLLOW_UP``
-after the deadline, when it is left alone. The text depends only on the submissions and on
-which side of the deadline ``now`` is, never on the clock itself, so an hourly run that finds
-nothing new writes nothing. A run that comes late (a delayed or skipped cron) still opens the
-issue, once: an issue is only ever created when none with its marker exists.
+bot login. From ``LEAD`` (48 h) before the deadline the issue says how many have not
+submitted; a course that sets ``reminders: {mention_missing: true}`` has it list and @-mention
+them (the members' GitHub logins from their group.yaml, which the schema validated). After the
+deadline it says how many are missing, until ``FOLLOW_UP`` after the deadline, when it is left
+alone. It never says who was late, by how much, or who has an extension (docs/privacy.md).
+The text depends only on the submissions and on which side of the deadline ``now`` is, never
+on the clock itself, so an hourly run that finds nothing new writes nothing. A run that comes
+late (a delayed or skipped cron) still opens the issue, once: an issue is only ever created
+when none with its marker exists.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import datetime, timedelta
 from checker.model import Course, Roster
 from checker.report.markdown import code, escape
 from checker.staff.core import Row
-from checker.timeutil import describe_delay, format_local
+from checker.timeutil import format_local
 
 LEAD = timedelta(hours=48)
 FOLLOW_UP = timedelta(days=7)
@@ -87,57 +89,54 @@ def _pr(row: Row) -> str:
     return f" #{row.chosen.pull.number}" if row.chosen else ""
 
 
-def _bullets(rows: list[Row], roster: Roster, *, notify: bool, late: bool = False) -> list[str]:
-    if rows and all(r.target.student for r in rows) and not late:  # students: one line
+def _bullets(rows: list[Row], roster: Roster, *, notify: bool) -> list[str]:
+    if rows and all(r.target.student for r in rows):  # students: one line
         return [", ".join(who(r, roster, notify=notify) + _pr(r) for r in rows)]
-    out = []
-    for r in rows:
-        extra = f" by {describe_delay(r.late_seconds)}" if late and r.late_seconds else ""
-        out.append(f"- {who(r, roster, notify=notify)}{extra}{_pr(r)}")
-    return out
+    return [f"- {who(r, roster, notify=notify)}{_pr(r)}" for r in rows]
 
 
 def render(course: Course, roster: Roster, slot: Slot, now: datetime) -> Reminder:
+    """The issue for one deadline. Everyone in the course reads it, so it names nobody who was
+    late (nor by how much) and nobody with an extension; it names those who have not submitted
+    (and @-mentions them) only where the course chose so (``reminders: {mention_missing:
+    true}`` in schedule.yaml), else it gives counts."""
     t = slot.rows[0].target
     d = t.deliverable
     tz = course.timezone
+    named = course.remind_mention_missing
     what = d.title + (f" for {t.session.id} ({t.session.topic})" if t.session else "")
     title = f"Due {slot.due.astimezone(tz):%a %b %d %H:%M}: {what}"[:200]
     after = now > slot.due
-    missing = [r for r in slot.rows if r.status in ("missing", "not-due")]
-    extended = [r for r in missing if r.due > slot.due]
-    missing = [r for r in missing if r not in extended]
+    missing = [r for r in slot.rows if r.status in ("missing", "not-due")
+               and not r.due > slot.due]  # an extension is nobody else's business
     fix = [r for r in slot.rows if r.status == "needs-fix"]
-    late = [r for r in slot.rows if r.status == "late"]
-    ok = [r for r in slot.rows if r.status == "on-time"]
+    submitted = [r for r in slot.rows if r.status in ("on-time", "late", "needs-fix")]
     template = t.path()
     lines = [MARKER.format(key=slot.key)]
     if not after:
         lines += [f"### ⏰ {escape(what, 200)} is due {escape(format_local(slot.due, tz), 80)}",
                   "", f"Submit it in a pull request that adds {code(template)}.", ""]
         if missing:
-            lines += [f"**Not submitted yet** ({len(missing)} of {len(slot.rows)}):",
-                      *_bullets(missing, roster, notify=True)]
+            lines.append(f"**Not submitted yet** ({len(missing)} of {len(slot.rows)})"
+                         + (":" if named else "."))
+            lines += _bullets(missing, roster, notify=True) if named else []
         else:
             lines.append(f"Everyone has submitted ({len(slot.rows)} of {len(slot.rows)}).")
     else:
         lines += [f"### {escape(what, 200)} was due {escape(format_local(slot.due, tz), 80)}",
                   ""]
         if missing:
-            lines += [f"**Missing** ({len(missing)} of {len(slot.rows)}): submit it now; "
-                      "late work is recorded as late.", *_bullets(missing, roster, notify=True)]
+            lines.append(f"**Missing** ({len(missing)} of {len(slot.rows)}): submit it now; "
+                         "late work is recorded as late." + ("" if named else
+                                                              " Staff have the list."))
+            lines += _bullets(missing, roster, notify=True) if named else []
         else:
             lines.append("Nothing is missing.")
-        if late:
-            lines += ["", f"**Late** ({len(late)}):", *_bullets(late, roster, notify=False,
-                                                             late=True)]
     if fix:
-        lines += ["", f"**Submitted, needs fixing** ({len(fix)}; see the PR's comment):",
-                  *_bullets(fix, roster, notify=False)]
-    if extended:
-        lines += ["", f"**Extension granted, not yet submitted** ({len(extended)}):",
-                  *_bullets(extended, roster, notify=False)]
-    lines += ["", f"On time: {len(ok)} of {len(slot.rows)}.", "",
+        lines += ["", f"**Submitted, needs fixing** ({len(fix)}; see the PR's comment)"
+                  + (":" if named else ".")]
+        lines += _bullets(fix, roster, notify=False) if named else []
+    lines += ["", f"Submitted: {len(submitted)} of {len(slot.rows)}.", "",
               "<sub>Kept up to date by the submission checker's reminder workflow; staff can "
               "close this issue when it is no longer needed.</sub>"]
     body = "\n".join(lines) + "\n"

@@ -351,3 +351,27 @@ def test_forged_state_in_a_student_comment_lends_no_time(env: tuple[Course, Fake
     assert jobs["publish"].result == "success", debug(jobs)
     assert "late" in fake.issue_labels[11] and "on-time" not in fake.issue_labels[11]
     assert "late by" in bot_comment(fake, 11)["body"]
+
+
+def test_extension_reason_is_never_published(env: tuple[Course, FakeGitHub]) -> None:
+    course, fake = env
+    schedule = (course.work / "schedule.yaml").read_text(encoding="utf-8")
+    assert "extensions: []" in schedule
+    (course.work / "schedule.yaml").write_text(schedule.replace(
+        "extensions: []", "extensions:\n  - {deliverable: proposal, group: g10, extra: 3d, "
+        'reason: "surgery recovery"}'), encoding="utf-8")
+    git(course.work, "commit", "-qam", "extension for g10")
+    git(course.work, "push", "-q", str(course.origin), "main")
+    course.base = git(course.work, "rev-parse", "HEAD")
+    head = course.push(12, {PROPOSAL: proposal(2)})
+    jobs = run_workflow(course, fake, 12, head, LATE, variables={
+        "SUBMISSION_COMMIT_STATUS": "true"})
+    assert jobs["publish"].result == "success", debug(jobs)
+    body = bot_comment(fake, 12)["body"]
+    assert "extension applied" in body and "on time" in body
+    run = check_run(fake, head)
+    published = [body, json.dumps(run), json.dumps(fake.check_annotations.get(run["id"], [])),
+                 json.dumps(fake.issue_labels[12]), json.dumps(fake.statuses[head]),
+                 jobs["check"].summary, jobs["check"].stdout, jobs["publish"].stdout]
+    for text in published:
+        assert "surgery" not in text.lower()

@@ -9,6 +9,8 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
 - ``actions/upload-artifact`` / ``download-artifact``: copy a folder;
+- ``actions/upload-pages-artifact`` / ``deploy-pages``: the folder kept as the ``github-pages``
+  artifact, and a ``github-pages-deployed`` mark;
 - ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
   base branch's ``checker/`` (the current directory comes first on ``sys.path``).
@@ -233,6 +235,13 @@ class Runner:
                 shutil.rmtree(dst)
             if src.is_dir() and any(src.iterdir()):
                 shutil.copytree(src, dst)
+            return StepLog(name, "success")
+        if action == "actions/upload-pages-artifact":  # kept where a test can look
+            src, dst = Path(with_["path"]), self.artifacts / "github-pages"
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+            return StepLog(name, "success")
+        if action == "actions/deploy-pages":
+            (self.artifacts / "github-pages-deployed").touch()
             return StepLog(name, "success")
         if action == "actions/download-artifact":
             src, dst = self.artifacts / with_["name"], Path(with_["path"])

@@ -54,8 +54,23 @@ class World:
         return [f"{r.method} {r.path}" for r in self.fake.requests() if r.method != "GET"]
 
 
+def mention_missing(root: Path) -> Path:
+    """The course chose to @-mention who has not submitted (default: counts only)."""
+    with (root / "schedule.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nreminders: {mention_missing: true}\n")
+    return root
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
+    if not EXAMPLES.is_dir():
+        pytest.skip("../shared/corpus/github-rest not found")
+    with CourseGitHub() as fake:
+        yield World(fake, mention_missing(semester.make_root(tmp_path)))
+
+
+@pytest.fixture
+def private_world(tmp_path: Path) -> Iterator[World]:
     if not EXAMPLES.is_dir():
         pytest.skip("../shared/corpus/github-rest not found")
     with CourseGitHub() as fake:
@@ -105,9 +120,25 @@ def test_opens_once_mentions_only_who_has_not_submitted_then_reports(world: Worl
     panel = {2, 10, 11}  # reviewer, presenter and summary groups of Oct 3
     assert mentions(body) == {f"stu{g:02d}{m}" for g in range(1, 16) if g not in panel
                               for m in (1, 2, 3)} - {"stu011", "stu012", "stu013", "stu031"}
-    late = body.split("**Late** (1):")[1].split("\n\n")[0]
-    assert "stu013" in late and "by 2 h" in late and "@" not in late
+    # who was late, and by how much, is never published: stu013 is neither listed nor timed
+    assert "stu013" not in body and "Late" not in body and "by 2 h" not in body
     assert "**Submitted, needs fixing** (1" in body
+
+
+def test_by_default_reminders_name_nobody(private_world: World) -> None:
+    world = private_world
+    world.run(QUESTIONS_DUE - timedelta(hours=30))
+    before = str(world.issue(QUESTIONS)["body"])
+    assert "**Not submitted yet** (36 of 36)." in before and mentions(before) == set()
+    path = "submissions/questions/2024-10-03/{}.md"
+    for login, at, errors in (("stu011", -5, 0), ("stu013", 2, 0), ("stu031", -3, 1)):
+        world.builder.pull(login, [(path.format(login), QUESTIONS_DUE + timedelta(hours=at),
+                                    errors, None)])
+    world.run(QUESTIONS_DUE + timedelta(hours=3))
+    body = str(world.issue(QUESTIONS)["body"])
+    assert "**Missing** (33 of 36)" in body and "Submitted: 3 of 36." in body
+    assert mentions(body) == set() and not re.search(r"stu\d", body)  # no login at all
+    assert "late by" not in body.lower() and "Late" not in body
 
 
 def test_a_late_cron_reminds_late_but_never_twice(world: World) -> None:

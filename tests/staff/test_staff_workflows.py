@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -82,3 +83,47 @@ def test_the_exact_run_scripts_against_the_fake(tmp_path: Path) -> None:
         assert page.count('data-status="') == 15 * 9
         assert fake.issues and all(i["user"]["login"] == semester.BOT
                                    for i in fake.issues.values())
+
+
+def _course_origin(root: Path) -> Path:
+    """The semester's course folder as the default branch of a repository to check out."""
+    for item in ("checker", "pyproject.toml"):  # the board job runs the checked-out checker
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, root / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, root / item)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Staff", "GIT_AUTHOR_EMAIL": "s@example.invalid",
+           "GIT_COMMITTER_NAME": "Staff", "GIT_COMMITTER_EMAIL": "s@example.invalid"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "course"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+    return root
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/corpus/github-rest not found")
+@pytest.mark.parametrize("pages", [False, True])
+def test_board_is_kept_for_staff_and_published_only_when_opted_in(tmp_path: Path,
+                                                                  pages: bool) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "github"))
+    from workflow_harness import Runner
+
+    with CourseGitHub() as fake:
+        now = datetime(2024, 11, 8, 15, 0, tzinfo=timezone.utc)
+        sem = semester.build(fake, semester.make_root(tmp_path), now)
+        runner = Runner(BOARD, origin=_course_origin(sem.root), event={},
+                        event_name="schedule", api_url=fake.url, token="ghs_actions_token",
+                        tmp=tmp_path / "run", repository="course/seminar",
+                        variables={"BOARD_PAGES": "true"} if pages else {})
+        jobs = runner.run()
+    assert jobs["build"].result == "success", [(s.name, s.stderr[-2000:])
+                                               for s in jobs["build"].steps]
+    kept = runner.artifacts / "course-board" / "index.html"
+    assert kept.is_file() and 'data-status="' in kept.read_text(encoding="utf-8")
+    published = runner.artifacts / "github-pages"
+    if pages:
+        assert jobs["deploy"].result == "success"
+        assert (published / "index.html").is_file()
+        assert (runner.artifacts / "github-pages-deployed").exists()
+    else:  # the default: nothing goes to GitHub Pages
+        assert jobs["deploy"].result == "skipped" and not published.exists()
+        assert not (runner.artifacts / "github-pages-deployed").exists()

@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="validate schedule.yaml and all group declarations")
     p.add_argument("--root", default=".", help="the course repository (default: .)")
+    p.add_argument("--issue", action="store_true",
+                   help="also keep one issue for staff up to date (open while there are "
+                   "problems, closed when they are fixed); reads GITHUB_TOKEN, GITHUB_API_URL")
+    p.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY"),
+                   help="with --issue: OWNER/NAME (default: $GITHUB_REPOSITORY)")
+    p.add_argument("--bot-login", default="github-actions[bot]",
+                   help="with --issue: the login the token writes as; only its issue is edited")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    lines, failed = check(Path(args.root))
+    print("\n".join(lines))
+    if args.issue:
+        from checker.staff.common import connect_from_env
+        from checker.staff.validate_issue import sync
+
+        session, repo = connect_from_env(args)
+        problems = [x for x in lines if not x.startswith(("info:", "OK:", "FAIL:"))]
+        done = sync(session, repo, args.bot_login, problems, not failed,
+                    os.environ.get("GITHUB_SHA"))
+        where = f" #{done.number}" if done.number else ""
+        print(f"validate issue{where}: {done.action}")
+    return 1 if failed else 0
+
+
+def check(root: Path) -> tuple[list[str], bool]:
+    """The lines ``validate`` prints, and whether it failed."""
     from checker.config import ScheduleError, load_course, load_roster
     from checker.routing import Target
     from checker.rules.deadlines import deadline
     from checker.rules.groups import declaration_findings, preferred_sessions
 
-    root = Path(args.root)
     try:
         course = load_course(root, cached=False)  # validate always validates
     except ScheduleError as exc:
-        print(exc)
-        return 1
+        return str(exc).splitlines(), True
     roster, problems = load_roster(root, course, cached=False)
     messages = [str(p) for p in problems]
     group_deliverable = next((d for d in course.deliverables.values()
@@ -43,13 +66,13 @@ def run(args: argparse.Namespace) -> int:
             messages.append("warning: .github/workflows/remind.yml: its reminder times are out "
                             "of date with schedule.yaml: run `python -m checker remind-cron "
                             "--write` and commit the workflow")
-    print("\n".join(messages) + ("\n" if messages else ""), end="")
+    out = list(messages)
     for decl in roster.groups.values():  # for the staff assigning sessions
         prefs = preferred_sessions(course, decl)
         if prefs:
-            print(f"info: group {decl.group} prefers {', '.join(prefs)}")
+            out.append(f"info: group {decl.group} prefers {', '.join(prefs)}")
     errors = sum(1 for m in messages if not m.startswith("warning:"))
-    print(f"{'FAIL' if errors else 'OK'}: schedule.yaml ({len(course.sessions)} sessions, "
-          f"{len(course.deliverables)} deliverables, {len(course.groups)} groups), "
-          f"{len(roster.groups)} group declaration(s), {len(messages)} problem(s)")
-    return 1 if errors else 0
+    out.append(f"{'FAIL' if errors else 'OK'}: schedule.yaml ({len(course.sessions)} sessions, "
+               f"{len(course.deliverables)} deliverables, {len(course.groups)} groups), "
+               f"{len(roster.groups)} group declaration(s), {len(messages)} problem(s)")
+    return out, errors > 0

@@ -56,6 +56,7 @@ class Row:
     superseded: tuple[int, ...] = ()  # other PRs that submitted this instance
     counted: bool = True  # False: late work the deliverable's late policy does not count
     penalty_percent: float = 0.0  # the late penalty (percent of the grade)
+    flags: tuple[str, ...] = ()  # for staff: e.g. a member also claimed by another group
 
     @property
     def deliverable(self) -> str:
@@ -108,9 +109,25 @@ def status_of(course: Course, target: Target, chosen: Candidate | None,
     return ("late" if late else "on-time"), late, dl.due
 
 
+def claimed_twice(roster: Roster) -> dict[str, tuple[str, ...]]:
+    """group -> flags: each member that another group's declaration claims too."""
+    groups_of: dict[str, list[str]] = {}
+    for g, decl in sorted(roster.groups.items()):
+        for login in sorted(decl.logins):
+            groups_of.setdefault(login, []).append(g)
+    out: dict[str, list[str]] = {}
+    for login, groups in groups_of.items():
+        if len(groups) > 1:
+            for g in groups:
+                out.setdefault(g, []).append(
+                    f"{login} is claimed by groups {' and '.join(groups)}")
+    return {g: tuple(flags) for g, flags in out.items()}
+
+
 def build_rows(course: Course, roster: Roster, pulls: Iterable[PullRecord],
                now: datetime) -> list[Row]:
     found = candidates(course, pulls)
+    flagged = claimed_twice(roster)
     rows = []
     for t in targets(course, roster):
         cands = sorted(found.get(key_of(t), []), key=lambda c: c.rank)
@@ -120,5 +137,6 @@ def build_rows(course: Course, roster: Roster, pulls: Iterable[PullRecord],
             chosen.pull.number if chosen else -1}))
         counted, penalty = (late_effect(t.deliverable.late, due, chosen.file.submitted_at, late)
                             if chosen else (True, 0.0))
-        rows.append(Row(t, due, status, late, chosen, others, counted, penalty))
+        rows.append(Row(t, due, status, late, chosen, others, counted, penalty,
+                        flagged.get(t.group or "", ())))
     return rows

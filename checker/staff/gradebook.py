@@ -15,7 +15,7 @@ from checker.timeutil import describe_delay
 
 COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
            "late_seconds", "counted", "penalty_percent", "pr", "pr_url", "submitted_at", "merged",
-           "pages", "errors", "path", "superseded")
+           "pages", "errors", "path", "superseded", "flags")
 
 
 def _iso(dt: datetime | None, tz: ZoneInfo) -> str | None:
@@ -43,6 +43,7 @@ def record(row: Row, tz: ZoneInfo) -> dict[str, Any]:
         "errors": c.file.errors if c else None,
         "path": c.file.path if c else None,
         "superseded": list(row.superseded),
+        "flags": list(row.flags),
     }
 
 
@@ -57,8 +58,10 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
+    if isinstance(value, list) and all(isinstance(x, int) for x in value):
         return " ".join(f"#{x}" for x in value)
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
     text = str(value)
     # a spreadsheet must not run a formula from a file name
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -94,6 +97,8 @@ def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: dateti
             status += f" ({escape(rec['delay'], 40)})"
         if note := _late_note(r):
             status += f" {note}"
+        for flag in r.flags:
+            status += f" ⚠️ {escape(flag, 200)}"
         pr = f"[#{rec['pr']}]({rec['pr_url']})" if rec["pr"] and _safe(rec["pr_url"]) else (
             f"#{rec['pr']}" if rec["pr"] else "")
         sub = r.chosen.file.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.chosen \

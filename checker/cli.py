@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "setup": "plan (and --apply) the course repository's GitHub settings (staff, admin)",
     "remind-cron": "compute the reminder workflow's schedule from schedule.yaml (staff)",
     "minutes": "expected GitHub Actions minutes per month for this course (staff)",
+    "needs": "what a check of a change needs installed (LibreOffice for a DOCX), for CI",
 }
 
 

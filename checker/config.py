@@ -7,6 +7,7 @@ collected before anything is reported. A broken schedule raises ConfigError (exi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -465,20 +466,36 @@ def parse_group(text: str, group: str, file: str, *,
     return GroupDeclaration(group, file, members, tuple(prefs), tuple(titles)), []
 
 
-def load_roster(root: Path, course: Course, *,
-                cached: bool = True) -> tuple[Roster, list[Problem]]:
-    """The group declarations committed in the repository at ``root``."""
+def load_roster(root: Path, course: Course, *, cached: bool = True,
+                instead: Mapping[str, bytes | None] | None = None,
+                ) -> tuple[Roster, list[Problem]]:
+    """The group declarations committed in the repository at ``root``.
+
+    ``instead`` maps a declaration's path to the bytes to read in place of the file on disk
+    (None: as if absent): a student's work tree holds their own changed group.yaml, which is
+    judged as a change of the pull request, not as the base branch's declaration.
+    """
     roster = Roster()
     problems: list[Problem] = []
     base = root / course.submissions_dir
     for group in course.groups:
         path = base / group / GROUP_FILE
         rel = f"{course.submissions_dir}/{group}/{GROUP_FILE}"
-        if not path.is_file():
+        if instead is not None and rel in instead:
+            data = instead[rel]
+        elif path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problems.append(Problem(rel, None, "", f"cannot be read ({exc})"))
+                continue
+        else:
+            data = None
+        if data is None:
             continue
         try:
-            text = path.read_bytes()[: yamlfile.MAX_YAML_BYTES + 1].decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = data[: yamlfile.MAX_YAML_BYTES + 1].decode("utf-8")
+        except UnicodeDecodeError as exc:
             problems.append(Problem(rel, None, "", f"cannot be read ({exc})"))
             continue
         decl, errs = parse_group(text, group, rel, cached=cached)

@@ -40,6 +40,7 @@ class Submission:
     head_sha: str | None = None
     # path -> when GitHub first received the file's current content (receipts); default ``at``
     received: Mapping[str, datetime] = field(default_factory=dict)
+    ci: bool = False  # the check that decides the PR: no page limit passes on an estimate
 
     def received_at(self, path: str) -> datetime:
         return min(self.received.get(path, self.at), self.at).astimezone(self.at.tzinfo)
@@ -235,4 +236,4 @@ def _content_findings(
 
     decl = ctx.roster.groups.get(t.group or "")
     members = decl.members if decl else ()
-    return document_findings(content.facts, t.deliverable, members)
+    return document_findings(content.facts, t.deliverable, members, ci=ctx.submission.ci)

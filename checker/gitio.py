@@ -106,3 +106,36 @@ def read_blob(root: Path, sha: str) -> bytes:
 def blob_sha_of(data: bytes) -> str:
     """The SHA git gives these bytes as a blob (SHA-1 repositories)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def file_at(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` in commit ``rev`` (a full SHA), or None when it has no such file."""
+    try:
+        return git(root, "cat-file", "blob", f"{rev}:{path}")
+    except UsageError:
+        return None
+
+
+def config_value(root: Path, key: str) -> str | None:
+    """``git config KEY`` in the repository at ``root`` (None when unset or not a repository)."""
+    try:
+        value = git(root, "config", "--get", key).decode("utf-8", "replace").strip()
+    except UsageError:
+        return None
+    return value or None
+
+
+def uncommitted(root: Path, under: str) -> list[tuple[str, str]]:
+    """Files under ``under`` whose work-tree state is not in HEAD: (path, what), what being
+    "untracked", "modified", "staged" or "deleted" (git status, NUL-separated, no renames)."""
+    raw = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+              "--", under)
+    out = []
+    for item in raw.split(b"\0"):
+        if len(item) < 4:
+            continue
+        x, y, path = chr(item[0]), chr(item[1]), item[3:].decode("utf-8", "surrogateescape")
+        what = ("untracked" if x == "?" else "deleted" if "D" in (x, y)
+                else "modified" if y != " " else "staged")
+        out.append((path, what))
+    return out

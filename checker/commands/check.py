@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker import gitio
+    from checker import gitio, local
     from checker.collect import Source, changes_from_git, changes_from_paths, read_contents
     from checker.commands.output import emit
     from checker.config import load_course, load_roster
@@ -57,14 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
     course = load_course(root)
-    base_roster, problems = load_roster(root, course)
-    if problems:
-        raise UsageError("the group declarations on the base branch are invalid (run `python -m "
-                         "checker validate`):\n  " + "\n  ".join(map(str, problems)))
     event = read_event(Path(args.event)) if args.event else None
-    author = args.author or (event.author if event else None)
-    if not author:
-        raise UsageError("say who submits: --author LOGIN (or --event FILE)")
     if args.at:
         try:
             at = parse_instant(args.at)
@@ -82,10 +76,24 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give PATHs or --head, not both")
         changes = changes_from_paths(root, args.paths)
         source = Source(root, from_git=False)
+        base_sha = local.optional_commit(root, args.base)
     else:
         base = event.base_sha if event and args.base == "origin/main" else args.base
-        changes = changes_from_git(root, gitio.resolve_commit(root, base), head)
+        base_sha = gitio.resolve_commit(root, base)
+        changes = changes_from_git(root, base_sha, head)
         source = Source(root, from_git=head is not None)
+    # A group.yaml the change touches is judged as a change (group.* findings), never read as
+    # the base branch's declaration: the base roster takes the base commit's version of it.
+    changed = local.changed_declarations(course, [c.path for c in changes])
+    base_roster, problems = load_roster(root, course, instead=(
+        local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
+    if problems:
+        raise UsageError("the group declarations on the base branch are invalid (run `python -m "
+                         "checker validate`):\n  " + "\n  ".join(map(str, problems)))
+    author = args.author or (event.author if event else None)
+    if not author:
+        author, how = local.author_from_git(root, course)
+        print(f"author: {author} ({how}; --author LOGIN to choose another)", file=sys.stderr)
     received, unavailable = ({}, None) if event is None or not head else receipt_times(
         root, event, changes, at)
     submission = Submission(
@@ -95,15 +103,24 @@ def run(args: argparse.Namespace) -> int:
         pr=event.number if event else None,
         head_sha=head or (event.head_sha if event else None),
         received=received,
+        ci=event is not None,
     )
     contents = read_contents(course, source, changes)
     result = evaluate(course, base_roster, submission, contents)
     if unavailable is not None:
         result.findings.append(unavailable)
-    emit(render(result, args.format), args.output)
+    unpushed = local.not_pushed(root, course) if head and event is None else []
+    if unpushed:
+        result.findings.append(local.not_pushed_finding(unpushed, f"the check read commit "
+                                                                  f"{head[:12] if head else ''}"))
+    nothing = not changes and event is None
+    if nothing and args.format == "text":
+        emit(local.nothing_to_check(args.base, head, unpushed), args.output)
+    else:
+        emit(render(result, args.format), args.output)
     if args.json_output:
         emit(render(result, "json"), args.json_output)
-    return 1 if result.verdict == "fail" else 0
+    return 1 if result.verdict == "fail" or nothing else 0
 
 
 def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change],

@@ -50,7 +50,7 @@ def render_text(result: dict[str, Any]) -> str:
             lines.append(f"  due {_when(f['due'])}: {when}".rstrip(": "))
         facts = f.get("facts") or {}
         if "pages" in facts:
-            est = "" if facts.get("pages_exact", True) else " (estimated)"
+            est = "" if facts.get("pages_exact", True) else " (ESTIMATED, not an exact count)"
             unit = "slide" if facts.get("kind") == "pptx" else "page"
             count = facts["pages"]
             lines.append(f"  {count} {unit}{'' if count == 1 else 's'}{est}")

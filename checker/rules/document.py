@@ -30,12 +30,14 @@ _EMAIL_GROUP = re.compile(r"\{([^{}]{1,200})\}\s*@\s*([\w.-]+)")
 
 
 def document_findings(facts: FileFacts, deliverable: Deliverable,
-                      members: Sequence[Member]) -> list[Finding]:
+                      members: Sequence[Member], *, ci: bool = False) -> list[Finding]:
+    """``ci``: the check that decides the pull request, where a page limit is never passed
+    on an estimated page count."""
     if any(f.rule in BLOCKING for f in facts.findings):
         return []
     out: list[Finding] = []
     if deliverable.pages is not None:
-        out += page_findings(facts, deliverable.pages)
+        out += page_findings(facts, deliverable.pages, ci=ci)
     if deliverable.sections:
         out += section_findings(facts, deliverable.sections)
     if deliverable.members_named and members:
@@ -49,9 +51,15 @@ def document_findings(facts: FileFacts, deliverable: Deliverable,
 
 # --- pages -------------------------------------------------------------------------------
 
-def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
+def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list[Finding]:
     if facts.kind not in DOCUMENT_KINDS or facts.pages is None:
         return []
+    if not facts.pages_exact and (rule.min is not None or rule.max is not None):
+        if ci:
+            return [not_exact_finding(facts, rule)]
+        estimate = [estimate_finding(facts, rule)]
+    else:
+        estimate = []
     unit = "slides" if facts.kind == "pptx" else "pages"
     total = facts.pages
 
@@ -75,7 +83,7 @@ def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
                      " The count is estimated from the amount of text (LibreOffice was not "
                      "available to lay the document out); export a PDF to check it exactly.")
     make = error if facts.pages_exact else warning
-    out: list[Finding] = []
+    out: list[Finding] = estimate
     if rule.max is not None and counted > rule.max:
         out.append(make(
             "pages.too-many",
@@ -92,6 +100,57 @@ def page_findings(facts: FileFacts, rule: PageRule) -> list[Finding]:
             facts.path,
         ))
     return out
+
+
+def _limit(rule: PageRule) -> str:
+    if rule.min is not None and rule.max is not None:
+        span = f"{rule.min} to {rule.max} pages"
+    else:
+        span = f"at most {rule.max} pages" if rule.max is not None else f"at least {rule.min} pages"
+    return span + (" including the references" if rule.references_count else
+                   " not counting the references")
+
+
+def _why_estimated(facts: FileFacts) -> str:
+    told = [f.message for f in facts.findings if f.rule == "docx.estimate"]
+    if told:  # "<path>: the page count is an estimate (why)." / "…, because why."
+        why = told[0].rpartition("the page count is an estimate")[2].rstrip(".")
+        why = why.removeprefix(", because ").strip()
+        return why[1:-1] if why.startswith("(") and why.endswith(")") else why
+    return "LibreOffice, which lays the document out into pages, is not installed where " \
+           "the check ran"
+
+
+PDF_EXPORT = ("Word: File → Save As → PDF; Google Docs: File → Download → PDF document; "
+              "LibreOffice: File → Export as PDF")
+
+
+def not_exact_finding(facts: FileFacts, rule: PageRule) -> Finding:
+    """CI: no exact page count, so the page limit cannot be passed (rule ``pages.not-exact``)."""
+    return error(
+        "pages.not-exact",
+        f"{facts.path}: its pages could not be counted exactly ({_why_estimated(facts)}); "
+        f"the estimate from its amount of text is about {facts.pages} pages, and a page limit "
+        f"({_limit(rule)}) is never passed on an estimate.",
+        f"Submit a PDF export instead ({PDF_EXPORT}): a PDF's page count is always exact. "
+        "Replace the .docx by the .pdf in your pull request.",
+        facts.path,
+    )
+
+
+def estimate_finding(facts: FileFacts, rule: PageRule) -> Finding:
+    """Locally: the page count is an estimate; say so loudly (rule ``pages.estimate``)."""
+    return warning(
+        "pages.estimate",
+        f"{facts.path}: ESTIMATED page count, about {facts.pages} pages "
+        f"({_why_estimated(facts)}). The pull request's check counts the pages exactly and "
+        f"does not pass the page limit ({_limit(rule)}) on an estimate.",
+        "For the exact count here, install LibreOffice (Debian/Ubuntu: `sudo apt install "
+        "libreoffice-writer`; macOS: `brew install --cask libreoffice`; Windows: "
+        "libreoffice.org) and run the check again, or export a PDF "
+        f"({PDF_EXPORT}) and check the PDF.",
+        facts.path,
+    )
 
 
 # --- sections ----------------------------------------------------------------------------

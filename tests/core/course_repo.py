@@ -53,6 +53,32 @@ def pdf_bytes(pages: int, headings: list[str] | None = None) -> bytes:
     return bytes(pdf.output())
 
 
+SUMMARY_SECTIONS = ("Problem and importance", "Related work",
+                    "Proposed solution and key insight", "Drawbacks or limitations",
+                    "Future research directions")
+
+
+def summary_docx(paragraphs_per_section: int) -> bytes:
+    """A paper summary written with python-docx (Heading styles, many short paragraphs).
+
+    Short paragraphs fill pages with few words, so the word-count estimate is well below the
+    real layout: 10 a section is about 2 pages by estimate and 3 laid out by LibreOffice;
+    20 a section, about 3 by estimate and 5 laid out."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Summary of PagedAttention", level=0)
+    for section in SUMMARY_SECTIONS:
+        document.add_heading(section, level=1)
+        for i in range(paragraphs_per_section):
+            document.add_paragraph(f"Point {i + 1} about {section.lower()} in a few words.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def write_file(root: Path, path: str, data: str | bytes) -> Path:
     full = root / path
     full.parent.mkdir(parents=True, exist_ok=True)

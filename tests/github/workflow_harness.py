@@ -14,6 +14,9 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 - ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
   base branch's ``checker/`` (the current directory comes first on ``sys.path``).
+- ``run:`` steps that only ``sudo apt-get`` are recorded, not run (``Runner.apt_installed``):
+  the runner image has no LibreOffice, so until a step installs it every step runs with
+  ``CHECKER_SOFFICE=none``; after it, with this machine's LibreOffice.
 
 Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars;
 ``always()``, ``!cancelled()``, ``==``, ``&&``; ``vars`` holds the repository variables
@@ -84,6 +87,7 @@ class Runner:
         self.event_path.write_text(json.dumps(event), encoding="utf-8")
         # sys.executable unresolved: the venv's bin/, whose python finds the venv's pyvenv.cfg
         self.bin = Path(sys.executable).parent
+        self.apt_installed: list[str] = []  # Debian packages the steps installed, in order
 
     # -- expressions -----------------------------------------------------------------------
     def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
@@ -191,6 +195,16 @@ class Runner:
         lines = [x for x in script.splitlines() if x.strip()]
         if lines and all(x.strip().startswith("python -m pip install") for x in lines):
             return StepLog(name, "success", stdout="(pip install skipped: already installed)")
+        if lines and all(x.strip().startswith("sudo apt-get ") for x in lines):
+            for x in lines:
+                words = x.split()
+                if "install" in words:
+                    self.apt_installed += [w for w in words[words.index("install") + 1:]
+                                           if not w.startswith("-")]
+            return StepLog(name, "success", stdout="(apt-get recorded: " +
+                           " ".join(self.apt_installed) + ")")
+        runner_image = {} if any(p.startswith("libreoffice") for p in self.apt_installed) \
+            else {"CHECKER_SOFFICE": "none"}  # the runner image ships no LibreOffice
         script_file = self.runner_temp / f"{abs(hash(name))}.sh"
         script_file.write_text(script, encoding="utf-8")
         base = {k: v for k, v in os.environ.items()
@@ -206,7 +220,7 @@ class Runner:
             "GITHUB_WORKSPACE": str(self.workspace), "RUNNER_TEMP": str(self.runner_temp),
             "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
             "GIT_CONFIG_GLOBAL": str(self.tmp / "gitconfig"),
-            **self.extra_env, **env,
+            **runner_image, **self.extra_env, **env,
         }
         proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail",
                                str(script_file)], cwd=self.workspace, env=full_env,

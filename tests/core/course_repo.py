@@ -55,7 +55,7 @@ def pdf_bytes(pages: int, headings: list[str] | None = None) -> bytes:
 
 SUMMARY_SECTIONS = ("Problem and importance", "Related work",
                     "Proposed solution and key insight", "Drawbacks or limitations",
-                    "Future research directions")
+                    "Future research directions", "Key observations from the class discussion")
 
 
 def summary_docx(paragraphs_per_section: int) -> bytes:

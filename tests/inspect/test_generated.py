@@ -163,7 +163,7 @@ def test_docx_headings_and_estimated_pages(tmp_path: Path,
     assert facts.kind == "docx" and facts.headings_source == "styles"
     assert facts.headings == ["Summary of PagedAttention", *FIVE]
     assert facts.pages_exact is False and facts.pages == 2
-    assert findings == []
+    assert rules(findings) == ["pages.estimate"]  # says loudly that 2 is an estimate
 
 
 def test_docx_bold_paragraphs_count_as_headings(tmp_path: Path,
@@ -171,8 +171,8 @@ def test_docx_bold_paragraphs_count_as_headings(tmp_path: Path,
     path = _docx_summary(tmp_path / "summary.docx", FIVE[:4], bold=True)
     facts, findings = check(path, summary_deliverable)
     assert facts.headings_source == "styles"  # the Title is a styled heading ...
-    assert rules(findings) == ["sections.missing"]  # ... and bold lines are searched too
-    assert "Future Research Directions" in findings[0].message
+    assert rules(findings) == ["pages.estimate", "sections.missing"]  # bold lines searched too
+    assert "Future Research Directions" in findings[1].message
 
 
 def test_docx_estimate_over_the_limit_is_only_a_warning(
@@ -182,7 +182,8 @@ def test_docx_estimate_over_the_limit_is_only_a_warning(
                       [("h1", h) for h in FIVE] + [("p", LOREM * 40)] * 3)
     facts, findings = check(path, summary_deliverable)
     assert facts.pages_exact is False
-    [finding] = findings
+    estimate, finding = findings
+    assert estimate.rule == "pages.estimate" and estimate.severity.value == "warning"
     assert finding.rule == "pages.too-many" and finding.severity.value == "warning"
     assert "about" in finding.message and "estimated" in finding.hint
 

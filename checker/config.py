@@ -21,6 +21,7 @@ from checker.model import (
     Deliverable,
     Due,
     Extension,
+    GradeCategory,
     GroupDeclaration,
     LatePolicy,
     LayoutRule,
@@ -135,10 +136,31 @@ class _CourseBuilder:
             submissions_dir=d.get("submissions_dir", "submissions"),
             email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
             remind_mention_missing=bool(d.get("reminders", {}).get("mention_missing", False)),
+            grading=self.grading(set(deliverables)),
         )
         self.check_roles(course)
         self.check_templates(course)
         return course
+
+    def grading(self, deliverables: set[str]) -> tuple[GradeCategory, ...]:
+        out = []
+        seen: dict[str, str] = {}
+        for i, c in enumerate(self.data.get("grading", [])):
+            for j, d in enumerate(c["deliverables"]):
+                if d not in deliverables:
+                    self.problem(("grading", i, "deliverables", j), f"{d!r} is not a "
+                                 f"deliverable ({', '.join(sorted(deliverables))})")
+                elif d in seen:
+                    self.problem(("grading", i, "deliverables", j), f"{d} already counts in "
+                                 f"{seen[d]!r}; a deliverable counts in one category")
+                else:
+                    seen[d] = c["name"]
+            out.append(GradeCategory(c["name"], float(c["weight"]), tuple(c["deliverables"]),
+                                     c.get("note")))
+        total = sum(c.weight for c in out)
+        if out and abs(total - 100) > 1e-6:
+            self.problem(("grading",), f"the weights add up to {total:g} %, not 100 %")
+        return tuple(out)
 
     def limits(self, spec: dict[str, Any], base: Limits, path: tuple[Any, ...]) -> Limits:
         """schedule.yaml's ``limits:`` (MB and seconds) over ``base`` (course or defaults)."""

@@ -288,6 +288,17 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class GradeCategory:
+    """One line of the course's grading weights: a name, a percent weight and the
+    deliverables whose submissions count in it."""
+
+    name: str
+    weight: float
+    deliverables: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Course:
     name: str
     timezone: ZoneInfo
@@ -300,6 +311,7 @@ class Course:
     submissions_dir: str = "submissions"
     email_domain: str | None = None  # members' email addresses must be at this domain
     remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
+    grading: tuple[GradeCategory, ...] = ()
 
     def session(self, day: date) -> Session | None:
         for s in self.sessions:

@@ -53,7 +53,7 @@ def to_json(rows: list[Row], tz: ZoneInfo, *, course: str, generated: datetime) 
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -73,7 +73,7 @@ def to_csv(rows: list[Row], tz: ZoneInfo) -> str:
     w.writerow(COLUMNS)
     for r in rows:
         rec = record(r, tz)
-        w.writerow([_csv_cell(rec[c]) for c in COLUMNS])
+        w.writerow([csv_cell(rec[c]) for c in COLUMNS])
     return buf.getvalue()
 
 

@@ -6,13 +6,12 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import semester
-from fake_course_github import EXAMPLES, CourseGitHub
+from fake_course_github import CourseGitHub
 
 from checker.cli import main
 from checker.staff.core import build_rows
@@ -21,16 +20,6 @@ from checker.staff.records import FileRecord, PullInfo, PullRecord
 
 NOW = datetime(2024, 11, 15, 12, 0, tzinfo=timezone.utc)
 TOKEN = "ghs_actions_token"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CourseGitHub,
-                                                                     semester.Semester]]:
-    if not EXAMPLES.is_dir():
-        pytest.skip("../shared/corpus/github-rest not found")
-    with CourseGitHub() as fake:
-        root = semester.make_root(tmp_path_factory.mktemp("gb"))
-        yield fake, semester.build(fake, root, NOW)
 
 
 def run_gradebook(fake: CourseGitHub, sem: semester.Semester, tmp: Path, fmt: str,

@@ -6,6 +6,8 @@ and compares with the naive method the issue describes: the first page of popple
 ``pdftotext`` text with a line that is a references heading. Reports, for the papers where
 both read text: page counts against ``pdfinfo``, how often the two agree, and every paper where
 they differ (the naive scan's page 1 and table-of-contents hits are what the checker refuses).
+It also measures each paper's layout and counts the warnings the shipped final-report
+``layout:`` (letter or A4, two columns, 9-10 pt body text, 0.5 in margins) would give.
 
     python bench/bench_references.py [MIRROR_GIT_DIR] [--max-mb 4] [--limit N]
 """
@@ -17,13 +19,18 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checker.inspect import inspect_file
 from checker.inspect.sections import is_references_heading
-from checker.model import Limits
+from checker.model import LayoutRule, Limits
+from checker.rules.layout import layout_findings
+
+REPORT_LAYOUT = LayoutRule(paper=("letter", "a4"), columns=2, body_font_min=9,
+                           body_font_max=10, min_margin_pt=36)
 
 DEFAULT_MIRROR = Path("/work/.mirror/papers-we-love+papers-we-love/repo")
 
@@ -66,6 +73,8 @@ def main() -> int:
     if args.limit:
         blobs = blobs[: args.limit]
     rows = []
+    layouts: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for path, sha, _ in blobs:
             pdf = Path(tmp) / "paper.pdf"
@@ -76,6 +85,10 @@ def main() -> int:
             if facts.pages is None or not facts.text.strip():
                 rows.append((path, None, None, None, None, None))
                 continue
+            measured = facts.layout or {}
+            layouts[f"{measured.get('columns')} col, {measured.get('body_font_pt')} pt"] += 1
+            for finding in layout_findings(facts, REPORT_LAYOUT):
+                warnings[finding.rule] += 1
             real = poppler_pages(pdf)
             rows.append((path, facts.pages, real, facts.references_page,
                          naive_scan(pdf, facts.pages), facts.body_pages))
@@ -90,6 +103,8 @@ def main() -> int:
           f"{agree} of {len(both)}")
     print(f"naive scan on page 1 of a longer paper: "
           f"{sum(1 for r in read if r[4] == 1 and (r[1] or 0) > 2)}")
+    print(f"layouts (columns, body font): {dict(layouts.most_common(12))}")
+    print(f"report layout warnings over these papers: {dict(warnings)}")
     print("\ndifferences (path: pages, checker references page / body pages, naive scan):")
     for path, pages, _, mine, naive, body in read:
         if mine != naive:

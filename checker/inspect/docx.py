@@ -1,10 +1,11 @@
 """DOCX facts with python-docx, after the ZIP safety scan: headings, text, a page estimate.
 
 Headings are paragraphs in a Heading style (any level) or the Title style; when a document has
-none, short all-bold paragraphs count instead (what Google Docs exports when a writer bolds a
-line instead of choosing a heading). The exact page count needs a layout engine: the caller
-converts with LibreOffice when it is installed (see ``checker.inspect.convert``); here the page
-count is estimated from the words and the explicit page breaks.
+none, short all-bold paragraphs (or bold questions) count instead (what Google Docs exports
+when a writer bolds a line instead of choosing a heading). The exact page count needs a layout
+engine: the caller converts with LibreOffice when it is installed (see
+``checker.inspect.convert``); here the page count is estimated from the words and the
+explicit page breaks.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def is_heading_style(name: str | None) -> bool:
 
 def _is_bold_heading(paragraph: Any) -> bool:
     text = paragraph.text.strip()
-    if not text or len(text) > _BOLD_MAX_CHARS or text.endswith((".", ",", ";", ":")):
+    longest = sections.MAX_QUESTION_CHARS if sections.is_question(text) else _BOLD_MAX_CHARS
+    if not text or len(text) > longest or text.endswith((".", ",", ";", ":")):
         return False
     runs = [r for r in paragraph.runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)

@@ -128,6 +128,23 @@ def test_the_course_pages_five_questions_as_headings_pass(
     assert facts["headings_source"] == ("fonts" if style else "lines")
 
 
+@pytest.mark.parametrize("kind", ["h1", "bold"])
+def test_the_five_questions_in_a_docx_pass(repo: CourseRepo, capsys: pytest.CaptureFixture[str],
+                                           kind: str) -> None:
+    """python-docx: the questions as Heading 1 paragraphs, or as bold paragraphs."""
+    path = SUMMARY.replace(".pdf", ".docx")
+    blocks = [("title", "Summary: PagedAttention")] if kind == "h1" else []
+    for question in [*QUESTIONS, DISCUSSION]:
+        blocks += [(kind, question), ("p", LOREM * 2)]
+    (repo.root / path).parent.mkdir(parents=True, exist_ok=True)
+    write_docx(repo.root / path, blocks)
+    result = check(repo, capsys, path, *ON_TIME)
+    assert [r for r in rules(result) if r.startswith("sections.")] == [], findings(result)
+    facts = inspect_json(repo.root / path, capsys)
+    assert facts["headings_source"] == ("styles" if kind == "h1" else "bold")
+    assert QUESTIONS[0] in facts["headings"]
+
+
 def test_headings_that_add_words_match_and_body_sentences_do_not(
     repo: CourseRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -260,15 +277,21 @@ def test_libreoffice_export_headings_come_from_the_outline(
 
 @pytest.mark.parametrize("columns", [1, 2])
 def test_libreoffice_paper_with_contents_references_and_columns(
-    tmp_path: Path, soffice: str, capsys: pytest.CaptureFixture[str], columns: int
+    repo: CourseRepo, soffice: str, capsys: pytest.CaptureFixture[str], columns: int
 ) -> None:
-    pdf = libreoffice_pdf(paper_docx(tmp_path / "paper.docx", columns, toc=True), soffice)
+    work = repo.root.parent / "word"
+    work.mkdir()
+    pdf = libreoffice_pdf(paper_docx(work / "paper.docx", columns, toc=True), soffice)
     facts = inspect_json(pdf, capsys)
+    assert facts["headings_source"] == "outline"
     assert facts["layout"]["columns"] == columns
     assert facts["layout"]["body_font_pt"] == 10
     # the table of contents on page 1 names "References": the body does not end there
     assert facts["references_page"] is not None and facts["references_page"] > 1
     assert facts["body_pages"] >= facts["references_page"] - 1 >= 1
+    repo.write(REPORT, pdf.read_bytes())
+    result = check(repo, capsys, REPORT, *REPORT_ON_TIME)
+    assert rules(result) == ([] if columns == 2 else ["layout.columns"])
 
 
 # --- references on page 1 and without entries --------------------------------------------

@@ -2,9 +2,10 @@
 
 A "References" (or "Bibliography", ...) line counts only where reference entries follow it: at
 least ``MIN_ENTRIES`` of the next ``ENTRY_WINDOW`` lines (one, when the document ends within
-three lines) carry a year or start with a label such
-as "[12]", "[Smi20]" or "12.". A match on a table-of-contents page never counts, nor one on page 1
-of a longer document (a heading scan that stops there would pass any page limit). When the
+three lines) carry a year, a venue word ("Proceedings", "Journal", "et al.", "arXiv", ...) or
+start with a label such as "[12]", "[Smi20]" or "12.". A match on a table-of-contents page
+never counts, nor one on page 1 of a longer document (a heading scan that stops there would
+pass any page limit). When the
 outline (bookmarks) has a references entry past page 1, its page is used.
 """
 
@@ -19,7 +20,13 @@ ENTRY_WINDOW = 15
 MIN_ENTRIES = 2
 TOP_LINES = 3  # a references heading among a page's first lines starts on a fresh page
 _YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-4]\d)[a-z]?(?!\d)")
-_LABEL = re.compile(r"^\s*(?:\[[^\]\s]{1,15}\]|\d{1,3}\.\s|\(\d{1,3}\)\s)")
+# "[12]", "[Smi20]", "12.", "(12)"; "[2ﬁ" too: old fonts garble the closing bracket
+_LABEL = re.compile(r"^\s*(?:\[[^\]\s]{1,15}[\]\s]|\d{1,3}\.\s|\(\d{1,3}\)\s)")
+_CUE = re.compile(r"\b(?:proceedings|proc\.|conference|journal|symposium|transactions|vol\.|"
+                  r"pp\.|et al\.|arxiv|doi|press|technical report|tech\. rep)", re.IGNORECASE)
+# pypdf shows glyphs of some old Type 1 fonts by name ("/1/9/9/3", "#5B" for "[")
+_GLYPH_NOISE = str.maketrans({"/": None})
+_ESCAPES = (("#5B", "["), ("#5D", "]"), ("#28", "("), ("#29", ")"))
 
 
 def page_lines(text: str) -> list[str]:
@@ -30,9 +37,16 @@ def is_contents_page(lines: Sequence[str]) -> bool:
     return any(sections.is_contents_heading(ln) for ln in lines[:5])
 
 
+def looks_like_entry(line: str) -> bool:
+    for code, char in _ESCAPES:
+        line = line.replace(code, char)
+    line = line.translate(_GLYPH_NOISE)
+    return bool(_YEAR.search(line) or _LABEL.match(line) or _CUE.search(line))
+
+
 def entries_follow(following: Sequence[str]) -> bool:
     window = following[:ENTRY_WINDOW]
-    hits = sum(1 for ln in window if _YEAR.search(ln) or _LABEL.match(ln))
+    hits = sum(1 for ln in window if looks_like_entry(ln))
     return hits >= (MIN_ENTRIES if len(window) > 3 else 1)  # a short list at the very end
 
 

@@ -98,3 +98,65 @@ def test_readme_analysis() -> None:
     assert report.build and report.run and report.missing_files == ["eval.py"]
     assert files_named("python run.py --config=conf/a.yaml > log.txt") == ["run.py",
                                                                            "conf/a.yaml"]
+
+
+# --- headings that add words, questions, and where the references start ------------------
+
+@pytest.mark.parametrize(("line", "section"), [
+    ("Background: How LLM Serving Works", "Related Work"),
+    ("The Problem and Why It Matters", "Problem and Importance"),
+    ("Proposed Solution (PagedAttention)", "Proposed Solution and Key Insight"),
+    ("What is one (or more) drawback or limitation of the proposal?", "Drawbacks or Limitations"),
+    ("1. What is the problem addressed in the lecture, and why is this problem important?",
+     "Problem and Importance"),
+    ("What are potential directions for future research\uff1f", "Future Research Directions"),
+])
+def test_headings_that_add_words_or_ask_a_question_match(line: str, section: str) -> None:
+    [target] = [s for s in SUMMARY_SECTIONS if s.name == section]
+    assert sec.looks_like_heading(line)
+    assert sec.matches(line, sec.alternatives(target.name, target.aliases))
+
+
+@pytest.mark.parametrize("line", [
+    "Related work in this area is large and we",
+    "Prior work on paging shows that the cache",
+    "Limitations of the hardware forced the authors to",
+])
+def test_body_lines_with_the_words_do_not_match(line: str) -> None:
+    assert not any(sec.matches(line, sec.alternatives(s.name, s.aliases))
+                   for s in SUMMARY_SECTIONS)
+
+
+ENTRIES = "\n".join(f"[{n}] A. Author. A paper. In Proceedings of OSDI, 20{10 + n}."
+                    for n in range(1, 8))
+BODY = "\n".join(["Some body text of the paper that goes on and on"] * 12)
+
+
+def test_references_need_entries_after_the_heading() -> None:
+    from checker.inspect.references import find_references
+
+    pages = [BODY, BODY, "References\n" + BODY, BODY + "\nReferences\n" + ENTRIES]
+    assert find_references(pages) == (4, False)
+    pages = [BODY, "References\n" + ENTRIES, BODY]
+    assert find_references(pages) == (2, True)
+
+
+def test_page_1_and_contents_pages_never_end_the_body() -> None:
+    from checker.inspect.references import find_references
+
+    cover = "Conference Paper\nCITATIONS\n58\nREADS\n2013\n1,808 CITATIONS 2014"
+    contents = "Contents\n1 Introduction 1\nReferences\n[1] 2 Design 2020"
+    pages = [cover, contents, BODY, "References\n" + ENTRIES]
+    assert find_references(pages) == (4, True)
+    assert find_references([BODY + "\nReferences\n" + ENTRIES, BODY]) == (1, False)  # 2 pages
+
+
+def test_entries_in_glyph_names_of_old_fonts_count() -> None:
+    from checker.inspect.references import entries_follow
+
+    assert entries_follow(["/[/1/] The First Text REtrieval Conference", "/1/9/9/3/.",
+                           "/#5BBP/#5D Sergey Brin and Larry P age/."])
+    assert not entries_follow(["The IO operations so far allow us to write programs",
+                               "in an imperative fashion. It is natural to ask whether",
+                               "we can model another pervasive feature, namely mutable",
+                               "variables. Taking inspiration from earlier work."])

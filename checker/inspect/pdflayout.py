@@ -4,9 +4,10 @@ Modelled on HotCRP's format checker (``banal``): the body font size is the size 
 characters; columns come from where body lines start on each page (a second column is a
 cluster of line starts right of the middle holding a good share of the lines), the number of
 columns is the most common over the measured pages; margins are the distances from the paper's
-edges to the text block: left and right at the 3rd and 97th percentiles of line positions, top
-and bottom as the median over pages of each page's outermost line, so that a lone page number,
-a wide figure label or a half-empty last page does not decide them; the right margin needs the
+edges to the text block: left at the 3rd percentile of line starts, right at the 80th of line
+ends, top and bottom as the median over pages of each page's outermost line (a running header,
+footer or page number set apart from the text is left out), so that a lone page number, a wide
+figure label or a half-empty last page does not decide them; the right margin needs the
 fonts' widths (simple fonts give them; standard and composite fonts may not) and is left out
 when most lines lack them. Only body pages (before the
 references) with enough text are measured.
@@ -25,7 +26,9 @@ MAX_MEASURED_PAGES = 30
 _BIN_PT = 6.0
 _CLUSTER_SHARE = 0.15  # a column holds at least this share of a page's body-line starts
 _COLUMN_GAP = 0.25  # of the page width between the starts of two columns
-_EDGE = 0.03  # percentile trimmed at each edge for the text block
+_EDGE = 0.03  # percentile of line starts taken as the left edge of the text block
+_RIGHT_EDGE = 0.2  # of line ends: justified lines reach the edge, a few overshoot in estimate
+_RUNNING_GAP = 2.5  # body sizes between a running header or footer and the text block
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -72,19 +75,21 @@ def measure(pages: Sequence[PageLines]) -> dict[str, Any] | None:
         n = page_columns(body_lines, page.width)
         if n is not None:
             columns[n] += 1
-        page_tops: list[float] = []
-        page_bottoms: list[float] = []
-        for line in page.lines:
-            if line.size < 0.8 * body or not (0 <= line.x <= page.width):
-                continue
+        placed = [ln for ln in page.lines
+                  if ln.size >= 0.8 * body and 0 <= ln.x <= page.width and 0 <= ln.y <= page.height]
+        for line in placed:
             lefts.append(line.x)
             if line.end is not None:
                 rights.append(page.width - min(line.end, page.width))
-            page_tops.append(page.height - min(line.y + 0.75 * line.size, page.height))
-            page_bottoms.append(max(0.0, line.y))
-        if page_tops:
-            tops.append(min(page_tops))
-            bottoms.append(min(page_bottoms))
+        if len(placed) >= 2:
+            ys = sorted({round(ln.y, 1) for ln in placed})
+            low, high = ys[0], ys[-1]
+            if len(ys) > 2 and ys[1] - ys[0] > _RUNNING_GAP * body:
+                low = ys[1]  # a running footer or page number, apart from the text block
+            if len(ys) > 2 and ys[-1] - ys[-2] > _RUNNING_GAP * body:
+                high = ys[-2]  # a running header
+            tops.append(page.height - min(high + 0.75 * body, page.height))
+            bottoms.append(low)
     out: dict[str, Any] = {
         "paper_pt": [round(first.width, 1), round(first.height, 1)],
         "body_font_pt": round(body, 1),
@@ -92,13 +97,14 @@ def measure(pages: Sequence[PageLines]) -> dict[str, Any] | None:
     }
     if columns:
         out["columns"] = columns.most_common(1)[0][0]
+    margins: dict[str, float] = {}
     if lefts:
-        margins = {
-            "left": round(_percentile(lefts, _EDGE), 1),
-            "top": round(_percentile(tops, 0.5), 1),
-            "bottom": round(_percentile(bottoms, 0.5), 1),
-        }
-        if rights and len(rights) * 2 >= len(lefts):  # most lines in fonts giving widths
-            margins["right"] = round(_percentile(rights, _EDGE), 1)
+        margins["left"] = round(_percentile(lefts, _EDGE), 1)
+    if tops:
+        margins["top"] = round(_percentile(tops, 0.5), 1)
+        margins["bottom"] = round(_percentile(bottoms, 0.5), 1)
+    if rights and len(rights) * 2 >= len(lefts):  # most lines in fonts giving their widths
+        margins["right"] = round(_percentile(rights, _RIGHT_EDGE), 1)
+    if margins:
         out["margins_pt"] = margins
     return out

@@ -52,9 +52,25 @@ def _widths(font: Any) -> tuple[int, list[float]] | None:
     return first, widths
 
 
+def type3_scale(font: Any) -> float | None:
+    """A Type 3 font's em in text space: its FontBBox height through its FontMatrix.
+
+    Its glyphs are drawings in their own units (dvips bitmap fonts: size 1 and a FontMatrix
+    of 1), so the nominal size says nothing; the box of all glyphs is about one em high."""
+    try:
+        matrix = [float(v) for v in font["/FontMatrix"]]
+        box = [float(v) for v in font.get("/FontBBox", [])]
+    except (KeyError, TypeError, ValueError):
+        return None
+    height = box[3] - box[1] if len(box) == 4 and box[3] > box[1] else 1000.0
+    return abs(math.hypot(matrix[2], matrix[3])) * height or None
+
+
 def text_width(text: str, font: Any, size: float) -> float | None:
     """Width of ``text`` at ``size`` from the font's /Widths; None without them."""
-    table = _widths(font) if font is not None else None
+    if font is None or "/FontMatrix" in font:
+        return None  # a Type 3 font's widths are in its own units
+    table = _widths(font)
     if table is None:
         return None
     first, widths = table
@@ -80,6 +96,8 @@ class _Collector:
         x = e * ca + f * cc + ce  # origin of the text matrix in page space
         y = e * cb + f * cd + cf
         scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
+        if font is not None and "/FontMatrix" in font:
+            scale *= type3_scale(font) or 1.0
         size = round(float(font_size) * scale, 1)
         bold = is_bold_font(str(font.get("/BaseFont", ""))) if font is not None else False
         pieces = text.split("\n")

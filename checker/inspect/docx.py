@@ -99,6 +99,9 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
         facts.headings, facts.headings_source = styled, "styles"
     elif bold:
         facts.headings, facts.headings_source = bold, "bold"
+    else:  # what the section rules fall back on: short paragraphs shaped like titles
+        facts.headings = sections.heading_lines(facts.text)[:200]
+        facts.headings_source = "lines" if facts.headings else None
     body = document.element.body
     breaks = len(body.xpath('.//w:br[@w:type="page"]'))
     rendered = len(body.xpath(".//w:lastRenderedPageBreak"))

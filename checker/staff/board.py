@@ -21,16 +21,18 @@ from checker.timeutil import describe_delay, format_local
 
 UPCOMING = timedelta(days=7)
 MAX_LINKS = 3  # PR links shown in one cell
-ORDER = ("missing", "needs-fix", "late", "on-time", "not-due")  # worst first
+ORDER = ("missing", "needs-fix", "unverified", "late", "on-time", "not-due")  # worst first
 LABEL = {"on-time": "on time", "late": "late", "needs-fix": "needs fix", "missing": "missing",
-         "not-due": "not yet due"}
-ICON = {"on-time": "✓", "late": "!", "needs-fix": "✗", "missing": "—", "not-due": "…"}
+         "not-due": "not yet due", "unverified": "unverified"}
+ICON = {"on-time": "✓", "late": "!", "needs-fix": "✗", "missing": "—", "not-due": "…",
+        "unverified": "?"}
 COLOR = {  # background, text: colour-blind-safe pairs with enough contrast (WCAG AA)
     "on-time": ("#c7ecd0", "#0b3d1c"),
     "late": ("#ffe39a", "#4a3500"),
     "needs-fix": ("#ffc08a", "#4d1f00"),
     "missing": ("#f2a3a3", "#4a0a0a"),
     "not-due": ("#e8e8ea", "#333338"),
+    "unverified": ("#d6d0f5", "#241a5c"),
 }
 # per-student work (questions): the share of the owed files that were submitted, in five steps
 # from none to all (light backgrounds, dark text: readable, and the words say the share too)

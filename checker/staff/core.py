@@ -13,7 +13,9 @@ The counted file's status: ``needs-fix`` when the checker found errors in it (or
 comments that only carry the history state, when the PR has the ``needs-fix`` label), else
 ``late`` or ``on-time`` by comparing its submission time (when GitHub first received that
 content) with the deadline in the *current* schedule.yaml (extensions granted later count;
-grace applies). No candidate: ``missing`` once the deadline has passed, ``not-due`` before.
+grace applies); ``unverified`` instead when that PR's last check did not complete or its head
+moved since the record was computed (``PullRecord.verified``). No candidate: ``missing`` once
+the deadline has passed, ``not-due`` before.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from checker.routing import Target, instances, route
 from checker.rules.deadlines import deadline, late_effect
 from checker.staff.records import FileRecord, PullInfo, PullRecord
 
-STATUSES = ("on-time", "late", "needs-fix", "missing", "not-due")
+STATUSES = ("on-time", "late", "needs-fix", "unverified", "missing", "not-due")
 Key = tuple[str, str | None, str | None, str | None]  # deliverable, group, student, session
 
 
@@ -40,6 +42,7 @@ class Candidate:
     pull: PullInfo
     file: FileRecord
     needs_fix: bool
+    verified: bool = True  # False: the PR's last check failed or its head moved since
 
     @property
     def rank(self) -> tuple[bool, datetime, int]:
@@ -81,7 +84,8 @@ def candidates(course: Course, pulls: Iterable[PullRecord]) -> dict[Key, list[Ca
             if r.target is None:
                 continue
             bad = (f.errors > 0) if f.errors is not None else pr.needs_fix_label
-            out.setdefault(key_of(r.target), []).append(Candidate(pr.pull, f, bad))
+            out.setdefault(key_of(r.target), []).append(
+                Candidate(pr.pull, f, bad, pr.verified))
     return out
 
 
@@ -106,6 +110,8 @@ def status_of(course: Course, target: Target, chosen: Candidate | None,
     late = over if over > dl.grace.total_seconds() else 0
     if chosen.needs_fix:
         return "needs-fix", late, dl.due
+    if not chosen.verified:  # never on time on the word of a check that did not complete
+        return "unverified", late, dl.due
     return ("late" if late else "on-time"), late, dl.due
 
 

@@ -78,7 +78,8 @@ def to_csv(rows: list[Row], tz: ZoneInfo) -> str:
 
 
 STATUS_TEXT = {"on-time": "✅ on time", "late": "⏰ late", "needs-fix": "❌ needs fix",
-               "missing": "⛔ missing", "not-due": "· not yet due"}
+               "missing": "⛔ missing", "not-due": "· not yet due",
+               "unverified": "❔ unverified (last check did not complete)"}
 
 
 def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: datetime) -> str:

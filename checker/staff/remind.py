@@ -110,7 +110,8 @@ def render(course: Course, roster: Roster, slot: Slot, now: datetime) -> Reminde
     missing = [r for r in slot.rows if r.status in ("missing", "not-due")
                and not r.due > slot.due]  # an extension is nobody else's business
     fix = [r for r in slot.rows if r.status == "needs-fix"]
-    submitted = [r for r in slot.rows if r.status in ("on-time", "late", "needs-fix")]
+    submitted = [r for r in slot.rows if r.status in ("on-time", "late", "needs-fix",
+                                                      "unverified")]
     template = t.path()
     lines = [MARKER.format(key=slot.key)]
     if not after:

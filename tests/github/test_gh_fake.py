@@ -131,3 +131,40 @@ def test_faults(fake: FakeGitHub) -> None:
     assert call(fake, "GET", f"{R}/labels")[0] == 429
     assert call(fake, "GET", f"{R}/labels")[0] == 200
     assert [r.status for r in fake.log] == [502, 403, 403, 429, 200]
+
+
+def test_check_runs_match_githubs_schema_and_rules(fake: FakeGitHub) -> None:
+    note = {"path": "submissions/g1/report.pdf", "start_line": 1, "end_line": 1,
+            "annotation_level": "failure", "message": "3 pages; the limit is 2"}
+    body = {"name": "submission-checker", "head_sha": SHA, "status": "completed",
+            "conclusion": "failure", "output": {"title": "1 problem to fix", "summary": "s",
+                                                 "annotations": [note] * 50}}
+    status, run, _ = call(fake, "POST", f"{R}/check-runs", body)
+    assert status == 201 and errors("check-run", run) == []
+    assert (run["name"], run["head_sha"], run["conclusion"]) == ("submission-checker", SHA,
+                                                                 "failure")
+    assert run["app"]["slug"] == "github-actions" and run["output"]["annotations_count"] == 50
+    # PATCH appends annotations; GET answers the same shape
+    status, run, _ = call(fake, "PATCH", f"{R}/check-runs/{run['id']}", {
+        "output": {"title": "t", "summary": "s", "annotations": [note] * 3}})
+    assert status == 200 and run["output"]["annotations_count"] == 53
+    status, got, _ = call(fake, "GET", f"{R}/check-runs/{run['id']}")
+    assert status == 200 and errors("check-run", got) == []
+    status, notes, _ = call(fake, "GET", f"{R}/check-runs/{run['id']}/annotations?per_page=100")
+    assert status == 200 and len(notes) == 53
+    assert set(notes[0]) == {"path", "start_line", "end_line", "start_column", "end_column",
+                             "annotation_level", "title", "message", "raw_details",
+                             "blob_href"}
+    status, listing, _ = call(fake, "GET", f"{R}/commits/{SHA}/check-runs?check_name="
+                                           "submission-checker")
+    assert status == 200 and listing["total_count"] == 1
+    assert all(errors("check-run", r) == [] for r in listing["check_runs"])
+    # GitHub's rules: at most 50 annotations per request; a completed run has a conclusion
+    assert call(fake, "POST", f"{R}/check-runs", {**body, "output": {
+        **body["output"], "annotations": [note] * 51}})[0] == 422
+    assert call(fake, "POST", f"{R}/check-runs", {**body, "conclusion": None})[0] == 422
+    assert call(fake, "POST", f"{R}/check-runs", {**body, "conclusion": "error"})[0] == 422
+    # the schema test can fail: a check run without a head commit is not a check run
+    broken = dict(got)
+    del broken["head_sha"]
+    assert errors("check-run", broken)

@@ -103,3 +103,20 @@ def test_fit_state_keeps_current_paths() -> None:
     fitted = comment.fit_state(state, current, 20000)
     assert current[0] in fitted and 0 < len(fitted) < 400
     assert len(comment.encode_state(fitted)) <= 20000
+
+
+def test_result_loading_lives_with_the_result_type() -> None:
+    """No import circle: the reporter and the staff records take loading, validation and time
+    parsing from checker.result, not from the publish command or the reporter."""
+    import subprocess
+    import sys
+
+    code = ("import sys, checker.report.markdown, checker.staff.records; "
+            "bad = {'checker.commands.publish', 'checker.commands'} & set(sys.modules); "
+            "from checker.result import load_result, parse_time, validate_result; "
+            "print(sorted(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+    import checker.staff.records as records
+    assert records.parse_time.__module__ == "checker.result"

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "remind-cron": "compute the reminder workflow's schedule from schedule.yaml (staff)",
     "minutes": "expected GitHub Actions minutes per month for this course (staff)",
     "needs": "what a check of a change needs installed (LibreOffice for a DOCX), for CI",
+    "install-hook": "install a git pre-push hook that checks what you push",
+    "pre-push": "the pre-push hook's check (reads the pushed refs on stdin)",
 }
 
 

@@ -3,7 +3,10 @@
 Which pull request counts for an instance (the rule, also in README.md, "Gradebook"):
 
 1. Every file of every pull request that routes to the instance is a candidate, except files
-   of pull requests closed without merging (withdrawn) and files whose deliverable is unknown.
+   of pull requests closed without merging (withdrawn), files whose deliverable is unknown,
+   and files the PR's author was not allowed to submit (``check``'s authorization: a member
+   of the group at that time, the assigned session, one's own questions), so another person's
+   pull request never supersedes a group's or a student's own.
 2. A merged pull request beats an open one: what is merged is what the course has, and a
    merged on-time submission is not undone by a later open PR for the same instance.
 3. Among the same kind (merged or open), the newest submission supersedes older ones (a
@@ -26,6 +29,7 @@ from datetime import datetime
 
 from checker.model import Course, Roster
 from checker.routing import Target, instances, route
+from checker.rules.access import authorization
 from checker.rules.deadlines import deadline, late_effect
 from checker.staff.records import FileRecord, PullInfo, PullRecord
 
@@ -42,7 +46,8 @@ class Candidate:
     pull: PullInfo
     file: FileRecord
     needs_fix: bool
-    verified: bool = True  # False: the PR's last check failed or its head moved since
+    verified: bool = True  # False: the PR's last check did not complete, or its head moved
+    head_sha: str | None = None  # the PR head commit this record was computed for
 
     @property
     def rank(self) -> tuple[bool, datetime, int]:
@@ -62,6 +67,11 @@ class Row:
     flags: tuple[str, ...] = ()  # for staff: e.g. a member also claimed by another group
 
     @property
+    def head_sha(self) -> str | None:
+        """The PR head commit the counted record was computed for."""
+        return self.chosen.head_sha if self.chosen else None
+
+    @property
     def deliverable(self) -> str:
         return self.target.deliverable.id
 
@@ -74,19 +84,33 @@ class Row:
         return self.target.session.id if self.target.session else None
 
 
-def candidates(course: Course, pulls: Iterable[PullRecord]) -> dict[Key, list[Candidate]]:
+def candidates(course: Course, roster: Roster,
+               pulls: Iterable[PullRecord]) -> dict[Key, list[Candidate]]:
+    """Every file that may count, by instance: only files the PR's author was allowed to submit.
+
+    Allowed is what ``check`` decided when it ran (a member at that time, the assigned session,
+    one's own questions: recorded as ``denied`` in the files block); for records written before
+    that, the same rules against the current group declarations. So another person's pull
+    request never supersedes a group's or a student's own submission.
+    """
     out: dict[Key, list[Candidate]] = {}
     for pr in pulls:
         if pr.pull.abandoned:
             continue
         for f in pr.files:
             r = route(course, f.path)
-            if r.target is None:
+            if r.target is None or not allowed(course, roster, pr.pull.author, r.target, f):
                 continue
             bad = (f.errors > 0) if f.errors is not None else pr.needs_fix_label
-            out.setdefault(key_of(r.target), []).append(
-                Candidate(pr.pull, f, bad, pr.verified))
+            out.setdefault(key_of(r.target), []).append(Candidate(
+                pr.pull, f, bad, pr.verified, pr.mark.record_head or pr.pull.head_sha))
     return out
+
+
+def allowed(course: Course, roster: Roster, author: str, target: Target, f: FileRecord) -> bool:
+    if f.denied is not None:
+        return not f.denied
+    return not authorization(course, roster, author, target, f.path)
 
 
 def targets(course: Course, roster: Roster) -> list[Target]:
@@ -132,7 +156,7 @@ def claimed_twice(roster: Roster) -> dict[str, tuple[str, ...]]:
 
 def build_rows(course: Course, roster: Roster, pulls: Iterable[PullRecord],
                now: datetime) -> list[Row]:
-    found = candidates(course, pulls)
+    found = candidates(course, roster, pulls)
     flagged = claimed_twice(roster)
     rows = []
     for t in targets(course, roster):

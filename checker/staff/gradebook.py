@@ -15,7 +15,7 @@ from checker.timeutil import describe_delay
 
 COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
            "late_seconds", "counted", "penalty_percent", "pr", "pr_url", "submitted_at", "merged",
-           "pages", "errors", "path", "superseded", "flags")
+           "pages", "errors", "path", "superseded", "flags", "head_sha")
 
 
 def _iso(dt: datetime | None, tz: ZoneInfo) -> str | None:
@@ -44,6 +44,7 @@ def record(row: Row, tz: ZoneInfo) -> dict[str, Any]:
         "path": c.file.path if c else None,
         "superseded": list(row.superseded),
         "flags": list(row.flags),
+        "head_sha": row.head_sha,
     }
 
 

@@ -56,6 +56,7 @@ class FileRecord:
     errors: int | None = None  # None: unknown (history state only)
     pages: int | None = None
     blob: str | None = None
+    denied: bool | None = None  # True: check found the author may not submit it; None: unknown
 
 
 @dataclass(frozen=True)
@@ -92,18 +93,30 @@ def files_payload(result: dict[str, Any]) -> dict[str, Any]:
         if f.get("removed") or not f.get("deliverable"):
             continue
         facts = f.get("facts") if isinstance(f.get("facts"), dict) else {}
-        when = _instant((facts or {}).get("first_seen_at")) or _instant(result.get("submitted_at"))
-        if when is None:
+        # when GitHub first received this content: receipts (received_at), the bot's own
+        # record (first_seen_at), else the push
+        times = [t for t in (_instant(f.get("received_at")),
+                             _instant((facts or {}).get("first_seen_at")),
+                             _instant(result.get("submitted_at"))) if t is not None]
+        if not times:
             continue
+        when = min(times)
         pages = (facts or {}).get("pages")
         errors = sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
         entry: dict[str, Any] = {"path": f["path"], "at": _iso(when), "errors": errors}
+        if any(denies(x.get("rule")) for x in f.get("findings", [])):
+            entry["denied"] = True  # the author was not allowed to submit it (then)
         if isinstance(pages, int) and not isinstance(pages, bool):
             entry["pages"] = pages
         if isinstance(f.get("blob_sha"), str) and _BLOB.fullmatch(f["blob_sha"]):
             entry["blob"] = f["blob_sha"]
         files.append(entry)
     return {"v": FILES_VERSION, "files": files[:MAX_FILES]}
+
+
+def denies(rule: object) -> bool:
+    """A finding that says the author may not submit this file (``check``'s authorization)."""
+    return isinstance(rule, str) and (rule.startswith("auth.") or rule == "path.protected")
 
 
 def files_block(result: dict[str, Any], max_chars: int = MAX_BLOCK_CHARS) -> str:
@@ -142,7 +155,10 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
             return None
         if blob is not None and (not isinstance(blob, str) or not _BLOB.fullmatch(blob)):
             return None
-        out.append(FileRecord(path, at, errors, pages, blob))
+        denied = f.get("denied", False)
+        if not isinstance(denied, bool):
+            return None
+        out.append(FileRecord(path, at, errors, pages, blob, denied))
     return tuple(out)
 
 

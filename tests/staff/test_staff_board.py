@@ -85,7 +85,8 @@ def test_hostile_text_is_inert() -> None:
     evil = PullInfo(7, 'javascript:alert(1)" onmouseover="x', "stu011", "open", None,
                     "<b>x</b>")
     rows = build_rows(course, semester_roster(course), [PullRecord(evil, (FileRecord(
-        "submissions/g01/proposal.pdf", NOW - timedelta(days=60), 0, 2),))], NOW)
+        "submissions/g01/proposal.pdf", NOW - timedelta(days=60), 0, 2, denied=False),))],
+        NOW)  # denied=False: check allowed the author then
     html = render_html(build(course, rows, NOW, {}))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "javascript:" not in html and ">#7<" in html  # shown, but not as a link

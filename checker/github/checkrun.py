@@ -60,7 +60,7 @@ def problem_annotations(result: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def verdict(result: dict[str, Any] | None, failure: str | None) -> tuple[str, str]:
+def verdict(result: dict[str, Any] | None) -> tuple[str, str]:
     """(conclusion, title) for a result; None means the checker itself failed."""
     if result is None:
         return "failure", "The checker failed: not a verdict on this submission"
@@ -86,7 +86,7 @@ def publish_check_run(session: Session, repo: Repository, sha: str,
                       result: dict[str, Any] | None, *, failure: str | None,
                       run_url: str | None, note: str | None = None) -> tuple[int, int]:
     """Create the completed check run on ``sha``; (check run id, annotations sent)."""
-    conclusion, title = verdict(result, failure)
+    conclusion, title = verdict(result)
     notes = problem_annotations(result) if result is not None else []
     kept = notes[:MAX_ANNOTATIONS]
     text = summary(result, failure, run_url, note)

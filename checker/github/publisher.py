@@ -108,7 +108,7 @@ def publish(session: Session, gh: Github, repo_name: str, pr: int, sha: str,
 def _verdict(session: Session, repo: Any, sha: str, result: dict[str, Any] | None,
              failure: str | None, run_url: str | None, commit_status: bool, report: Report,
              note: str | None = None) -> None:
-    report.conclusion = checkrun.verdict(result, failure)[0]
+    report.conclusion = checkrun.verdict(result)[0]
     report.check_run, report.annotations = checkrun.publish_check_run(
         session, repo, sha, result, failure=failure, run_url=run_url, note=note)
     report.state, report.description = status.describe(result)

@@ -19,7 +19,7 @@ def describe(result: dict[str, Any] | None) -> tuple[str, str]:
     """(state, description) for a result; None means the checker itself failed."""
     if result is None:
         return "error", "The checker failed before it could judge this submission; see the run."
-    conclusion, title = verdict(result, None)
+    conclusion, title = verdict(result)
     return conclusion, title[:MAX_DESCRIPTION]
 
 

@@ -23,7 +23,7 @@ from checker.inspect import pdflayout, sections
 from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
-from checker.inspect.worker import empty_document
+from checker.inspect.worker import empty_document, is_bad_file
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 
@@ -87,7 +87,9 @@ def open_reader(path: Path, facts: FileFacts) -> Any | None:
         opened = False
         try:
             opened = bool(reader.decrypt(""))  # owner-password only: readable by anyone
-        except Exception:
+        except Exception as exc:
+            if not is_bad_file(exc):  # AES without `cryptography`: the checker's failure
+                raise
             opened = False
         if not opened:
             facts.findings.append(error(

@@ -122,6 +122,8 @@ _FILE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError
                 struct.error)
 # Never the file's fault, wherever they are raised.
 _INTERNAL_ERRORS = (ImportError, NameError, SyntaxError, AssertionError, SystemError)
+# pypdf's DependencyError: AES needs `cryptography`, which may not be installed.
+_INTERNAL_ERROR_NAMES = frozenset({"DependencyError"})
 
 
 def _raised_in(exc: BaseException) -> str:
@@ -143,7 +145,7 @@ def is_bad_file(exc: BaseException) -> bool:
     KeyError or ValueError on some damaged files). An ImportError, or an exception from the
     checker's own code, is never the file's fault.
     """
-    if isinstance(exc, _INTERNAL_ERRORS):
+    if isinstance(exc, _INTERNAL_ERRORS) or type(exc).__name__ in _INTERNAL_ERROR_NAMES:
         return False
     if isinstance(exc, _FILE_ERRORS):
         return True

@@ -154,3 +154,32 @@ def test_a_missing_dependency_is_the_checkers_failure_not_the_files(tmp_path: Pa
     assert "pypdf is missing" in proc.stderr
     assert "bug in the submission checker" in proc.stderr
     assert result is None
+
+
+def test_an_aes_pdf_without_cryptography_is_not_called_password_protected(
+        tmp_path: Path) -> None:
+    """pypdf needs `cryptography` for AES; without it, an owner-password-only PDF (readable by
+    anyone) was reported to the student as `file.encrypted`."""
+    import io
+
+    pytest.importorskip("cryptography")
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(2, SECTIONS))))
+    writer.encrypt(user_password="", owner_password="staff-only", algorithm="AES-256")
+    repo = CourseRepo(tmp_path / "course")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    repo.write(SUMMARY, buffer.getvalue())
+    proc, result = run_check(repo, SUMMARY)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert result is not None and "file.encrypted" not in json.dumps(result)
+    missing = tmp_path / "site" / "cryptography"
+    missing.mkdir(parents=True)
+    (missing / "__init__.py").write_text("raise ImportError('no cryptography (simulated)')\n",
+                                         encoding="utf-8")
+    pythonpath = os.pathsep.join(p for p in (str(missing.parent), os.environ.get("PYTHONPATH"))
+                                 if p)
+    proc, result = run_check(repo, SUMMARY, env={"PYTHONPATH": pythonpath})
+    assert proc.returncode == 3, proc.stderr
+    assert "cryptography" in proc.stderr and "file.encrypted" not in proc.stdout

@@ -97,6 +97,18 @@ class Session:
     def required_readings(self) -> tuple[Reading, ...]:
         return tuple(r for r in self.readings if r.required)
 
+    @property
+    def label(self) -> str:
+        """'Pre-Training: Megatron-LM, Oobleck (presented by g01)', 'GenAI Basics: The
+        Illustrated Stable Diffusion, ... (Shiqi, Insu, Mosharaf)': the page's topic heading,
+        the required papers and who presents (the names the page gives for staff-led ones)."""
+        heading = self.unit or self.title or self.kind
+        title = f"{self.title}: " if self.unit and self.title else ""
+        papers = ", ".join(r.short or r.title for r in self.required_readings)
+        who = self.presenters or (f"presented by {self.presenter}" if self.presenter else None)
+        text = f"{heading}: {title}{papers}" if papers else heading
+        return text + (f" ({who})" if who else "")
+
 
 @dataclass(frozen=True)
 class Due:

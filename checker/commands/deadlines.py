@@ -26,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--root", default=".", help="the course repository (default: .)")
     p.add_argument("--format", choices=["text", "json", "ics"], default="text")
     p.add_argument("--output", help="write to FILE instead of stdout")
+    p.add_argument("--sessions", action="store_true",
+                   help="also list the class sessions (text and ics): the topic heading, the "
+                   "required papers and who presents")
     p.set_defaults(run=run)
 
 
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
                           indent=2) + "\n"
     elif args.format == "ics":
-        text = to_ics(course, rows)
+        text = to_ics(course, rows, course.sessions if args.sessions else ())
     else:
         text = "".join(
             f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             f"{' (session ' + r['session'] + _topic(r) + ')' if r['session'] else ''}"
             f"\n    {r['_path']}\n"
             for r in rows
-        ) + provenance(course, staff_set)
+        ) + provenance(course, staff_set) + (schedule(course) if args.sessions else "")
     emit(text, args.output)
     return 0
 
@@ -82,7 +85,7 @@ def _row(course: Course, t: Target) -> dict[str, Any]:
         "_owner": t.group or t.student or ("each student" if t.deliverable.owner == "student"
                                            else ""),
         "_path": t.path(),
-        "_session": session_label(s) if s else None,
+        "_session": s.label if s else None,
     })
     return row
 
@@ -120,17 +123,26 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def session_label(s: Session) -> str:
-    """'Pre-Training: Megatron-LM, Oobleck (g01)' / 'GenAI Basics: ... (Shiqi, Insu, Mosharaf)'."""
-    heading = s.unit or s.title or s.kind
-    papers = ", ".join(r.short or r.title for r in s.required_readings)
-    title = f"{s.title}: " if s.unit and s.title else ""
-    who = s.presenters or (f"presented by {s.presenter}" if s.presenter else None)
-    return f"{heading}: {title}{papers}" + (f" ({who})" if who else "") if papers else (
-        f"{heading}" + (f" ({who})" if who else ""))
+def schedule(course: Course) -> str:
+    out = ["", "Sessions:"]
+    out.extend(f"{format_local(s.start, course.timezone)}  {s.label}" for s in course.sessions
+               if s.kind not in ("no-lecture", "break"))
+    return "\n".join(out) + "\n"
 
 
-def to_ics(course: Course, rows: list[dict[str, Any]]) -> str:
+def _session_event(s: Session, stamp: str) -> list[str]:
+    fmt = "%Y%m%dT%H%M%SZ"
+    out = ["BEGIN:VEVENT", f"UID:session-{s.id}@submission-checker", f"DTSTAMP:{stamp}",
+           f"DTSTART:{s.start.astimezone(timezone.utc).strftime(fmt)}",
+           f"DTEND:{s.end.astimezone(timezone.utc).strftime(fmt)}",
+           f"SUMMARY:{_ics_text(s.label)}"]
+    if s.location:
+        out.append(f"LOCATION:{_ics_text(s.location)}")
+    return [*out, "END:VEVENT"]
+
+
+def to_ics(course: Course, rows: list[dict[str, Any]],
+           sessions: tuple[Session, ...] = ()) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//submission-checker//deadlines//EN",
              "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_ics_text(course.name + ' deadlines')}"]
@@ -149,5 +161,8 @@ def to_ics(course: Course, rows: list[dict[str, Any]]) -> str:
                       + 'Submit ' + r['_path'] + ' by a pull request.' + origin),
                   "TRANSP:TRANSPARENT", "END:VEVENT"]
 
+    for s in sessions:
+        if s.kind not in ("no-lecture", "break"):
+            lines += _session_event(s, stamp)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

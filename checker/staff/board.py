@@ -83,6 +83,7 @@ class Board:
     tz: str = "UTC"
     staff_set: frozenset[str] = frozenset()  # deliverables set by staff, not the course page
     notes: tuple[str, ...] = ()  # staff choices and why, for people
+    classes: tuple[tuple[datetime, str], ...] = ()  # the next 7 days' sessions: start, label
 
 
 def _worst(statuses: list[str]) -> str:
@@ -152,11 +153,22 @@ def build(course: Course, rows: list[Row], now: datetime,
     return Board(course.name, format_local(now, tz), columns, course.groups, cells,
                  tuple(upcoming), counts, tz.key,
                  frozenset(d.id for d in course.deliverables.values() if d.set_by == "staff"),
-                 staff_notes(course))
+                 staff_notes(course),
+                 tuple((s.start, s.label) for s in course.sessions
+                       if now <= s.start <= now + UPCOMING and s.kind not in ("no-lecture",
+                                                                               "break")))
 
 
 def staff_notes(course: Course) -> tuple[str, ...]:
     return tuple(line for d in course.deliverables.values() for line in d.provenance())
+
+
+def _classes(board: Board) -> str:
+    if not board.classes:
+        return ""
+    items = "".join(f"<li><time>{_e(format_local(start, ZoneInfo(board.tz)))}</time>: "
+                    f"{_e(label)}</li>" for start, label in board.classes)
+    return f'<h2>Classes in the next 7 days</h2><ul class="up">{items}</ul>'
 
 
 def _provenance(board: Board) -> str:
@@ -247,7 +259,7 @@ def render_html(board: Board) -> str:
         f'<ul class="legend">{legend}</ul>'
         f'<div class="wrap"><table><thead><tr><th scope="col" class="g">Group</th>{head}</tr>'
         f'</thead><tbody>{"".join(body)}</tbody></table></div>'
-        f"<h2>Deadlines in the next 7 days</h2>{upcoming}"
+        f"<h2>Deadlines in the next 7 days</h2>{upcoming}{_classes(board)}"
         f"{_provenance(board)}"
         "<footer>Each cell shows the pull request that counts for it (a merged one before an "
         "open one, else the newest). Per-student work (questions): the share of what the "

@@ -53,3 +53,31 @@ def test_staff_led_sessions_keep_the_page_presenters() -> None:
 
 def test_share_steps() -> None:
     assert [share_step(x) for x in (0, 0.19, 0.2, 0.5, 0.79, 0.8, 1.0)] == [0, 0, 1, 2, 3, 4, 4]
+
+
+def test_sessions_keep_topic_and_presenters_in_deadlines_ics_and_board(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime, timezone
+
+    from checker.config import load_course
+    from checker.staff.board import build, render_html
+
+    repo = CourseRepo(tmp_path / "c")
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10", "--sessions"]) == 0
+    text = capsys.readouterr().out
+    assert ("Tue 2024-09-03 10:30 EDT (UTC-04:00)  GenAI Basics: The Illustrated Stable "
+            "Diffusion, Multimodality and Large Multimodal Models (LMMs) (Shiqi, Insu, Mosharaf)"
+            in text)
+    assert "Thu 2024-10-03 10:30 EDT (UTC-04:00)  Inference: PagedAttention, vAttention " \
+           "(presented by g10)" in text
+    assert "No Lecture" not in text.split("Sessions:")[1]
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10", "--sessions",
+                 "--format", "ics"]) == 0
+    ics = capsys.readouterr().out.replace("\r\n ", "")
+    assert "UID:session-2024-12-03@submission-checker" in ics
+    assert "SUMMARY:Wrap Up: How to Write a Great Research Paper (Mosharaf)" in ics
+    course = load_course(repo.root)
+    now = datetime(2024, 9, 1, 12, tzinfo=timezone.utc)
+    html = render_html(build(course, [], now, {}))
+    assert "Classes in the next 7 days" in html
+    assert "GenAI Basics: Outrageously Large Neural Networks" in html and "(Mosharaf, Insu)" in html

@@ -115,6 +115,12 @@ class _CourseBuilder:
             self.problem(("timezone",), f"{d['timezone']!r} is not an IANA time zone such as "
                          "America/Detroit")
             return None
+        if not is_region_zone(d["timezone"]):
+            self.problem(("timezone",), f"{d['timezone']!r} is not an IANA region time zone "
+                         "such as America/Detroit (abbreviations like EST and fixed offsets "
+                         "ignore daylight saving time and move deadlines by an hour for part "
+                         "of the term)")
+            return None
         groups = tuple(d["groups"])
         limits = self.limits(d.get("limits", {}), Limits(), ("limits",))
         deliverables = {
@@ -439,6 +445,20 @@ class _CourseBuilder:
             seen[shape] = key
             if "ext" not in names and len(d.formats) != 1:
                 self.problem(path, "lists several formats but has no {ext}")
+
+
+REGION_AREAS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic",
+                          "Australia", "Europe", "Indian", "Pacific"})
+
+
+def is_region_zone(name: object) -> bool:
+    """An IANA zone named Area/Location (America/Detroit, America/Indiana/Indianapolis): it
+    follows the region's daylight-saving rules. Abbreviations (EST, CET), fixed offsets
+    (Etc/GMT+5) and the old aliases (US/Eastern) are not region names."""
+    if not isinstance(name, str):
+        return False
+    parts = name.split("/")
+    return len(parts) >= 2 and parts[0] in REGION_AREAS and all(parts)
 
 
 def _has_setting(spec: dict[str, Any], dotted: str) -> bool:

@@ -111,3 +111,21 @@ def test_author_from_git_config_github_user_then_email(
     git(repo.root, "config", "user.email", "someone@example.com")
     code, _, err = run(repo, capsys, "--base", "main")
     assert code == 2 and "--author LOGIN" in err and "someone@example.com" in err
+
+
+@pytest.mark.parametrize("zone", ["EST", "EST5EDT", "Etc/GMT+5", "US/Eastern", "UTC"])
+def test_validate_refuses_a_time_zone_that_is_not_a_region(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], zone: str) -> None:
+    repo = CourseRepo(tmp_path / "course")
+    schedule = repo.root / "schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    assert "timezone: America/Detroit" in text
+    schedule.write_text(text.replace("timezone: America/Detroit", f"timezone: {zone}"))
+    code = main(["validate", "--root", str(repo.root)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"'{zone}' is not an IANA region time zone such as America/Detroit" in out
+    assert "daylight saving" in out
+    schedule.write_text(text.replace("timezone: America/Detroit",
+                                     "timezone: America/Indiana/Indianapolis"))
+    assert main(["validate", "--root", str(repo.root)]) == 0

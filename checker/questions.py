@@ -8,8 +8,10 @@ Expected shape (also in submissions/README.md)::
     ## vAttention
     1. How does ...?
 
-A line with a question mark is a question. It counts for the paper its heading names (the
-title, a recognisable part of it, or its short name), or else for a paper it names itself.
+Headings are ATX (``## Title``) or setext (a line underlined with ``===`` or ``---``). A line
+with a question mark (``?`` or the full-width U+FF1F) is a question. It counts for the paper its
+heading names (the title, a recognisable part of it, or its short name), or else for a paper it
+names itself.
 """
 
 from __future__ import annotations
@@ -39,18 +41,35 @@ def parse(text: str) -> QuestionSheet:
     sheet = QuestionSheet()
     heading: str | None = None
     in_code = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    underline = -1  # index of a setext underline already used
+    for index, line in enumerate(lines):
+        number = index + 1
         if line.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
             continue
-        if in_code:
+        if in_code or index == underline:
             continue
         m = _HEADING.match(line)
         if m:
             heading = m.group(2)
-        elif "?" in line:
+        elif _is_setext_heading(line, lines[index + 1] if index + 1 < len(lines) else ""):
+            heading, underline = line.strip(), index + 1
+        elif any(mark in line for mark in QUESTION_MARKS):
             sheet.questions.append(Question(heading, line.strip(), number))
     return sheet
+
+
+# "?" and the full-width question mark that Chinese and Japanese input methods type
+QUESTION_MARKS = ("?", "\uff1f")
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s")
+
+
+def _is_setext_heading(line: str, following: str) -> bool:
+    """A text line underlined by ``===`` or ``---`` (a setext heading, as GitHub renders it)."""
+    return (bool(line.strip()) and not _LIST_ITEM.match(line)
+            and not _SETEXT_UNDERLINE.match(line) and bool(_SETEXT_UNDERLINE.match(following)))
 
 
 def _norm(text: str) -> str:

@@ -98,7 +98,8 @@ def evaluate(
         result.files.append(fr)
         r = routes[change.path]
         if r.target is None:
-            fr.findings.extend(access.protection(course, roster, author, r, allowed))
+            fr.findings.extend(access.protection(course, roster, author, r, allowed, mine,
+                                                 submission.at))
         else:
             _check_instance(ctx, change, r.target, fr)
     return result

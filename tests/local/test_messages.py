@@ -51,3 +51,44 @@ def test_a_setext_heading_alone_is_not_a_question(
     code, res = check(repo, capsys, QUESTIONS)
     [f] = findings(res, QUESTIONS)
     assert code == 1 and f["rule"] == "questions.too-few" and "PagedAttention" in f["message"]
+
+
+def test_path_unknown_gives_one_did_you_mean(repo: CourseRepo,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # ada-lovelace (g10) misspells her group's proposal; her own paths are twenty or more
+    wrong = "submissions/g10/propsal.pdf"
+    repo.write(wrong, b"%PDF-1.4\n")
+    code, res = check(repo, capsys, wrong, author="ada-lovelace", at="2024-09-10T12:00:00Z")
+    [f] = findings(res, wrong)
+    assert code == 1 and f["rule"] == "path.unknown"
+    assert f["hint"] == ("Did you mean submissions/g10/proposal.pdf? Move it there "
+                         f"(`git mv {wrong} submissions/g10/proposal.pdf`).")
+    # a summary under the wrong name: the closest path, with the file's own extension
+    wrong = "submissions/g10/summary/2024-11-26.docx"
+    repo.write(wrong, b"PK")
+    _, res = check(repo, capsys, wrong, author="ada-lovelace", at="2024-09-10T12:00:00Z")
+    [f] = findings(res, wrong)
+    assert f["hint"].startswith("Did you mean submissions/g10/summaries/2024-11-26.docx?")
+    assert f["hint"].count("submissions/") == 3  # one suggestion (and the git mv command)
+
+
+def test_undeclared_group_advice_never_leads_into_duplicate_member(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    # g05 has no group.yaml; ada-lovelace is in g10
+    slides = "submissions/g05/proposal.pdf"
+    repo.write(slides, b"%PDF-1.4\n")
+    code, res = check(repo, capsys, slides, author="ada-lovelace", at="2024-09-10T12:00:00Z")
+    [f] = [x for x in findings(res, slides) if x["rule"].startswith("auth.")]
+    assert code == 1 and f["rule"] == "auth.not-member"
+    assert "You are in g10" in f["hint"] and "submissions/g10/" in f["hint"]
+    assert "Do not add yourself" in f["hint"] and "listing ada-lovelace" not in f["hint"]
+    stray = "submissions/g05/notes.txt"
+    repo.write(stray, "notes")
+    _, res = check(repo, capsys, stray, author="ada-lovelace", at="2024-09-10T12:00:00Z")
+    [f] = findings(res, stray)
+    assert f["rule"] == "path.protected" and "You are in g10" in f["hint"]
+    assert "declare it first" not in f["hint"]
+    # a student in no group is told to declare it
+    _, res = check(repo, capsys, stray, author="new-student", at="2024-09-10T12:00:00Z")
+    [f] = findings(res, stray)
+    assert "declare it first" in f["hint"] and "submissions/g05/group.yaml" in f["hint"]

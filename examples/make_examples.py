@@ -46,7 +46,7 @@ def main() -> None:
         "PagedAttention and vAttention: memory management for LLM serving")
     sections = ["1. Problem and Importance", "2. Related Work",
                 "3. Proposed Solution and Key Insight", "4. Limitations",
-                "5. Future Research Directions"]
+                "5. Future Research Directions", "6. Key Observations from the Class Discussion"]
     pdf(HERE / "g11/summaries/2024-10-03.pdf", 3, sections, "Summary: PagedAttention")
     pdf(HERE / "g10/summaries/2024-10-03.pdf", 1, sections[:3],
         "Summary of a session g10 does not summarise")

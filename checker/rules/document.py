@@ -206,7 +206,7 @@ def section_findings(facts: FileFacts, wanted: Sequence[Section]) -> list[Findin
         names = "; ".join(f'"{s.name}"' for s in required)
         plural = "sections" if len(required) > 1 else "section"
         guesses = [(s, closest_heading(s, primary or loose)) for s in required]
-        did_you_mean = " ".join(f'For "{s.name}", did you mean "{g}"?'
+        did_you_mean = " ".join(f"For \"{s.name}\": did you mean '{g}'?"
                                 for s, g in guesses if g is not None)
         out.append(error(
             "sections.missing",
@@ -223,7 +223,7 @@ def section_findings(facts: FileFacts, wanted: Sequence[Section]) -> list[Findin
             "sections.optional-missing",
             f'{facts.path} has no "{section.name}" section (recommended, not required): none '
             f"of {source} matches it"
-            + (f'; did you mean "{guess}"?' if guess else "."),
+            + (f"; did you mean '{guess}'?" if guess else "."),
             f"Consider adding a heading '{section.name}' with that part of your text.",
             facts.path,
         ))

@@ -180,7 +180,7 @@ def test_missing_section_says_did_you_mean_and_lists_the_headings(
     [missing] = findings(result)
     assert missing["rule"] == "sections.missing"
     message = missing["message"]
-    assert 'For "Related work", did you mean "2. Realted Wrok"?' in message
+    assert "For \"Related work\": did you mean '2. Realted Wrok'?" in message
     assert '"1. Problem and Importance", "2. Realted Wrok"' in message  # the headings found
     assert "lines set larger or in bold" in message  # and how they were found
 

@@ -94,6 +94,11 @@ def run(args: argparse.Namespace) -> int:
     if not author:
         author, how = local.author_from_git(root, course)
         print(f"author: {author} ({how}; --author LOGIN to choose another)", file=sys.stderr)
+    from checker.model import is_login
+
+    if not is_login(author.removesuffix("[bot]")):  # in full: "ada\n" is no login
+        raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
+                         "most 39)")
     received, unavailable = ({}, None) if event is None or not head else receipt_times(
         root, event, changes, at)
     submission = Submission(

@@ -19,6 +19,7 @@ from checker.questions import parse as parse_questions
 from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
+from checker.rules.mistakes import group_mistakes
 
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
 
@@ -81,7 +82,11 @@ def evaluate(
             "pr.empty", "The pull request changes no files.",
             "Add your files under " + course.submissions_dir + "/.",
         ))
-    changes = submission.changes
+    # many files, one mistake (OS junk, a code folder instead of its zip): one finding each
+    grouped = group_mistakes([c.path for c in submission.changes
+                              if not c.removed and routes[c.path].target is None], mine, author)
+    result.findings.extend(grouped.findings)
+    changes = [c for c in submission.changes if c.path not in grouped.covered]
     if len(changes) > MAX_FILES:
         result.findings.append(error(
             "pr.too-many-files",

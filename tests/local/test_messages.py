@@ -92,3 +92,49 @@ def test_undeclared_group_advice_never_leads_into_duplicate_member(
     _, res = check(repo, capsys, stray, author="new-student", at="2024-09-10T12:00:00Z")
     [f] = findings(res, stray)
     assert "declare it first" in f["hint"] and "submissions/g05/group.yaml" in f["hint"]
+
+
+def test_a_code_folder_instead_of_code_zip_is_one_finding(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [f"submissions/g10/final/code/src/module_{i}.py" for i in range(30)]
+    paths.append("submissions/g10/final/code/README.md")
+    for p in paths:
+        repo.write(p, "print('hello')\n")
+    code, res = check(repo, capsys, *paths, author="ada-lovelace", at="2024-12-01T12:00:00Z")
+    assert code == 1 and res["files"] == []
+    [f] = res["findings"]
+    assert f["rule"] == "zip.folder" and f["severity"] == "error"
+    assert f["message"] == ("submissions/g10/final/code/: 31 file(s) pushed as a folder; the "
+                            "course expects one archive, submissions/g10/final/code.zip.")
+    assert "`cd submissions/g10/final && zip -r code.zip code && git rm -r -q --cached code " \
+        "&& git add code.zip`" in f["hint"]
+    code = main(["check", "--root", str(repo.root), *paths, "--author", "ada-lovelace",
+                 "--at", "2024-12-01T12:00:00Z", "--format", "markdown"])
+    assert len(capsys.readouterr().out) < 4000  # one finding, not 31 (the 34 KB comment)
+
+
+def test_os_junk_is_one_warning_and_the_gitignore_lists_it(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.core.course_repo import pdf_bytes
+
+    slides = "submissions/g10/slides/2024-10-03.pdf"
+    repo.write(slides, pdf_bytes(12))
+    junk = ["submissions/g10/.DS_Store", "submissions/g10/slides/Thumbs.db",
+            "submissions/g10/~$proposal.docx", "submissions/g10/.~lock.proposal.docx#",
+            "submissions/g10/__MACOSX/slides/._2024-10-03.pdf"]
+    for p in junk:
+        repo.write(p, b"\0junk")
+    code, res = check(repo, capsys, slides, *junk, author="ada-lovelace", at=BEFORE)
+    assert code == 0 and [f["path"] for f in res["files"]] == [slides]
+    [f] = res["findings"]
+    assert f["rule"] == "files.os-junk" and f["severity"] == "warning"
+    assert all(p in f["message"] for p in junk) and "git rm --cached" in f["hint"]
+    # the course repository's .gitignore keeps them out of a clone's `git add -A`
+    root = Path(__file__).resolve().parents[2]
+    (repo.root / ".gitignore").write_text((root / ".gitignore").read_text())
+    subprocess.run(["git", "init", "-q", str(repo.root)], check=True)
+    ignored = subprocess.run(["git", "-C", str(repo.root), "check-ignore", *junk],
+                             capture_output=True, text=True).stdout.split()
+    assert ignored == junk

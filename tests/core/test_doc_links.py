@@ -35,3 +35,12 @@ def test_relative_links_in_markdown_resolve() -> None:
             if not (md.parent / path).exists():
                 broken.append(f"{md.relative_to(ROOT)} -> {target}")
     assert not broken, broken
+
+
+def test_the_students_guide_explains_the_pull_request_itself() -> None:
+    guide = (ROOT / "submissions" / "README.md").read_text(encoding="utf-8")
+    for must in ("**Fork**", "git switch -c", "**Add file → Upload files**",
+                 "**Who merges:** the staff do", "**When a submission counts.**",
+                 "a\npush to a branch or fork with no pull request open yet is not a submission",
+                 "python -m checker install-hook"):
+        assert must in guide, must

@@ -223,10 +223,10 @@ def fixed_ruleset(rs: dict[str, Any]) -> dict[str, Any]:
 def workflow_permission_gaps(current: dict[str, Any]) -> list[str]:
     gaps = []
     if current.get("default_workflow_permissions") != "read":
-        gaps.append(f"the default token may {current.get('default_workflow_permissions')!r}; "
-                    "read-only (each job asks for what it needs)")
+        gaps.append(f"the default token has {current.get('default_workflow_permissions')!r} "
+                    "access; make it read-only (each job asks for what it needs)")
     if current.get("can_approve_pull_request_reviews"):
-        gaps.append("workflows may approve pull requests; they may not")
+        gaps.append("workflows may approve pull requests; turn that off")
     return gaps
 
 
@@ -270,6 +270,7 @@ def parse_codeowners(text: str, file: str) -> CodeOwners:
     """Owners to look up, and what is wrong with the file itself."""
     out = CodeOwners()
     catch_all = submissions_free = False
+    placeholder_lines: list[int] = []
     for no, raw in enumerate(text.splitlines(), 1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
@@ -281,14 +282,18 @@ def parse_codeowners(text: str, file: str) -> CodeOwners:
             submissions_free = not owners
         for o in owners:
             if o.casefold() == PLACEHOLDER.casefold():
-                out.problems.errors.append(
-                    f"{file}:{no}: names the template's placeholder {PLACEHOLDER}: replace it "
-                    "with your staff team (@org/team) or staff logins (@login)")
+                placeholder_lines.append(no)
             elif o.startswith("@") or "@" in o:
                 out.owners.append(Owner(no, o))
             else:
                 out.problems.errors.append(f"{file}:{no}: {o!r} is not an owner (@login, "
                                            "@org/team or an e-mail address)")
+    if placeholder_lines:
+        more = (f" (and lines {', '.join(map(str, placeholder_lines[1:]))})"
+                if len(placeholder_lines) > 1 else "")
+        out.problems.errors.append(
+            f"{file}:{placeholder_lines[0]}: names the template's placeholder {PLACEHOLDER}"
+            f"{more}: replace it with your staff team (@org/team) or staff logins (@login)")
     if not catch_all:
         out.problems.warnings.append(
             f"{file}: no `*` line with owners: changes outside submissions/ would not need a "

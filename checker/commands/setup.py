@@ -77,13 +77,16 @@ def run(args: argparse.Namespace) -> int:
         raise PublishError(f"the token has no admin rights on {info.full_name}: `setup` reads "
                            "and changes repository settings, which needs a repository admin")
     policy = args.fork_approval or rs.DEFAULT_FORK_POLICY
-    changes = plan_changes(gh, course, want_labels, info.default_branch, info.private, policy)
+    changes, fine = plan_changes(gh, course, want_labels, info.default_branch, info.private,
+                                 policy)
     checks = people_checks(gh, course, root, codeowners_file)
 
     visibility = "private" if info.private else "public"
     print(f"setup: {info.full_name} ({visibility}, default branch {info.default_branch})")
     for c in changes:
         print(f"  {'+' if c.kind == 'create' else '~'} {c.kind} {c.what}: {c.why}")
+    if fine:
+        print(f"  = already set: {', '.join(fine)}")
     for line in checks.errors:
         print(f"  error: {line}")
     for line in checks.warnings:
@@ -107,10 +110,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plan_changes(gh: RepoSettings, course: Course, want_labels: list[Any],
-                 default_branch: str, private: bool, policy: str) -> list[Change]:
+                 default_branch: str, private: bool, policy: str
+                 ) -> tuple[list[Change], list[str]]:
+    """(the changes to make, what is already as wanted)."""
     from checker import repo_setup as rs
 
-    changes, _same = rs.label_changes(want_labels, gh.labels())
+    changes, same = rs.label_changes(want_labels, gh.labels())
+    fine = [f"{same} of {len(want_labels)} labels"] if same else []
 
     ours = [x for x in gh.rulesets() if x.get("name") == rs.RULESET_NAME
             and x.get("source_type", "Repository") == "Repository"]
@@ -127,12 +133,15 @@ def plan_changes(gh: RepoSettings, course: Course, want_labels: list[Any],
             changes.append(rs.Change("update", f"branch ruleset {rs.RULESET_NAME!r}",
                                      "; ".join(gaps),
                                      (int(current["id"]), rs.fixed_ruleset(current))))
+        else:
+            fine.append(f"the ruleset {rs.RULESET_NAME}")
 
-    perms = gh.workflow_permissions()
-    gaps = rs.workflow_permission_gaps(perms)
+    gaps = rs.workflow_permission_gaps(gh.workflow_permissions())
     if gaps:
         changes.append(rs.Change("update", "Actions default workflow token", "; ".join(gaps),
                                  dict(rs.WORKFLOW_PERMISSIONS)))
+    else:
+        fine.append("the read-only workflow token")
     if private:
         want = rs.private_fork_settings(policy)
         have = gh.private_fork_settings()
@@ -140,12 +149,16 @@ def plan_changes(gh: RepoSettings, course: Course, want_labels: list[Any],
         if diff:
             changes.append(rs.Change("update", "workflows from private forks",
                                      f"{'; '.join(diff)} (policy {policy})", want))
+        else:
+            fine.append(f"the private-fork workflow settings (policy {policy})")
     else:
         current_policy = gh.fork_approval()
         if current_policy != policy:
             changes.append(rs.Change("update", "approval for fork pull request workflows",
                                      f"{current_policy or 'unset'} -> {policy}", policy))
-    return changes
+        else:
+            fine.append(f"the fork approval policy {policy}")
+    return changes, fine
 
 
 def apply_change(gh: RepoSettings, c: Change) -> None:

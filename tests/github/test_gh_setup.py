@@ -97,6 +97,10 @@ def test_plan_changes_nothing_apply_does_all_second_apply_writes_nothing(
     assert code == 0
     assert fake.writes() == []
     assert "nothing to change" in out
+    labels = len(fake.labels) - 1  # all but `graded`
+    assert (f"= already set: {labels} of {labels} labels, the ruleset submission-checker, the "
+            "read-only workflow token, the fork approval policy first_time_contributors") in out
+    assert f"({len(fake.requests())} API requests)" in out
     print(f"requests: plan {plan_requests}, apply {apply_requests}, "
           f"second apply {len(fake.requests())}")
 
@@ -139,7 +143,8 @@ def test_placeholder_codeowners_unknown_staff_and_student_with_write_access(
     fake.add_user("bob-student", "read")
     code, out, err = setup(fake, root, capsys, monkeypatch)
     assert code == 1
-    assert "error: .github/CODEOWNERS:5: names the template's placeholder @COURSE-ORG/staff" in out
+    assert ("error: .github/CODEOWNERS:5: names the template's placeholder @COURSE-ORG/staff "
+            "(and lines 6, 7, 8): replace it with your staff team") in out
     assert "error: schedule.yaml: staff login 'insujang' does not exist on GitHub" in out
     assert "warning: alice-student may push to course/seminar (role write)" in out
     assert "bob-student" not in out and "mosharaf may push" not in out

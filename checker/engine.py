@@ -7,7 +7,7 @@ problem is collected, nothing stops at the first one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from checker.facts import FileFacts
 from checker.findings import Finding, Severity, error, info
 from checker.model import Course, GroupDeclaration, Roster, login_key
 from checker.questions import parse as parse_questions
+from checker.received import Version
 from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
@@ -41,6 +42,8 @@ class Submission:
     head_sha: str | None = None
     # path -> when GitHub first received the file's current content (receipts); default ``at``
     received: Mapping[str, datetime] = field(default_factory=dict)
+    # path -> each distinct content GitHub received there (receipts): the last on-time version
+    versions: Mapping[str, Sequence[Version]] = field(default_factory=dict)
     ci: bool = False  # the check that decides the PR: no page limit passes on an estimate
 
     def received_at(self, path: str) -> datetime:
@@ -145,6 +148,9 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     closes = policy.closes(dl.due)
     fr.late_policy = {**policy.to_json(), "closes": closes.isoformat() if closes else None}
     fr.findings.extend(late.findings)
+    if late.status == "late":
+        fr.on_time_version = _last_on_time(ctx.submission.versions.get(path, ()), change,
+                                           dl.due + dl.grace)
     fr.findings.extend(access.unsupported_format(t, path))
     content = ctx.contents.get(path)
     if content is None:
@@ -155,6 +161,16 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     if any(f.severity is Severity.ERROR for f in content.facts.findings):
         return  # unreadable: the content rules have nothing to read
     fr.findings.extend(_content_findings(ctx, t, path, content, dl.due))
+
+
+def _last_on_time(versions: Sequence[Version], change: Change, until: datetime
+                  ) -> dict[str, str] | None:
+    """The last other content of this path GitHub received by ``until`` (staff may grade it)."""
+    kept = [v for v in versions if v.received_at <= until and v.blob_sha != change.blob_sha]
+    if not kept:
+        return None
+    v = kept[-1]
+    return {"received_at": v.received_at.isoformat(), "commit": v.commit, "blob_sha": v.blob_sha}
 
 
 def _new_declaration_author(ctx: _Context, change: Change, t: Target) -> list[Finding]:

@@ -41,12 +41,20 @@ class FileResult:
     removed: bool = False
     facts: dict[str, Any] | None = None
     received_at: datetime | None = None  # when GitHub first received this content (receipts)
+    # a late file: the last other version GitHub received on time (received_at, commit, blob)
+    on_time_version: dict[str, str] | None = None
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
     def to_json(self) -> dict[str, Any]:
+        out = self._json()
+        if self.on_time_version is not None:
+            out["on_time_version"] = dict(self.on_time_version)
+        return out
+
+    def _json(self) -> dict[str, Any]:
         return {
             "path": clip(self.path, MAX_PATH_CHARS),
             "deliverable": self.deliverable,

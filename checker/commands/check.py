@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from checker.engine import Change
     from checker.event import PullRequestEvent
     from checker.findings import Finding
+    from checker.received import Version
     from checker.result import Result
 
 
@@ -99,8 +100,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_login(author.removesuffix("[bot]")):  # in full: "ada\n" is no login
         raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
                          "most 39)")
-    received, unavailable = ({}, None) if event is None or not head else receipt_times(
-        root, event, changes, at)
+    received, received_versions, unavailable = (
+        ({}, {}, None) if event is None or not head else receipt_times(root, event, changes, at))
     submission = Submission(
         author=author,
         at=at.astimezone(course.timezone),
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         pr=event.number if event else None,
         head_sha=head or (event.head_sha if event else None),
         received=received,
+        versions=received_versions,
         ci=event is not None,
     )
     contents = read_contents(course, source, changes)
@@ -128,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
     return 1 if result.verdict == "fail" or nothing else 0
 
 
-def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change],
-                  at: datetime) -> tuple[dict[str, datetime], Finding | None]:
+def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime
+                  ) -> tuple[dict[str, datetime], dict[str, list[Version]], Finding | None]:
     """When GitHub first received each changed file, from the PR's receipt runs (CI only).
 
     Without GITHUB_TOKEN (a student's machine) nothing is read: every file counts from ``at``.
@@ -140,10 +142,10 @@ def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change],
     # them never inherit it (it is read-only, but a parser has no use for it).
     token = os.environ.pop("GITHUB_TOKEN", None)
     if not token:
-        return {}, None
+        return {}, {}, None
     from checker.findings import info
     from checker.github.receipts import PullRef, ReceiptsUnavailable, read_receipts
-    from checker.received import date_files, git_tree
+    from checker.received import date_files, git_tree, versions
 
     wanted = {c.path: c.blob_sha for c in changes if c.blob_sha and not c.removed}
     repo = os.environ.get("GITHUB_REPOSITORY") or event.repo
@@ -155,14 +157,16 @@ def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change],
         receipts = read_receipts(api_url, token, PullRef(repo, event.number, event.head_ref,
                                                          event.head_repo))
     except ReceiptsUnavailable as exc:
-        return {}, info(
+        return {}, {}, info(
             "receipt.unavailable",
             f"GitHub's receipts of the pushes to this pull request could not be read ({exc}), "
             "so each file counts from this push, or from an earlier push of the same content "
             "that the checker recorded in its comment.",
             "Nothing to do for you. Course staff can re-run the check later: files are then "
             "dated from GitHub's receipts again.")
-    return date_files(wanted, receipts, at, git_tree(root)), None
+    tree = git_tree(root)
+    return (date_files(wanted, receipts, at, tree), versions(sorted(wanted), receipts, tree),
+            None)
 
 
 def render(result: Result, fmt: str) -> str:

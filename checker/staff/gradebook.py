@@ -15,7 +15,8 @@ from checker.timeutil import describe_delay
 
 COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
            "late_seconds", "counted", "penalty_percent", "pr", "pr_url", "submitted_at", "merged",
-           "pages", "errors", "path", "superseded", "flags", "head_sha")
+           "pages", "errors", "path", "superseded", "flags", "head_sha",
+           "on_time_at", "on_time_commit")
 
 
 def _iso(dt: datetime | None, tz: ZoneInfo) -> str | None:
@@ -45,6 +46,9 @@ def record(row: Row, tz: ZoneInfo) -> dict[str, Any]:
         "superseded": list(row.superseded),
         "flags": list(row.flags),
         "head_sha": row.head_sha,
+        # a late file that had an earlier version on time: that version too, to grade from
+        "on_time_at": _iso(c.file.on_time_at, tz) if c and c.file.on_time_at else None,
+        "on_time_commit": c.file.on_time_commit if c else None,
     }
 
 
@@ -99,6 +103,10 @@ def to_markdown(rows: list[Row], tz: ZoneInfo, *, course: str, generated: dateti
             status += f" ({escape(rec['delay'], 40)})"
         if note := _late_note(r):
             status += f" {note}"
+        if r.chosen is not None and r.chosen.file.on_time_at is not None:
+            on = r.chosen.file.on_time_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            status += (f" · on time until then: version of {on}, commit "
+                       f"{escape((r.chosen.file.on_time_commit or '')[:12], 20)}")
         for flag in r.flags:
             status += f" ⚠️ {escape(flag, 200)}"
         pr = f"[#{rec['pr']}]({rec['pr_url']})" if rec["pr"] and _safe(rec["pr_url"]) else (

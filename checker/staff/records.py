@@ -57,6 +57,9 @@ class FileRecord:
     pages: int | None = None
     blob: str | None = None
     denied: bool | None = None  # True: check found the author may not submit it; None: unknown
+    # a late file: the last other version GitHub received on time (time, commit), from receipts
+    on_time_at: datetime | None = None
+    on_time_commit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ def files_payload(result: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {"path": f["path"], "at": _iso(when), "errors": errors}
         if any(denies(x.get("rule")) for x in f.get("findings", [])):
             entry["denied"] = True  # the author was not allowed to submit it (then)
+        earlier = f.get("on_time_version")
+        if isinstance(earlier, dict) and _instant(earlier.get("received_at")) is not None:
+            entry["on_time"] = {"at": _iso(_instant(earlier["received_at"])),  # type: ignore[arg-type]
+                                "commit": earlier.get("commit")}
         if isinstance(pages, int) and not isinstance(pages, bool):
             entry["pages"] = pages
         if isinstance(f.get("blob_sha"), str) and _BLOB.fullmatch(f["blob_sha"]):
@@ -158,7 +165,14 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
         denied = f.get("denied", False)
         if not isinstance(denied, bool):
             return None
-        out.append(FileRecord(path, at, errors, pages, blob, denied))
+        on_time = f.get("on_time")
+        on_at, on_commit = None, None
+        if on_time is not None:
+            on_at = _instant(on_time.get("at")) if isinstance(on_time, dict) else None
+            on_commit = on_time.get("commit") if isinstance(on_time, dict) else None
+            if on_at is None or not isinstance(on_commit, str) or not _BLOB.fullmatch(on_commit):
+                return None
+        out.append(FileRecord(path, at, errors, pages, blob, denied, on_at, on_commit))
     return tuple(out)
 
 

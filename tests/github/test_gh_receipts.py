@@ -315,3 +315,42 @@ def test_staff_rerun_after_an_extension_uses_the_base_branch_now_and_the_same_re
     assert again["received_at"] == first["received_at"]  # the original receipt time
     assert again["due"] != first["due"]
     assert "late" not in fake.issue_labels[21]
+
+
+# -- a file changed after the deadline: staff see the last on-time version too ---------------
+
+def test_late_change_keeps_the_last_on_time_version_for_staff(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "staff"))
+    from fake_course_github import CourseGitHub
+
+    from checker.cli import main
+
+    course = Course(tmp_path)
+    with CourseGitHub() as fake:
+        head1 = course.push(22, {PROPOSAL: proposal(2)})
+        fake.receive_push(22, head1, "2024-09-19T20:00:00Z")
+        head_mid = course.push(22, {PROPOSAL: proposal(1)})  # a second version, still on time
+        fake.receive_push(22, head_mid, BEFORE, conclusion="cancelled")
+        head2 = course.push(22, {PROPOSAL: proposal(2) + b"\n%late edit\n"})
+        fake.receive_push(22, head2, AFTER)
+        jobs = run_workflow(course, fake, 22, head2, AFTER)
+        assert jobs["publish"].result == "success", debug(jobs)
+        prop = file_of(result_of(course), PROPOSAL)
+        assert prop["status"] == "late"
+        earlier = prop["on_time_version"]
+        assert earlier["commit"] == head_mid  # the last version received by the deadline
+        assert earlier["received_at"].startswith("2024-09-20T03:59:30")
+        assert earlier["blob_sha"] == git(course.work, "rev-parse", f"{head_mid}:{PROPOSAL}")
+
+        monkeypatch.setenv("GITHUB_TOKEN", ACTIONS_TOKEN)
+        monkeypatch.setenv("GITHUB_API_URL", fake.url)
+        out = tmp_path / "gb.json"
+        assert main(["gradebook", "--repo", REPO, "--root", str(course.work), "--format",
+                     "json", "--output", str(out), "--now", "2024-11-01T00:00:00Z"]) == 0
+        [row] = [r for r in json.loads(out.read_text())["rows"]
+                 if r["deliverable"] == "proposal" and r["group"] == "g10"]
+        assert (row["status"], row["pr"], row["head_sha"]) == ("late", 22, head2)
+        assert row["on_time_commit"] == head_mid
+        assert row["on_time_at"].startswith("2024-09-19T23:59:30")  # course time
+        assert row["submitted_at"].startswith("2024-09-20T00:00:20")  # the late version

@@ -153,3 +153,15 @@ def test_late_effect() -> None:
     assert late_effect(closing, due, due + timedelta(hours=49), 49 * 3600) == (False, 0)
     assert late_effect(LatePolicy(counted=False), due, due + timedelta(seconds=1), 1) == (False, 0)
     assert LatePolicy(closes_at=due - timedelta(days=1)).closes(due) == due  # never before it
+
+
+def test_a_file_after_the_last_moment_is_late_and_not_counted_in_the_records(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.staff.records import files_payload
+
+    set_slides_policy(repo, "{closes: 24h}")
+    _, res = check(repo.root, capsys, SLIDES, "--author", "ada-lovelace",
+                   "--at", "2024-10-05T10:30:01-04:00")
+    assert res["verdict"] == "fail" and res["files"][0]["counted"] is False
+    [entry] = files_payload(res)["files"]
+    assert entry["errors"] == 0  # the gradebook shows it late and not counted, not needs-fix

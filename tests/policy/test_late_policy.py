@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from checker.cli import main
-from checker.github import labels, status
+from checker.github import checkrun, labels, status
 from checker.model import LatePolicy
 from checker.report.markdown import headline, render_markdown
 from checker.rules.deadlines import late_effect, penalty_percent
@@ -60,6 +60,8 @@ def test_a_late_summary_is_not_counted_and_everything_says_so(
     assert "will not be counted" in first_line and "✅" not in first_line
     state, description = status.describe(res)
     assert state == "success" and "will not be counted" in description
+    conclusion, title = checkrun.verdict(res)  # the submission-checker check run
+    assert conclusion == "success" and title.endswith("1 late file will not be counted")
     assert "not-counted" in labels.desired(res) and "late" in labels.desired(res)
     code = main(["check", "--root", str(repo.root), SUMMARY, "--author", "edsger-d",
                  "--at", "2024-10-04T13:00:00-04:00"])

@@ -115,6 +115,28 @@ def _submitted(result: dict[str, Any], f: dict[str, Any]) -> object:
     return first if parse_time(first) else result.get("submitted_at")
 
 
+def hint_cell(text: object, limit: int = MAX_CELL) -> str:
+    """A hint: the checker's own text, whose `code spans` (commands, paths to type) stay code
+    spans. Every part is escaped like untrusted text (a hint quotes submitted paths), so only
+    the checker's backticks make formatting, and they make nothing but <code>."""
+    s = str(text)
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    parts = s.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans at all
+        return escape(s, limit)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(code(part, limit))
+        elif part.strip():  # escape() trims: keep the spaces around the code spans
+            out.append((" " if part[0].isspace() else "") + escape(part, limit)
+                       + (" " if part[-1].isspace() else ""))
+        else:
+            out.append(" " if part else "")
+    return "".join(out).strip()
+
+
 def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
     order = {"error": 0, "warning": 1, "info": 2}
     rows = sorted(findings, key=lambda x: order.get(x.get("severity", "info"), 3))
@@ -124,7 +146,7 @@ def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
         where = f" (line {int(x['line'])})" if isinstance(x.get("line"), int) else ""
         out.append(
             f"| {ICON.get(sev, '')} {escape(sev, 10)} | {escape(x.get('message', ''))}{where} "
-            f"<sub>{code(x.get('rule', ''), 80)}</sub> | {escape(x.get('hint', '')) or DASH} |"
+            f"<sub>{code(x.get('rule', ''), 80)}</sub> | {hint_cell(x.get('hint', '')) or DASH} |"
         )
     if len(rows) > MAX_FINDINGS_PER_FILE:
         out.append(f"| | … and {len(rows) - MAX_FINDINGS_PER_FILE} more (see the job summary) | |")

@@ -138,3 +138,21 @@ def test_os_junk_is_one_warning_and_the_gitignore_lists_it(
     ignored = subprocess.run(["git", "-C", str(repo.root), "check-ignore", *junk],
                              capture_output=True, text=True).stdout.split()
     assert ignored == junk
+
+
+def test_hints_keep_their_code_spans_and_submitted_text_stays_escaped(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = "submissions/g10/a`<img src=x onerror=alert(1)>`@everyone.md"
+    repo.write(hostile, "x")
+    repo.write("schedule.yaml", (repo.root / "schedule.yaml").read_text() + "\n")
+    code = main(["check", "--root", str(repo.root), "schedule.yaml", hostile, "--author",
+                 "ada-lovelace", "--at", BEFORE, "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == 1
+    # the checker's own command is a code span ...
+    assert "<code>git checkout origin\\/main \\-\\- schedule\\.yaml</code>" in out
+    # ... and nothing submitted becomes markup: no raw tag, no live mention
+    import re
+
+    assert not re.search(r"(?<!\\)<img", out) and "@everyone" not in out
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in out

@@ -239,6 +239,7 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
     with FakeGitHub() as fake:
         git(course.work, "checkout", "-q", "-b", "pr20", course.base)
         history: list[tuple[str, str, dict[str, bytes]]] = []  # commit, time, tree
+        completed: set[str] = set()  # pushes whose own check run completed (and published)
         tree: dict[str, bytes] = {}
         cancelled = 0
         for i in range(PUSHES):
@@ -257,12 +258,17 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
             at = f"2024-09-{10 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"
             outcome = rng.choice(["cancelled"] * 6 + ["success", "failure", "action_required"])
             cancelled += outcome == "cancelled"
+            if outcome != "cancelled":
+                completed.add(head)
             fake.receive_push(20, head, at, conclusion=outcome)
             history.append((head, at, dict(tree)))
         # what a careful record says: each file from the first surviving push with its content
         expected: dict[str, str] = {}
+        ledger: dict[str, str | None] = {}  # what the comment's record alone would say
         for path, data in tree.items():
             expected[path] = next(at for _, at, t in history if t.get(path) == data)
+            ledger[path] = next((at for c, at, t in history
+                                 if t.get(path) == data and c in completed), None)
         # the check job's view: a fresh clone with only the PR head fetched (commits dropped by a
         # force-push are not in it; --no-local: no copy of the origin's unreachable objects)
         git(course.work, "push", "-q", "-f", str(course.origin), "HEAD:refs/pull/20/head")
@@ -272,17 +278,26 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
         payload = event(course, 20, head, history[-1][1])
         (tmp_path / "event.json").write_text(json.dumps(payload))
         proc = subprocess.run(
-            [sys.executable, "-m", "checker", "check", "--root", str(ci), "--event",
+            [sys.executable, "-X", "importtime", "-m", "checker", "check", "--root", str(ci),
+             "--event",
              str(tmp_path / "event.json"), "--base", course.base, "--head", head,
              "--format", "json"], capture_output=True, text=True, timeout=300,
             env={**os.environ, "GITHUB_TOKEN": ACTIONS_TOKEN, "GITHUB_API_URL": fake.url,
                  "GITHUB_REPOSITORY": REPO})
         assert proc.returncode in (0, 1), proc.stderr
         result = json.loads(proc.stdout)
+        # the receipts are read without the GitHub client: the check's install set has none
+        imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+                    if line.startswith("import time:")}
+        assert "checker.github.receipts" in imported and "github" not in imported
     got = {f["path"]: f["received_at"] for f in result["files"]}
     from checker.timeutil import parse_instant
 
     lost = [p for p in expected if parse_instant(got[p]) != parse_instant(expected[p])]
+    print(f"\nreceipts: {PUSHES} pushes ({PUSHES - len(history)} rewritten by force-pushes, "
+          f"{cancelled} with their check run cancelled), {len(expected)} files dated, "
+          f"{len(lost)} lost; the comment's record alone would date "
+          f"{sum(1 for p in expected if ledger[p] != expected[p])} of them later")
     assert len(history) > 250 and cancelled > 150
     assert lost == [], {p: (got[p], expected[p]) for p in lost}
     assert "receipt.unavailable" not in rules(result)

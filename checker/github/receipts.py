@@ -30,6 +30,7 @@ from typing import Any
 from checker.timeutil import parse_instant
 
 RECEIPT_WORKFLOW = "receipt.yml"
+RECEIPT_PATH = f".github/workflows/{RECEIPT_WORKFLOW}"  # a run's `path` (GitHub may add @ref)
 PER_PAGE = 100
 MAX_PAGES = 10  # GitHub answers at most 1,000 runs for a filtered list
 MAX_PAGE_BYTES = 8 * 1024 * 1024
@@ -61,8 +62,20 @@ def read_receipts(api_url: str, token: str, pull: PullRef) -> list[Receipt]:
     """Every receipt of ``pull``, oldest first. Raises ReceiptsUnavailable."""
     query = urllib.parse.urlencode({"event": "pull_request", "branch": pull.head_ref,
                                     "per_page": PER_PAGE})
-    url: str | None = (f"{api_url.rstrip('/')}/repos/{pull.repo}/actions/workflows/"
-                       f"{RECEIPT_WORKFLOW}/runs?{query}")
+    base = f"{api_url.rstrip('/')}/repos/{pull.repo}/actions"
+    try:
+        return _list(f"{base}/workflows/{RECEIPT_WORKFLOW}/runs?{query}", token, api_url, pull)
+    except _NotFound:
+        # GitHub answers 404 for a workflow it does not know (receipt.yml not yet on the
+        # default branch): the repository's runs, keeping those of receipt.yml
+        return _list(f"{base}/runs?{query}", token, api_url, pull)
+
+
+class _NotFound(ReceiptsUnavailable):
+    pass
+
+
+def _list(url: str | None, token: str, api_url: str, pull: PullRef) -> list[Receipt]:
     out: list[Receipt] = []
     for _ in range(MAX_PAGES):
         if url is None:
@@ -88,6 +101,8 @@ def _get(url: str, token: str, api_url: str) -> tuple[Any, str | None]:
             raw = resp.read(MAX_PAGE_BYTES + 1)
             link = resp.headers.get("Link") or ""
     except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise _NotFound("GitHub answered HTTP 404") from None
         raise ReceiptsUnavailable(f"GitHub answered HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise ReceiptsUnavailable(f"GitHub could not be reached ({type(exc).__name__})") from None
@@ -105,6 +120,9 @@ def _receipt(run: Any, pull: PullRef) -> Receipt | None:
     """A run of this pull request -> its receipt; anything else (or malformed) -> None."""
     if not isinstance(run, dict) or run.get("event") != "pull_request":
         return None
+    path = run.get("path")
+    if not isinstance(path, str) or path.split("@", 1)[0] != RECEIPT_PATH:
+        return None  # another workflow's run
     head_repo = run.get("head_repository")
     name = head_repo.get("full_name") if isinstance(head_repo, dict) else None
     if not isinstance(name, str) or name.casefold() != pull.head_repo.casefold():

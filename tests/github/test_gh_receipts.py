@@ -124,7 +124,7 @@ def test_only_this_pull_requests_runs_are_receipts(fake: FakeGitHub) -> None:
 @pytest.mark.parametrize("status", [503, 403, 404, 200])
 def test_unreadable_receipts_raise_one_error(fake: FakeGitHub, status: int) -> None:
     fake.receive_push(12, "a" * 40, AFTER)
-    fake.inject("GET", r".*/actions/workflows/.*", status, message="nope", times=10)
+    fake.inject("GET", r".*/actions/.*", status, message="nope", times=10)
     with pytest.raises(ReceiptsUnavailable):  # 200 here: an answer without workflow_runs
         read_receipts(fake.url, ACTIONS_TOKEN, PULL)
 
@@ -369,3 +369,16 @@ def test_late_change_keeps_the_last_on_time_version_for_staff(
         assert row["on_time_commit"] == head_mid
         assert row["on_time_at"].startswith("2024-09-19T23:59:30")  # course time
         assert row["submitted_at"].startswith("2024-09-20T00:00:20")  # the late version
+
+
+def test_a_workflow_github_does_not_know_falls_back_to_the_repositorys_runs(
+        fake: FakeGitHub) -> None:
+    """GitHub answers 404 for receipt.yml before it is on the default branch: the
+    repository's runs are listed instead, and only receipt.yml's count."""
+    mine = fake.receive_push(12, "a" * 40, AFTER)
+    fake.receive_push(12, "f" * 40, BEFORE, workflow="tests.yml")
+    fake.inject("GET", r".*/actions/workflows/receipt\.yml/runs", 404, message="Not Found")
+    got = read_receipts(fake.url, ACTIONS_TOKEN, PULL)
+    assert [r.run_id for r in got] == [mine["id"]]
+    assert [r.path for r in fake.requests("GET")] == [
+        f"/repos/{REPO}/actions/workflows/receipt.yml/runs", f"/repos/{REPO}/actions/runs"]

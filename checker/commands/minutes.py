@@ -17,6 +17,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="pushes per submitted pull request (default: 1)")
     p.add_argument("--job-minutes", type=int, default=1,
                    help="billed minutes per job (default: 1; GitHub rounds each job up)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="a repository variable the workflows test (vars.NAME), e.g. "
+                   "BOARD_PAGES=true when the board is published to GitHub Pages")
     p.set_defaults(run=run)
 
 
@@ -31,10 +34,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.pushes < 0 or args.job_minutes < 1:
         raise UsageError("--pushes must be 0 or more and --job-minutes 1 or more")
+    variables = dict(v.split("=", 1) for v in args.var if "=" in v)
+    if len(variables) != len(args.var):
+        raise UsageError("--var takes NAME=VALUE")
     root = Path(args.root)
     course = load_course(root)
     roster, _ = load_roster(root, course)
-    workflows = [minutes.workflow(f.name, yaml.safe_load(f.read_text(encoding="utf-8")) or {})
+    workflows = [minutes.workflow(f.name, yaml.safe_load(f.read_text(encoding="utf-8")) or {},
+                                  variables)
                  for f in sorted((root / ".github" / "workflows").glob("*.yml"))]
     subs = minutes.submissions_per_month(course, roster)
     months = minutes.month_range([*subs, *cron.runs_per_month(cron.moments(course)),
@@ -48,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         when = [w for w, on in (("schedule: " + crons, wf.crons),
                                 ("each merge", wf.on_merge),
                                 ("each push to a submission PR", wf.on_pr_push)) if on]
-        cond = f", {wf.conditional_jobs} conditional" if wf.conditional_jobs else ""
-        print(f"  {wf.name}: {wf.jobs} job(s){cond}; {', '.join(when) or 'not on submissions'}")
+        cond = f" ({wf.conditional_jobs} with a condition)" if wf.conditional_jobs else ""
+        print(f"  {wf.name}: {wf.jobs} job(s) run{cond}; "
+              f"{', '.join(when) or 'not on submissions'}")
     print(f"{'month':8} {'submissions':>11} {'sched. runs':>11} {'scheduled':>9} "
           f"{'merges':>7} {'PR pushes':>9} {'total':>7}")
     for r in rows:

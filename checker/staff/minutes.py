@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import fnmatch
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,11 +75,22 @@ def cron_runs(line: str, year: int, month: int) -> int:
     return per_day * days
 
 
+_VAR_TEST = re.compile(r"^(?:\$\{\{)?\s*vars\.(\w+)\s*==\s*'([^']*)'\s*(?:\}\})?$")
+
+
+def job_runs(job: Any, variables: dict[str, str]) -> bool:
+    """Whether a job runs: an ``if:`` testing a repository variable (``vars.X == 'v'``) is
+    evaluated with ``variables``; any other condition counts as running (an upper bound)."""
+    cond = job.get("if") if isinstance(job, dict) else None
+    m = _VAR_TEST.match(str(cond).strip()) if cond is not None else None
+    return m is None or variables.get(m.group(1), "") == m.group(2)
+
+
 @dataclass
 class Workflow:
     name: str
-    jobs: int
-    conditional_jobs: int  # jobs with an `if:` (counted: an upper bound)
+    jobs: int  # the jobs that run (see job_runs)
+    conditional_jobs: int  # jobs with an `if:` (counted unless a variable test says no)
     crons: list[str] = field(default_factory=list)
     on_merge: bool = False
     on_pr_push: bool = False
@@ -90,16 +102,18 @@ def _touches_submissions(trigger: Any) -> bool:
     return any(fnmatch.fnmatch(SUBMISSION_PATH, p) for p in trigger.get("paths") or [])
 
 
-def workflow(name: str, doc: dict[Any, Any]) -> Workflow:
-    """A workflow file (parsed YAML; ``on`` may have become ``True``) -> what it costs."""
+def workflow(name: str, doc: dict[Any, Any], variables: dict[str, str] | None = None
+             ) -> Workflow:
+    """A workflow file (parsed YAML; ``on`` may have become ``True``) -> what it costs, with
+    the repository ``variables`` (``vars.*``) it would run with."""
     on = doc.get("on", doc.get(True)) or {}
     if isinstance(on, str):
         on = {on: None}
     elif isinstance(on, list):
         on = dict.fromkeys(on)
     jobs = doc.get("jobs") or {}
-    wf = Workflow(name, len(jobs), sum(1 for j in jobs.values()
-                                       if isinstance(j, dict) and "if" in j))
+    wf = Workflow(name, sum(job_runs(j, variables or {}) for j in jobs.values()),
+                  sum(1 for j in jobs.values() if isinstance(j, dict) and "if" in j))
     wf.crons = [str(x["cron"]) for x in on.get("schedule") or [] if isinstance(x, dict)]
     wf.on_merge = "push" in on and _touches_submissions(on["push"])
     wf.on_pr_push = any(k in on and _touches_submissions(on[k])

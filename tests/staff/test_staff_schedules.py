@@ -11,7 +11,7 @@ import pytest
 from checker.cli import main
 from checker.config import load_course
 from checker.staff import cron
-from checker.staff.minutes import cron_runs
+from checker.staff.minutes import cron_runs, job_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "course" / "schedule.yaml"
@@ -45,6 +45,12 @@ def test_cron_runs_counts_firings() -> None:
     assert cron_runs("*/15 9-10 * * 1-5", 2024, 9) == 4 * 2 * 21  # weekdays of Sep 2024
     with pytest.raises(ValueError):
         cron_runs("0 4 *", 2024, 9)
+
+
+def test_job_conditions_on_repository_variables() -> None:
+    pages = {"if": "${{ vars.BOARD_PAGES == 'true' }}"}
+    assert not job_runs(pages, {}) and job_runs(pages, {"BOARD_PAGES": "true"})
+    assert job_runs({"if": "${{ !cancelled() }}"}, {}) and job_runs({}, {})
 
 
 def test_moments_are_around_each_deadline_and_the_lines_fire_exactly_then() -> None:
@@ -114,8 +120,9 @@ def test_the_shipped_remind_yml_is_up_to_date_with_the_shipped_schedule(
     assert main(["remind-cron", "--root", str(ROOT), "--check"]) == 0, capsys.readouterr().out
 
 
-def _minutes(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, list[str]]:
-    assert main(["minutes", "--root", str(root)]) == 0
+def _minutes(root: Path, capsys: pytest.CaptureFixture[str], *extra: str
+             ) -> dict[str, list[str]]:
+    assert main(["minutes", "--root", str(root), *extra]) == 0
     out = capsys.readouterr().out
     return {line.split()[0]: line.split() for line in out.splitlines()
             if line[:4].isdigit()}
@@ -123,6 +130,7 @@ def _minutes(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, list[s
 
 def test_minutes_before_and_after(course_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     after = _minutes(course_root, capsys)
+    with_pages = _minutes(course_root, capsys, "--var", "BOARD_PAGES=true")
     wf = course_root / ".github" / "workflows"
     (wf / "remind.yml").write_text(HOURLY_REMIND)
     (wf / "board.yml").write_text(HOURLY_BOARD)
@@ -131,8 +139,8 @@ def test_minutes_before_and_after(course_root: Path, capsys: pytest.CaptureFixtu
     assert before["2024-09"][3] == str(30 * 24 * 3) == "2160"  # the figure
     course = load_course(course_root)
     reminders = cron.runs_per_month(cron.moments(course))["2024-09"]
-    board_jobs = 2
-    assert after["2024-09"][3] == str(reminders + 30 * board_jobs)
-    assert int(after["2024-09"][4]) == int(after["2024-09"][1]) * board_jobs  # board per merge
+    for month, board_jobs in ((after, 1), (with_pages, 2)):  # deploy only with Pages on
+        assert month["2024-09"][3] == str(reminders + 30 * board_jobs)
+        assert int(month["2024-09"][4]) == int(month["2024-09"][1]) * board_jobs  # per merge
     assert before["2024-09"][4] == "0"
     assert before["2024-09"][5] == after["2024-09"][5]  # PR pushes: unchanged

@@ -127,6 +127,7 @@ class _Context:
 def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) -> None:
     course, author, path = ctx.course, ctx.submission.author, change.path
     fr.deliverable, fr.group, fr.student = t.deliverable.id, t.group, t.student
+    fr.title = t.deliverable.title
     fr.session = t.session.id if t.session else None
     is_decl = _is_declaration(course, t)
     if is_decl and t.group not in ctx.base.groups:

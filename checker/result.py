@@ -26,6 +26,7 @@ Status = Literal["on-time", "late", "n/a"]
 class FileResult:
     path: str
     deliverable: str | None = None
+    title: str | None = None  # the deliverable's title ("Paper summary"), for people
     group: str | None = None
     student: str | None = None
     session: str | None = None  # YYYY-MM-DD
@@ -58,6 +59,7 @@ class FileResult:
         return {
             "path": clip(self.path, MAX_PATH_CHARS),
             "deliverable": self.deliverable,
+            "title": clip(self.title, 200) if self.title else None,
             "group": self.group,
             "student": self.student,
             "session": self.session,

@@ -59,7 +59,29 @@ def fmt_time(value: object, like: object = None) -> str:
     return f"{dt:%Y-%m-%d %H:%M} {zone}"
 
 
-def status_text(f: dict[str, Any]) -> str:
+def time_left(result: dict[str, Any], f: dict[str, Any]) -> str:
+    """``, 20 h 59 min before the deadline`` for a file on time (from its submission time)."""
+    due, at = parse_time(f.get("due")), parse_time(_submitted(result, f))
+    if due is None or at is None or at >= due:
+        return ""
+    return f", {describe_delay((due - at).total_seconds())} before the deadline"
+
+
+def deliverable_cell(f: dict[str, Any]) -> str:
+    """``Paper summary · 3 pages`` (the title, and the page or slide count measured)."""
+    if not f.get("deliverable"):
+        return "not a known deliverable"
+    name = escape(f.get("title") or f["deliverable"], 80)
+    facts: dict[str, Any] = f["facts"] if isinstance(f.get("facts"), dict) else {}
+    pages = facts.get("pages")
+    if isinstance(pages, int) and not isinstance(pages, bool):
+        unit = "slide" if facts.get("kind") == "pptx" else "page"
+        about = "" if facts.get("pages_exact", True) else "about "
+        name += f" · {about}{pages} {unit}{'' if pages == 1 else 's'}"
+    return name
+
+
+def status_text(f: dict[str, Any], result: dict[str, Any] | None = None) -> str:
     if f.get("removed"):
         return "removed"
     if f.get("status") == "late":
@@ -71,7 +93,7 @@ def status_text(f: dict[str, Any]) -> str:
             return text + f" (penalty {penalty:g} %)"
         return text
     if f.get("status") == "on-time":
-        return "✅ on time"
+        return "✅ on time" + (time_left(result, f) if result is not None else "")
     return DASH
 
 
@@ -163,9 +185,9 @@ def _file_section(result: dict[str, Any], f: dict[str, Any]) -> list[str]:
         "",
         "| Deliverable | For | Due | Submitted | Status |",
         "|---|---|---|---|---|",
-        f"| {code(f['deliverable'], 60) if f.get('deliverable') else 'not a known deliverable'} "
+        f"| {deliverable_cell(f)} "
         f"| {escape(who, 60) if who else DASH} | {fmt_time(f.get('due'))} "
-        f"| {fmt_time(_submitted(result, f), f.get('due'))} | {status_text(f)} |",
+        f"| {fmt_time(_submitted(result, f), f.get('due'))} | {status_text(f, result)} |",
     ]
     if f.get("findings"):
         out += ["", *_findings_table(f["findings"])]
@@ -231,15 +253,22 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
         for f in files:
             lines += _file_section(result, f)
     else:
+        # many files: what to fix leads, then the files, those with problems first
+        files = sorted(files, key=lambda f: -_errors(f))
+        first = [(f, x) for f in files for x in f.get("findings", [])
+                 if x.get("severity") == "error"][:MAX_FIRST_FIXES]
+        if first:
+            lines += ["", "#### What to fix first", ""]
+            lines += [f"- {code(f.get('path', ''))}: {escape(x.get('message', ''), 300)} "
+                      f"**Fix:** {hint_cell(x.get('hint', ''), 300)}" for f, x in first]
         lines += ["", "This report is too long for one comment: it lists each file's status; "
                   "every problem and its fix is in the job summary and the Files tab annotations.",
                   "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]
         tail = _footer(result, run_url)
         used = sum(len(x) + 1 for x in lines + tail) + 200
         for i, f in enumerate(files):
-            errs = sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
-            row = (f"| {code(f.get('path', ''))} | {escape(f.get('deliverable') or DASH, 60)} "
-                   f"| {status_text(f)} | {errs} |")
+            row = (f"| {code(f.get('path', ''))} | {deliverable_cell(f)} "
+                   f"| {status_text(f, result)} | {_errors(f)} |")
             if budget is not None and used + len(row) + 1 > budget:
                 lines.append(f"| … and {len(files) - i} more files | | | |")
                 break
@@ -248,6 +277,13 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
     lines += local_command(result)
     lines += _footer(result, run_url)
     return "\n".join(lines) + "\n"
+
+
+MAX_FIRST_FIXES = 10  # problems listed first when the comment cannot show every file
+
+
+def _errors(f: dict[str, Any]) -> int:
+    return sum(1 for x in f.get("findings", []) if x.get("severity") == "error")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -156,3 +156,30 @@ def test_hints_keep_their_code_spans_and_submitted_text_stays_escaped(
 
     assert not re.search(r"(?<!\\)<img", out) and "@everyone" not in out
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in out
+
+
+def test_the_comment_names_deliverables_by_title_with_pages_and_time_left(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.core.course_repo import pdf_bytes
+
+    summary = "submissions/g11/summaries/2024-10-03.pdf"  # due Oct 4, 12:00 (UTC-04:00)
+    repo.write(summary, pdf_bytes(3))
+    main(["check", "--root", str(repo.root), summary, "--author", "edsger-d",
+          "--at", "2024-10-03T15:01:00-04:00", "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert "| Paper summary · 3 pages |" in out
+    assert "✅ on time, 20 h 59 min before the deadline" in out
+
+
+def test_hundreds_of_files_still_lead_with_what_to_fix(
+        repo: CourseRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [f"submissions/g10/notes/n{i:03d}.txt" for i in range(280)]
+    for p in paths:
+        repo.write(p, "x")
+    main(["check", "--root", str(repo.root), *paths, "--author", "ada-lovelace",
+          "--at", BEFORE, "--format", "markdown"])
+    out = capsys.readouterr().out
+    head, _, rest = out.partition("#### What to fix first")
+    assert rest and "n000" not in head  # the fixes come before any file list
+    assert rest.splitlines()[2].startswith("- <code>submissions")
+    assert "**Fix:**" in rest.splitlines()[2]

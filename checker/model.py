@@ -208,6 +208,21 @@ class LatePolicy:
             return due + self.closes_after
         return None
 
+    def describe(self) -> str:
+        """'late work not counted', 'late: 10 % per started day, nothing after 72 h', or ''."""
+        parts = []
+        if not self.counted:
+            parts.append("late work not counted")
+        if self.penalty_per_day:
+            cap = f", at most {self.max_penalty:g} %" if self.max_penalty < 100 else ""
+            parts.append(f"late: {self.penalty_per_day:g} % per started day{cap}")
+        if self.closes_after is not None:
+            hours = self.closes_after.total_seconds() / 3600
+            parts.append(f"nothing accepted {hours:g} h after the deadline")
+        elif self.closes_at is not None:
+            parts.append(f"nothing accepted after {self.closes_at:%Y-%m-%d %H:%M}")
+        return "; ".join(parts)
+
     def to_json(self) -> dict[str, object]:
         return {"counted": self.counted, "penalty_per_day": self.penalty_per_day,
                 "max_penalty": self.max_penalty}

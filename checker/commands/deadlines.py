@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         text = "".join(
             f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
             f"{' [set by staff]' if r['set_by'] == 'staff' else ''}"
+            f"{' [' + r['_late'] + ']' if r['_late'] else ''}"
             f"{' — ' + r['_owner'] if r['_owner'] else ''}"
             f"{' (session ' + r['session'] + _topic(r) + ')' if r['session'] else ''}"
             f"\n    {r['_path']}\n"
@@ -86,6 +87,7 @@ def _row(course: Course, t: Target) -> dict[str, Any]:
                                            else ""),
         "_path": t.path(),
         "_session": s.label if s else None,
+        "_late": t.deliverable.late.describe(),
     })
     return row
 
@@ -154,6 +156,8 @@ def to_ics(course: Course, rows: list[dict[str, Any]],
             f" · {r['topic']}" if r.get("topic") else "")
         origin = " Set by the course staff, not the course page." if r["set_by"] == "staff" \
             else ""
+        if r["_late"]:
+            origin += f" {r['_late'][0].upper()}{r['_late'][1:]}."
         lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid)}", f"DTSTAMP:{stamp}",
                   f"DTSTART:{due_utc}", f"DTEND:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
                   "DESCRIPTION:" + _ics_text(

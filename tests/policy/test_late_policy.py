@@ -141,6 +141,20 @@ def test_a_broken_late_policy_names_file_line_and_key(
 # ----------------------------------------------------------------- the pure rules
 
 
+def test_deadlines_say_the_late_policy(repo: CourseRepo,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    set_slides_policy(repo, "{closes: 72h, penalty_per_day: 10, max_penalty: 25}")
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g10"]) == 0
+    text = capsys.readouterr().out
+    assert ("Lecture slides [late: 10 % per started day, at most 25 %; nothing accepted 72 h "
+            "after the deadline] — g10") in text
+    assert main(["deadlines", "--root", str(repo.root), "--student", "edsger-d"]) == 0
+    assert "Paper summary [late work not counted] — g11" in capsys.readouterr().out
+    assert main(["deadlines", "--root", str(repo.root), "--group", "g11", "--format",
+                 "ics"]) == 0
+    assert "Late work not counted." in capsys.readouterr().out.replace("\r\n ", "")
+
+
 def test_penalty_is_per_started_day_and_capped() -> None:
     p = LatePolicy(penalty_per_day=10, max_penalty=25)
     assert [penalty_percent(p, s) for s in (0, 1, 86400, 86401, 10 * 86400)] == [0, 10, 10, 20, 25]

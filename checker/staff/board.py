@@ -112,6 +112,8 @@ def _cell(group: str, deliverable: str, rows: list[Row], roster_size: int) -> Ce
         if r.late_seconds:
             text += f" by {describe_delay(r.late_seconds)}" if r.status == "late" else \
                 f" (late by {describe_delay(r.late_seconds)})"
+        if r.late_seconds and r.chosen is not None and r.chosen.file.on_time_at is not None:
+            text += " · an earlier version was on time"  # the gradebook says when and which
         return Cell(group, deliverable, status, text, r.session or "", _links(rows))
     due = [r for r in rows if r.status != "not-due"]
     counts = {s: sum(1 for r in due if r.status == s) for s in ORDER}

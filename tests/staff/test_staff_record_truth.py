@@ -129,3 +129,24 @@ def test_failed_last_check_is_unverified_until_one_completes(
     assert proposal_row(fake, root, tmp_path, monkeypatch)["status"] == "unverified"
     submit(fake, 1, "stu011", "2024-09-19T20:00:00Z")
     assert proposal_row(fake, root, tmp_path, monkeypatch)["status"] == "on-time"
+
+
+def test_a_late_change_shows_the_on_time_version_in_the_gradebook_and_board() -> None:
+    from checker.staff.board import build as build_board
+    from checker.staff.gradebook import record as gradebook_record
+
+    course = load_course(semester.SHIPPED_SCHEDULE.parent)
+    roster = semester_roster(course)
+    on_time = datetime(2024, 9, 20, 3, 59, 30, tzinfo=timezone.utc)
+    late = FileRecord(PROPOSAL, on_time.replace(hour=5), 0, 2, "b" * 40, False,
+                      on_time, "c" * 40)
+    pr = PullRecord(PullInfo(1, "https://github.com/course/seminar/pull/1", "stu011", "open",
+                             None, "t"), (late,))
+    rows = build_rows(course, roster, [pr], on_time.replace(month=11))
+    [row] = [r for r in rows if r.deliverable == "proposal" and r.target.group == "g01"]
+    rec = gradebook_record(row, course.timezone)
+    assert rec["status"] == "late" and rec["on_time_commit"] == "c" * 40
+    assert rec["on_time_at"] == "2024-09-19T23:59:30-04:00"
+    board = build_board(course, rows, on_time.replace(month=11), {})
+    [cell] = [c for c in board.cells.values() if c.group == "g01" and c.deliverable == "proposal"]
+    assert "an earlier version was on time" in cell.text

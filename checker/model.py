@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -381,7 +382,7 @@ class GroupDeclaration:
     preferences: tuple[date, ...] = ()
     preference_titles: tuple[str, ...] = ()  # papers named by title (resolved by the rules)
 
-    @property
+    @cached_property
     def logins(self) -> frozenset[str]:
         return frozenset(m.login for m in self.members)
 
@@ -392,9 +393,19 @@ class Roster:
 
     groups: dict[str, GroupDeclaration] = field(default_factory=dict)
 
+    @cached_property
+    def _groups_by_login(self) -> dict[str, list[str]]:
+        """login -> its groups, sorted: built once (a roster is never changed in place;
+        ``with_declaration`` makes a new one), so a 300-student course is linear, not
+        quadratic, in the number of students."""
+        index: dict[str, list[str]] = {}
+        for g in sorted(self.groups):
+            for login in self.groups[g].logins:
+                index.setdefault(login, []).append(g)
+        return index
+
     def groups_of(self, login: str) -> list[str]:
-        key = login_key(login)
-        return sorted(g for g, d in self.groups.items() if key in d.logins)
+        return list(self._groups_by_login.get(login_key(login), ()))
 
     def members_of(self, group: str) -> frozenset[str]:
         decl = self.groups.get(group)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -54,17 +54,23 @@ class Progress:
             self.stream.flush()
 
 
-def pages(session: Session, what: str, listing: Any, progress: Progress,
-          on_page: Callable[[list[Any]], None] | None = None) -> list[Any]:
-    items: list[Any] = []
+def each_page(session: Session, what: str, listing: Any,
+              progress: Progress) -> Iterator[list[Any]]:
+    """The listing's pages, one at a time: a caller that keeps only what it needs of each page
+    holds one page of PyGithub objects at a time, whatever the size of the course."""
+    seen = 0
     for page in range(MAX_PAGES):
         chunk: list[Any] = session.call(f"list {what} (page {page + 1})",
                                         partial(listing.get_page, page))
-        items.extend(chunk)
-        progress.show(f"reading {what}: page {page + 1}, {len(items)} so far")
+        seen += len(chunk)
+        progress.show(f"reading {what}: page {page + 1}, {seen} so far")
+        yield chunk
         if len(chunk) < PER_PAGE:
             break
-    return items
+
+
+def pages(session: Session, what: str, listing: Any, progress: Progress) -> list[Any]:
+    return [item for chunk in each_page(session, what, listing, progress) for item in chunk]
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -88,23 +94,23 @@ def read_course(session: Session, repo: Any, bot_login: str,
                 progress: Progress | None = None) -> list[PullRecord]:
     """Every pull request of ``repo`` with the files the checker recorded in its comment."""
     progress = progress or Progress()
-    pulls = pages(session, "pull requests", repo.get_pulls(state="all", sort="created",
-                                                             direction="asc"), progress)
-    comments = pages(session, "comments", repo.get_issues_comments(sort="created",
-                                                                  direction="asc"), progress)
+    pulls = [pull_info(p) for chunk in each_page(
+        session, "pull requests", repo.get_pulls(state="all", sort="created", direction="asc"),
+        progress) for p in chunk]
+    own: dict[int, tuple[int, str]] = {}  # PR number -> (id, body) of the bot's first comment
+    for chunk in each_page(session, "comments", repo.get_issues_comments(
+            sort="created", direction="asc"), progress):
+        for c in chunk:
+            m = _ISSUE_NUMBER.search(str(c.issue_url or ""))
+            if m is None or not is_ours(c, bot_login):
+                continue
+            n = int(m.group(1))
+            if n not in own or c.id < own[n][0]:  # the first one is ours, as publish finds it
+                own[n] = (c.id, str(c.body or ""))
     progress.done()
-    own: dict[int, Any] = {}
-    for c in comments:
-        m = _ISSUE_NUMBER.search(str(c.issue_url or ""))
-        if m is None or not is_ours(c, bot_login):
-            continue
-        n = int(m.group(1))
-        if n not in own or c.id < own[n].id:  # the first one is ours, as publish finds it
-            own[n] = c
     out = []
-    for p in pulls:
-        info = pull_info(p)
-        body = own[info.number].body if info.number in own else ""
+    for info in pulls:
+        body = own[info.number][1] if info.number in own else ""
         files = decode_files(body)
         if files is None:
             files = from_history(decode_state(body))

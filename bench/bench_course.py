@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -118,22 +119,29 @@ def fifty_files(root: Path) -> list[str]:
     return paths
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, peak resident bytes of the command's own process, exit code."""
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds and peak resident bytes of the command's own process (CPU
+    time leaves out the fake GitHub's answers and, mostly, the other load on the machine),
+    exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True,
                           text=True, env=env, cwd=ROOT, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     peak = next((int(x.split()[1]) for x in proc.stderr.splitlines() if x.startswith("PEAK")), 0)
     if proc.returncode not in (0, 1):
         print(f"  ! {argv[0]} exited {proc.returncode}: {proc.stderr.strip()[-400:]}")
-    return seconds, peak * 1024, proc.returncode
+    return seconds, cpu, peak * 1024, proc.returncode
 
 
-def best_run(argv: list[str], env: dict[str, str], repeat: int = 3) -> tuple[float, int, int]:
+def best_run(argv: list[str], env: dict[str, str],
+             repeat: int = 3) -> tuple[float, float, int, int]:
     """The fastest of ``repeat`` runs (the machine is shared), with the largest peak."""
     runs = [run(argv, env) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs), runs[0][2]
+    return (min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs),
+            runs[0][3])
 
 
 def pad(fake: CourseGitHub, sem: semester.Semester, prs: int, comments: int) -> None:
@@ -155,7 +163,7 @@ def pad(fake: CourseGitHub, sem: semester.Semester, prs: int, comments: int) -> 
         i += 1
 
 
-Figures = dict[str, tuple[float, int, int | None]]
+Figures = dict[str, tuple[float, float, int, int | None]]  # wall, CPU, peak, requests
 
 
 def measure(label: str, groups: int | None, members: int, prs: int, comments: int,
@@ -165,17 +173,17 @@ def measure(label: str, groups: int | None, members: int, prs: int, comments: in
     env = dict(os.environ, CHECKER_SOFFICE="none", PYTHONPATH=str(ROOT),
                CHECKER_CACHE_DIR=str(folder / "cache"))
     out: Figures = {}
-    seconds, peak, code = best_run(["validate", "--root", str(root)], env)
-    out["validate"] = (seconds, peak, None)
+    wall, cpu, peak, code = best_run(["validate", "--root", str(root)], env)
+    out["validate"] = (wall, cpu, peak, None)
     ics = folder / "deadlines.ics"
-    seconds, peak, _ = best_run(["deadlines", "--root", str(root), "--format", "ics",
-                            "--output", str(ics)], env)
-    out["deadlines --format ics"] = (seconds, peak, None)
+    wall, cpu, peak, _ = best_run(["deadlines", "--root", str(root), "--format", "ics",
+                                   "--output", str(ics)], env)
+    out["deadlines --format ics"] = (wall, cpu, peak, None)
     events = ics.read_text(encoding="utf-8").count("BEGIN:VEVENT") if ics.exists() else 0
     paths = fifty_files(root)
-    seconds, peak, _ = best_run(["check", "--root", str(root), *paths, "--author", STAFF,
-                            "--at", "2024-09-01T12:00:00-04:00", "--format", "json"], env)
-    out["check, 50 files"] = (seconds, peak, None)
+    wall, cpu, peak, _ = best_run(["check", "--root", str(root), *paths, "--author", STAFF,
+                                   "--at", "2024-09-01T12:00:00-04:00", "--format", "json"], env)
+    out["check, 50 files"] = (wall, cpu, peak, None)
     print(f"{label}: validate exit {code}, {events} calendar events")
     with CourseGitHub() as fake:
         sem = semester.build(fake, root, NOW)
@@ -192,8 +200,8 @@ def measure(label: str, groups: int | None, members: int, prs: int, comments: in
         }
         for name, argv in staff.items():
             fake.clear_log()
-            seconds, peak, _ = run(argv, env)
-            out[name] = (seconds, peak, len(fake.requests()))
+            wall, cpu, peak, _ = run(argv, env)
+            out[name] = (wall, cpu, peak, len(fake.requests()))
     budget = math.ceil(sem.pr_count / 100) + math.ceil(sem.comment_count / 100)
     print(f"{label}: {len(sem.course.groups)} groups, "
           f"{sum(len(d.members) for d in sem.roster.groups.values())} students, "
@@ -201,9 +209,10 @@ def measure(label: str, groups: int | None, members: int, prs: int, comments: in
           f"{sem.pr_count} PRs and {sem.comment_count} comments ({natural[0]} and "
           f"{natural[1]} from the semester, the rest padding); request budget {budget} + a "
           "constant")
-    for name, (seconds, peak, requests) in out.items():
+    for name, (seconds, cpu, peak, requests) in out.items():
         extra = "" if requests is None else f", {requests} API requests"
-        print(f"  {name:24} {seconds:6.2f} s, peak {peak / 2**20:6.1f} MB{extra}")
+        print(f"  {name:24} {seconds:6.2f} s wall, {cpu:6.2f} s CPU, peak "
+              f"{peak / 2**20:6.1f} MB{extra}")
     return out, (sem.pr_count, sem.comment_count)
 
 
@@ -218,8 +227,9 @@ def main() -> int:
           "comments):")
     for name in small:
         s, big = small[name], large[name]
-        req = "" if s[2] is None or big[2] is None else f", requests x{big[2] / s[2]:.1f}"
-        print(f"  {name:24} time x{big[0] / s[0]:.1f}, memory x{big[1] / s[1]:.1f}{req}")
+        req = "" if s[3] is None or big[3] is None else f", requests x{big[3] / s[3]:.1f}"
+        print(f"  {name:24} wall x{big[0] / s[0]:.1f}, CPU x{big[1] / s[1]:.1f}, memory "
+              f"x{big[2] / s[2]:.1f}{req}")
     return 0
 
 if __name__ == "__main__":

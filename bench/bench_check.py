@@ -11,7 +11,11 @@ and prints the ratios, then where the check's own time goes: ``python -X importt
 per top-level package, and the modules the check imported (PyGithub, python-docx and
 jsonschema should not be among them for this PDF-and-zip PR).
 
-    python bench/bench_check.py [--repeat 5]
+    python bench/bench_check.py [--repeat 5] [--python PATH]
+
+``--python``: the interpreter of the measured processes, e.g. a venv holding only the check
+job's set (requirements/check.txt), as in CI: the test venv also has Pillow, fontTools and
+cryptography, which pypdf imports when they are installed.
 """
 
 from __future__ import annotations
@@ -65,12 +69,12 @@ raise SystemExit(main(sys.argv[2:]))
 """
 
 
-def import_profile(args: list[str], env: dict[str, str],
+def import_profile(py: str, args: list[str], env: dict[str, str],
                    folder: Path) -> tuple[dict[str, float], set[str]]:
     """The check process's own imports: self time per top-level package (seconds), and every
     module it had imported when it exited (its worker processes are not counted)."""
     listing = folder / "modules.txt"
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", PROFILE, str(listing),
+    proc = subprocess.run([py, "-X", "importtime", "-c", PROFILE, str(listing),
                            *args], capture_output=True, text=True, env=env, cwd=ROOT,
                           check=False)
     per_package: dict[str, float] = defaultdict(float)
@@ -84,8 +88,10 @@ def import_profile(args: list[str], env: dict[str, str],
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter of the measured processes (default: this one)")
     args = parser.parse_args()
-    py = sys.executable
+    py = args.python
     with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
         env = dict(os.environ, CHECKER_SOFFICE="none", PYTHONPATH=str(ROOT),
                    CHECKER_CACHE_DIR=str(Path(tmp) / "cache"))
@@ -113,7 +119,7 @@ def main() -> int:
                   f"floor / C tools: {floor / theirs:.1f}x")
         else:
             print("poppler-utils or unzip not installed: no comparison with the C tools")
-        per_package, modules = import_profile(check_args, env, Path(tmp))
+        per_package, modules = import_profile(py, check_args, env, Path(tmp))
         total = sum(per_package.values())
         top = sorted(per_package.items(), key=lambda kv: -kv[1])[:12]
         print(f"imports of the check (self time, one run): {total:.3f} s in {len(modules)} "

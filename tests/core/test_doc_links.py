@@ -10,9 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def tracked_text_files() -> list[Path]:
-    out = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True,
-                         check=True).stdout.split()
-    return [ROOT / p for p in out
+    """The repository's text files (git's list; in an exported copy without .git, the tree)."""
+    proc = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True,
+                          check=False)
+    names = proc.stdout.split() if proc.returncode == 0 else [
+        str(p.relative_to(ROOT)) for p in ROOT.rglob("*")
+        if not {".venv", ".git", "__pycache__"} & set(p.relative_to(ROOT).parts)]
+    return [ROOT / p for p in names
             if p.endswith((".py", ".md", ".yml", ".yaml", ".toml", ".sh")) and (ROOT / p).is_file()]
 
 

@@ -88,7 +88,7 @@ def open_reader(path: Path, facts: FileFacts) -> Any | None:
         try:
             opened = bool(reader.decrypt(""))  # owner-password only: readable by anyone
         except Exception as exc:
-            if not is_bad_file(exc):  # AES without `cryptography`: the checker's failure
+            if not is_bad_file(exc):  # no AES provider installed: the checker's failure
                 raise
             opened = False
         if not opened:

@@ -122,7 +122,7 @@ _FILE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError
                 struct.error)
 # Never the file's fault, wherever they are raised.
 _INTERNAL_ERRORS = (ImportError, NameError, SyntaxError, AssertionError, SystemError)
-# pypdf's DependencyError: AES needs `cryptography`, which may not be installed.
+# pypdf's DependencyError: AES needs a provider (pycryptodome, in the install sets).
 _INTERNAL_ERROR_NAMES = frozenset({"DependencyError"})
 
 

@@ -156,13 +156,23 @@ def test_a_missing_dependency_is_the_checkers_failure_not_the_files(tmp_path: Pa
     assert result is None
 
 
-def test_an_aes_pdf_without_cryptography_is_not_called_password_protected(
-        tmp_path: Path) -> None:
-    """pypdf needs `cryptography` for AES; without it, an owner-password-only PDF (readable by
-    anyone) was reported to the student as `file.encrypted`."""
+def _without(tmp_path: Path, *packages: str) -> dict[str, str]:
+    """An environment in which importing each of ``packages`` fails, as if not installed."""
+    site = tmp_path / "site-without-" / "-".join(packages)
+    for name in packages:
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text(
+            f"raise ImportError('no {name} (simulated)')\n", encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH"))
+                                          if p)}
+
+
+def test_an_aes_pdf_is_read_with_the_check_sets_own_aes_provider(tmp_path: Path) -> None:
+    """An owner-password-only AES PDF (readable by anyone: Acrobat's "restrict editing") is read
+    with pycryptodome, which the check install set carries instead of `cryptography`; without any
+    AES provider it is the checker's failure (exit 3), never `file.encrypted` for the student."""
     import io
 
-    pytest.importorskip("cryptography")
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(2, SECTIONS))))
@@ -171,15 +181,13 @@ def test_an_aes_pdf_without_cryptography_is_not_called_password_protected(
     buffer = io.BytesIO()
     writer.write(buffer)
     repo.write(SUMMARY, buffer.getvalue())
-    proc, result = run_check(repo, SUMMARY)
+    # As in the check job and a student's install: pycryptodome, no `cryptography`.
+    proc, result = run_check(repo, SUMMARY, env=_without(tmp_path, "cryptography"))
     assert proc.returncode in (0, 1), proc.stderr
     assert result is not None and "file.encrypted" not in json.dumps(result)
-    missing = tmp_path / "site" / "cryptography"
-    missing.mkdir(parents=True)
-    (missing / "__init__.py").write_text("raise ImportError('no cryptography (simulated)')\n",
-                                         encoding="utf-8")
-    pythonpath = os.pathsep.join(p for p in (str(missing.parent), os.environ.get("PYTHONPATH"))
-                                 if p)
-    proc, result = run_check(repo, SUMMARY, env={"PYTHONPATH": pythonpath})
+    [entry] = result["files"]
+    assert entry["facts"]["pages"] == 2
+    # No AES provider at all: the checker failed, not the file.
+    proc, result = run_check(repo, SUMMARY, env=_without(tmp_path, "cryptography", "Crypto"))
     assert proc.returncode == 3, proc.stderr
-    assert "cryptography" in proc.stderr and "file.encrypted" not in proc.stdout
+    assert "file.encrypted" not in proc.stdout

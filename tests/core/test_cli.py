@@ -309,3 +309,21 @@ def test_text_report_shows_hostile_names_inert(repo: CourseRepo,
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\nFAKE PASS" not in out
     assert "x\\x1b[2J\\nFAKE PASS.pdf" in out
+
+
+def test_a_reader_that_goes_away_is_not_a_bug(repo_root: Path) -> None:
+    """`inspect FILE | head -0`: a closed pipe ends the command quietly (SIGPIPE's 141), with
+    no traceback and no "this is a bug" line (it used to exit 3)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checker", "inspect",
+         str(repo_root / "examples/course/submissions/g10/proposal.pdf")],
+        stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    os.close(read_end)  # the reader is gone before the checker has written anything
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "bug" not in err

@@ -102,8 +102,8 @@ def optional_commit(root: Path, rev: str) -> str | None:
 def nothing_to_check(base: str, head: str | None, unpushed: list[tuple[str, str]]) -> str:
     """The report of a run that found no changed file: never a PASS."""
     against = f"commit {head[:12]}" if head else "your work tree"
-    lines = [f"NOTHING TO CHECK: no file changes between {base} and {against}, so nothing was "
-             "checked (this is not a pass)."]
+    lines = [f"NOTHING TO CHECK: there is nothing to check between {base} and {against} (no "
+             "file changes), so nothing was checked; this is not a pass."]
     if unpushed:
         lines.append(not_pushed_finding(unpushed, f"the check read {against}").message)
         lines.append("  fix: commit them (`git add` then `git commit`) and run the check again.")

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "remind-cron": "compute the reminder workflow's schedule from schedule.yaml (staff)",
     "minutes": "expected GitHub Actions minutes per month for this course (staff)",
     "needs": "what a check of a change needs installed (LibreOffice for a DOCX), for CI",
+    "receipts": "read GitHub's receipts of a PR's pushes into a file for check (CI)",
     "install-hook": "install a git pre-push hook that checks what you push",
     "pre-push": "the pre-push hook's check (reads the pushed refs on stdin)",
 }

@@ -43,6 +43,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--output", help="write the report to FILE instead of stdout")
     p.add_argument("--json", metavar="FILE", dest="json_output",
                    help="also write the result JSON to FILE (one run for a report and a record)")
+    p.add_argument("--receipts", metavar="FILE",
+                   help="GitHub's receipts of the PR's pushes, as written by `python -m checker "
+                        "receipts` (CI: the step that parses files then needs no token); "
+                        "default: read them with GITHUB_TOKEN when it is set")
     p.set_defaults(run=run)
 
 
@@ -101,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
                          "most 39)")
     received, received_versions, unavailable = (
-        ({}, {}, None) if event is None or not head else receipt_times(root, event, changes, at))
+        ({}, {}, None) if event is None or not head
+        else receipt_times(root, event, changes, at, args.receipts))
     submission = Submission(
         author=author,
         at=at.astimezone(course.timezone),
@@ -130,32 +135,31 @@ def run(args: argparse.Namespace) -> int:
     return 1 if result.verdict == "fail" or nothing else 0
 
 
-def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime
+def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,
+                  receipts_file: str | None = None
                   ) -> tuple[dict[str, datetime], dict[str, list[Version]], Finding | None]:
-    """When GitHub first received each changed file, from the PR's receipt runs (CI only).
+    """When GitHub first received each changed file, from the PR's receipt runs (CI only): read
+    from ``receipts_file`` (written by the ``receipts`` command), else with GITHUB_TOKEN.
 
-    Without GITHUB_TOKEN (a student's machine) nothing is read: every file counts from ``at``.
+    With neither (a student's machine) nothing is read: every file counts from ``at``.
     When the receipts cannot be read, the same, plus a ``receipt.unavailable`` note: the
     publish job then still counts files from the checker's own record in its comment.
     """
     # Taken out of the environment before any submitted file is parsed: the workers that parse
     # them never inherit it (it is read-only, but a parser has no use for it).
     token = os.environ.pop("GITHUB_TOKEN", None)
-    if not token:
+    if not token and receipts_file is None:
         return {}, {}, None
     from checker.findings import info
-    from checker.github.receipts import PullRef, ReceiptsUnavailable, read_receipts
+    from checker.github.receipts import ReceiptsUnavailable, fetch_receipts, load_receipts
     from checker.received import date_files, git_tree, versions
 
     wanted = {c.path: c.blob_sha for c in changes if c.blob_sha and not c.removed}
-    repo = os.environ.get("GITHUB_REPOSITORY") or event.repo
-    api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     try:
-        if not (repo and event.head_ref and event.head_repo):
-            raise ReceiptsUnavailable("the event does not name the pull request's head branch "
-                                      "and repository")
-        receipts = read_receipts(api_url, token, PullRef(repo, event.number, event.head_ref,
-                                                         event.head_repo))
+        if receipts_file is not None:
+            receipts = load_receipts(read_receipts_file(Path(receipts_file)))
+        else:
+            receipts = fetch_receipts(event, token or "")
     except ReceiptsUnavailable as exc:
         return {}, {}, info(
             "receipt.unavailable",
@@ -167,6 +171,20 @@ def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at
     tree = git_tree(root)
     return (date_files(wanted, receipts, at, tree), versions(sorted(wanted), receipts, tree),
             None)
+
+
+def read_receipts_file(path: Path) -> str:
+    """The text of a receipts file; a missing, unreadable or oversized one is unavailable."""
+    from checker.github.receipts import RECEIPTS_FILE_MAX_BYTES, ReceiptsUnavailable
+
+    try:
+        with path.open("rb") as f:
+            raw = f.read(RECEIPTS_FILE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise ReceiptsUnavailable(f"the receipts file cannot be read: {exc.strerror}") from None
+    if len(raw) > RECEIPTS_FILE_MAX_BYTES:
+        raise ReceiptsUnavailable("the receipts file is too large")
+    return raw.decode("utf-8", errors="replace")
 
 
 def render(result: Result, fmt: str) -> str:

@@ -19,15 +19,19 @@ per request. Any failure raises ``ReceiptsUnavailable``; the caller falls back, 
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.timeutil import parse_instant
+
+if TYPE_CHECKING:
+    from checker.event import PullRequestEvent
 
 RECEIPT_WORKFLOW = "receipt.yml"
 RECEIPT_PATH = f".github/workflows/{RECEIPT_WORKFLOW}"  # a run's `path` (GitHub may add @ref)
@@ -69,6 +73,19 @@ def read_receipts(api_url: str, token: str, pull: PullRef) -> list[Receipt]:
         # GitHub answers 404 for a workflow it does not know (receipt.yml not yet on the
         # default branch): the repository's runs, keeping those of receipt.yml
         return _list(f"{base}/runs?{query}", token, api_url, pull)
+
+
+def fetch_receipts(event: PullRequestEvent, token: str) -> list[Receipt]:
+    """The receipts of the pull request of ``event``, read with ``token`` from the API named by
+    GITHUB_API_URL (GITHUB_REPOSITORY names the course repository). Raises
+    ReceiptsUnavailable."""
+    repo = os.environ.get("GITHUB_REPOSITORY") or event.repo
+    api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    if not (repo and event.head_ref and event.head_repo):
+        raise ReceiptsUnavailable("the event does not name the pull request's head branch and "
+                                  "repository")
+    return read_receipts(api_url, token, PullRef(repo, event.number, event.head_ref,
+                                                 event.head_repo))
 
 
 class _NotFound(ReceiptsUnavailable):
@@ -143,3 +160,44 @@ def _receipt(run: Any, pull: PullRef) -> Receipt | None:
     except ValueError:
         return None
     return Receipt(sha, when, run_id)
+
+
+# The receipts as a file: the `check` job reads them in a step of its own (the only one holding
+# the token) and hands them to `check --receipts FILE`, so the step that parses submitted files
+# holds no token at all. ``unavailable`` carries why they could not be read, if so.
+RECEIPTS_FILE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def dump_receipts(receipts: list[Receipt] | None, unavailable: str | None) -> str:
+    """The file ``receipts`` writes: JSON, oldest receipt first."""
+    return json.dumps({
+        "receipts": [{"head_sha": r.head_sha, "received_at": r.received_at.isoformat(),
+                      "run_id": r.run_id} for r in receipts or []],
+        "unavailable": unavailable,
+    }, indent=1) + "\n"
+
+
+def load_receipts(text: str) -> list[Receipt]:
+    """The receipts of a file written by ``dump_receipts``. Raises ReceiptsUnavailable when it
+    says they could not be read, or is not in that shape (nothing in it is taken on trust)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ReceiptsUnavailable("the receipts file is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("receipts"), list):
+        raise ReceiptsUnavailable("the receipts file has no `receipts` list")
+    if data.get("unavailable") is not None:
+        raise ReceiptsUnavailable(str(data["unavailable"])[:300])
+    out: list[Receipt] = []
+    for item in data["receipts"]:
+        sha = item.get("head_sha") if isinstance(item, dict) else None
+        run_id = item.get("run_id") if isinstance(item, dict) else None
+        when = item.get("received_at") if isinstance(item, dict) else None
+        if (not isinstance(sha, str) or not _SHA.fullmatch(sha) or not isinstance(when, str)
+                or not isinstance(run_id, int) or isinstance(run_id, bool)):
+            raise ReceiptsUnavailable("the receipts file holds an entry not in its shape")
+        try:
+            out.append(Receipt(sha, parse_instant(when), run_id))
+        except ValueError:
+            raise ReceiptsUnavailable("the receipts file holds a time not in ISO 8601") from None
+    return sorted(out, key=lambda r: (r.received_at, r.run_id))

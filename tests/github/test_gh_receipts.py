@@ -33,7 +33,13 @@ from test_gh_e2e import (
 )
 from test_gh_workflows import load
 
-from checker.github.receipts import PullRef, ReceiptsUnavailable, read_receipts
+from checker.github.receipts import (
+    PullRef,
+    ReceiptsUnavailable,
+    dump_receipts,
+    load_receipts,
+    read_receipts,
+)
 
 RECEIPT = WORKFLOW.parent / "receipt.yml"
 MIDTERM = "submissions/g10/midterm.pdf"  # due 2024-10-22
@@ -72,6 +78,36 @@ def test_receipt_workflow_runs_nothing_from_the_pull_request() -> None:
     assert "uses" not in step and "${{" not in step["run"] and "env" not in step
     check = load(WORKFLOW)["jobs"]["check"]
     assert check["permissions"]["actions"] == "read"
+
+
+def test_only_the_receipts_step_holds_the_token_not_the_step_that_parses_files() -> None:
+    """The check step parses submitted files, so it gets the receipts as a file and no token:
+    a parser taken over by a hostile file finds none in its environment or its parent's."""
+    steps = load(WORKFLOW)["jobs"]["check"]["steps"]
+    [check] = [s for s in steps if "checker check" in s.get("run", "")]
+    [receipts] = [s for s in steps if "checker receipts" in s.get("run", "")]
+    assert "github.token" not in json.dumps(check) and "TOKEN" not in json.dumps(check)
+    assert '--receipts "$RUNNER_TEMP/receipts.json"' in check["run"]
+    assert receipts["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    assert steps.index(receipts) < steps.index(check)
+
+
+def test_a_receipts_file_round_trips_and_a_tampered_one_is_unavailable(
+        fake: FakeGitHub) -> None:
+    for i in range(3):
+        fake.receive_push(12, f"{i + 10:040x}", f"2024-09-20T0{i}:00:00Z")
+    got = read_receipts(fake.url, ACTIONS_TOKEN, PULL)
+    assert load_receipts(dump_receipts(got, None)) == got
+    with pytest.raises(ReceiptsUnavailable, match="HTTP 503"):
+        load_receipts(dump_receipts(None, "GitHub answered HTTP 503"))
+    good = json.loads(dump_receipts(got, None))
+    for bad in ("not json", "[]", json.dumps({"receipts": {}}),
+                json.dumps({**good, "receipts": [{**good["receipts"][0], "head_sha": "HEAD"}]}),
+                json.dumps({**good, "receipts": [{**good["receipts"][0],
+                                                  "received_at": "2024-09-20 03:00"}]}),
+                json.dumps({**good, "receipts": [{**good["receipts"][0], "run_id": True}]})):
+        with pytest.raises(ReceiptsUnavailable):
+            load_receipts(bad)
 
 
 # -- reading receipts ----------------------------------------------------------------------

@@ -35,25 +35,6 @@ sys.path.insert(0, str(ROOT))
 README = "# Build\n`make`\n# Run\n`./run`\n"
 
 
-def _encrypted_huge_names(path: Path) -> Path:
-    """400 entries flagged encrypted (what `zip -e` sets), each with a 64 KB name."""
-    with zipfile.ZipFile(path, "w") as zf:
-        for i in range(400):
-            zf.writestr(f"{i:04d}-" + "n" * 65_000, b"x" * 16)
-        offsets = [info.header_offset for info in zf.infolist()]
-    data = bytearray(path.read_bytes())
-    for at in offsets:
-        data[at + 6] |= 0x1
-    end = data.rindex(b"PK\x05\x06")
-    at = struct.unpack_from("<I", data, end + 16)[0]
-    while data[at:at + 4] == b"PK\x01\x02":
-        data[at + 8] |= 0x1
-        n, m, k = struct.unpack_from("<HHH", data, at + 28)
-        at += 46 + n + m + k
-    path.write_bytes(bytes(data))
-    return path
-
-
 def _page_breaks_docx(path: Path) -> Path:
     from conftest import write_docx
 
@@ -87,13 +68,13 @@ def _huge_styles_docx(path: Path) -> Path:
 
 
 def build(folder: Path, with_libreoffice: bool) -> list[tuple[str, Path, str]]:
-    from conftest import pptx_files, slide_xml, write_zip
+    from conftest import pptx_files, slide_xml, write_encrypted_huge_names, write_zip
     from pypdf import PdfWriter
     from test_hostile import _large_streams_pdf
 
     out: list[tuple[str, Path, str]] = [
         ("zip: 400 encrypted entries, 64 KB names (26 MB)",
-         _encrypted_huge_names(folder / "names.zip"), "zip"),
+         write_encrypted_huge_names(folder / "names.zip"), "zip"),
     ]
     bomb = folder / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf, \

@@ -7,6 +7,7 @@ LibreOffice when it is installed), archives from zipfile.
 from __future__ import annotations
 
 import shutil
+import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -231,6 +232,26 @@ def write_zip(path: Path, files: dict[str, bytes | str]) -> Path:
 
 _PML = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _ODR = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def write_encrypted_huge_names(path: Path, entries: int = 400) -> Path:
+    """``entries`` entries flagged encrypted (what `zip -e` sets: general-purpose bit 0, in the
+    local headers and the central directory), each with a 64 KB name: 26 MB of names."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(entries):
+            zf.writestr(f"{i:04d}-" + "n" * 65_000, b"x" * 16)
+        offsets = [info.header_offset for info in zf.infolist()]
+    data = bytearray(path.read_bytes())
+    for at in offsets:
+        data[at + 6] |= 0x1
+    end = data.rindex(b"PK\x05\x06")
+    at = struct.unpack_from("<I", data, end + 16)[0]
+    while data[at:at + 4] == b"PK\x01\x02":
+        data[at + 8] |= 0x1
+        n, m, k = struct.unpack_from("<HHH", data, at + 28)
+        at += 46 + n + m + k
+    path.write_bytes(bytes(data))
+    return path
 
 
 def slide_xml(title: str) -> str:

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import pptx_files, slide_xml, write_docx, write_zip
+from conftest import (
+    pptx_files,
+    slide_xml,
+    write_docx,
+    write_encrypted_huge_names,
+    write_zip,
+)
 
 from checker.model import Limits
 
@@ -212,24 +218,8 @@ def test_pptx_with_an_empty_slide_list(tmp_path: Path) -> None:
 
 def test_huge_names_in_an_encrypted_archive_stay_bounded(tmp_path: Path) -> None:
     """400 entries flagged encrypted, each with a 64 KB name: 26 MB of names."""
-    archive = tmp_path / "code.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        for i in range(400):
-            zf.writestr(f"{i:04d}-" + "n" * 65_000, b"x" * 16)
-        offsets = [info.header_offset for info in zf.infolist()]
+    archive = write_encrypted_huge_names(tmp_path / "code.zip")
     assert archive.stat().st_size > 25 * 2**20
-
-    def encrypt_flags(data: bytearray) -> None:  # what `zip -e` sets: general-purpose bit 0
-        for at in offsets:
-            data[at + 6] |= 0x1
-        end = data.rindex(b"PK\x05\x06")
-        at = struct.unpack_from("<I", data, end + 16)[0]
-        while data[at:at + 4] == b"PK\x01\x02":
-            data[at + 8] |= 0x1
-            n, m, k = struct.unpack_from("<HHH", data, at + 28)
-            at += 46 + n + m + k
-
-    _patched(archive, encrypt_flags)
     proc = subprocess.run([sys.executable, "-m", "checker", "inspect", "--format", "json",
                            str(archive)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 1, proc.stderr

@@ -20,6 +20,11 @@ WIRE_MAX_LIST_ITEMS = 200  # list items kept per fact (headings, archive name li
 WIRE_MAX_STRING_CHARS = 4 * MAX_NAME_CHARS  # characters kept per string fact (not the text)
 
 
+# Why a DOCX page count is an estimate when nothing more particular is known.
+NO_LIBREOFFICE = ("LibreOffice, which lays the document out into pages, is not installed where "
+                  "the check ran")
+
+
 @dataclass
 class FileFacts:
     path: str  # repository-relative path, for messages
@@ -27,6 +32,7 @@ class FileFacts:
     size: int
     pages: int | None = None  # PDF/DOCX pages (DOCX: see pages_exact), PPTX slides
     pages_exact: bool = True  # False when the page count is an estimate
+    estimate_reason: str | None = None  # why the page count is an estimate, in words
     body_pages: int | None = None  # pages before the references section (== pages without one)
     references_page: int | None = None  # 1-based page where references start, None if none
     headings: list[str] = field(default_factory=list)

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from checker.facts import FileFacts
+from checker.facts import NO_LIBREOFFICE, FileFacts
 from checker.findings import error, info
 from checker.inspect import magic
 from checker.inspect.sandbox import WorkerFailed, run_limited
@@ -131,8 +131,11 @@ def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits, deadline: float
     from checker.inspect import convert
 
     if convert.soffice() is None:
+        facts.estimate_reason = NO_LIBREOFFICE
         return
     if facts.external_links:
+        facts.estimate_reason = (f"the document links to {facts.external_links} outside "
+                                 "resource(s) that the checker will not fetch")
         facts.findings.append(info(
             "docx.estimate",
             f"{facts.path}: the page count is an estimate, because the document links to "
@@ -147,6 +150,7 @@ def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits, deadline: float
             facts.findings.append(too_complex(facts, f"laying it out into pages: {why}"))
             return
         if pdf is None:
+            facts.estimate_reason = why
             facts.findings.append(info(
                 "docx.estimate",
                 f"{facts.path}: the page count is an estimate ({why}).",

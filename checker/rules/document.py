@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from checker.facts import FileFacts
+from checker.facts import NO_LIBREOFFICE, FileFacts
 from checker.findings import Finding, Severity, error, warning
 from checker.inspect import sections as sec
 from checker.model import Deliverable, Member, PageRule, Section
@@ -112,13 +112,7 @@ def _limit(rule: PageRule) -> str:
 
 
 def _why_estimated(facts: FileFacts) -> str:
-    told = [f.message for f in facts.findings if f.rule == "docx.estimate"]
-    if told:  # "<path>: the page count is an estimate (why)." / "…, because why."
-        why = told[0].rpartition("the page count is an estimate")[2].rstrip(".")
-        why = why.removeprefix(", because ").strip()
-        return why[1:-1] if why.startswith("(") and why.endswith(")") else why
-    return "LibreOffice, which lays the document out into pages, is not installed where " \
-           "the check ran"
+    return facts.estimate_reason or NO_LIBREOFFICE
 
 
 PDF_EXPORT = ("Word: File → Save As → PDF; Google Docs: File → Download → PDF document; "

@@ -34,7 +34,6 @@ ZIP_README_MAX_BYTES = 256 * 1024  # README text kept for the instruction checks
 OOXML_MAX_XML_PART_BYTES = 32 * MiB  # any one XML part of a DOCX/PPTX (document.xml, ...)
 
 # PDF
-PDF_MAX_DECODED_BYTES = 128 * MiB  # all stream bytes pypdf decodes for one file, in total
 PDF_MAX_PAGES = 5_000
 PDF_MAX_TEXT_PAGES = 60  # pages whose text is extracted (page limits are far below this)
 

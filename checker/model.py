@@ -176,7 +176,6 @@ class Limits:
     max_uncompressed_bytes: int = L.ZIP_MAX_UNCOMPRESSED_BYTES
     max_ratio: int = L.ZIP_MAX_RATIO
     max_xml_part_bytes: int = L.OOXML_MAX_XML_PART_BYTES
-    pdf_max_decoded_bytes: int = L.PDF_MAX_DECODED_BYTES
     pdf_max_pages: int = L.PDF_MAX_PAGES
     convert_seconds: int = L.CONVERT_SECONDS
 

@@ -17,7 +17,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 linux_x86_64="manylinux_2_28_x86_64 manylinux_2_17_x86_64 manylinux2014_x86_64 linux_x86_64"
 linux_aarch64="manylinux_2_28_aarch64 manylinux_2_17_aarch64 manylinux2014_aarch64"
 macos_arm64="macosx_14_0_arm64"  # pip also accepts wheels for older macOS versions
-macos_x86_64="macosx_12_0_x86_64"
+# pypdfium2 5.15 has Intel-Mac wheels for macOS 13 and later; on macOS 12, `pip install .`
+# (unlocked) resolves an older pypdfium2.
+macos_x86_64="macosx_13_0_x86_64"
 windows="win_amd64"
 
 targets() {  # SET -> "PYTHONS|PLATFORM GROUP VARIABLES"

@@ -1,4 +1,4 @@
-"""A PDF's headings, by three methods (pure over what pypdf read; benchmarked in bench/).
+"""A PDF's headings, by three methods (pure over what PDFium read; benchmarked in bench/).
 
 1. ``outline``: the document's bookmarks (LibreOffice and Word export them from Heading styles;
    LaTeX with hyperref from its sections). Exact when present.
@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from checker.inspect import sections
@@ -18,38 +18,31 @@ from checker.inspect.pdflines import Line, PageLines, body_font_size
 
 MAX_HEADINGS = 200
 MAX_HEADING_CHARS = 200
+MAX_OUTLINE_DEPTH = 9
 MAX_FONT_HEADING_WORDS = 30
 HEADING_SIZE_RATIO = 1.12  # a heading is at least this much larger than the body text
 _MERGE_GAP = 2.0  # a heading's next line is at most this many of its sizes below it
 
 
-def _flatten(items: Iterable[Any], depth: int = 0) -> Iterable[Any]:
-    for item in items:
-        if isinstance(item, list):
-            if depth < 8:
-                yield from _flatten(item, depth + 1)
-        else:
-            yield item
+def outline_entries(document: Any) -> list[tuple[str, int | None]]:
+    """(title, 1-based page or None) of a ``pypdfium2.PdfDocument``'s bookmarks, in order.
 
-
-def outline_entries(reader: Any) -> list[tuple[str, int | None]]:
-    """(title, 1-based page or None) of the document's bookmarks, in order; [] if none."""
+    [] if none. Nested at most ``MAX_OUTLINE_DEPTH`` deep; a bookmark that loops back is read
+    once (pypdfium2 stops there)."""
     out: list[tuple[str, int | None]] = []
     try:
-        items = reader.outline
-        for item in _flatten(items):
-            title = " ".join(str(getattr(item, "title", "") or "").split())[:MAX_HEADING_CHARS]
+        for item in document.get_toc(max_depth=MAX_OUTLINE_DEPTH):
+            title = " ".join((item.get_title() or "").split())[:MAX_HEADING_CHARS]
             if not title:
                 continue
-            try:
-                index = reader.get_destination_page_number(item)
-            except Exception:
-                index = None
+            dest = item.get_dest()
+            index = dest.get_index() if dest is not None else None
             out.append((title, index + 1 if index is not None and index >= 0 else None))
             if len(out) >= MAX_HEADINGS:
                 break
-    except Exception:  # a damaged outline is no outline: the other methods still work
-        return out
+    except Exception as exc:  # a damaged outline is no outline: the other methods still work
+        if type(exc).__module__.split(".")[0] != "pypdfium2":
+            raise
     return out
 
 

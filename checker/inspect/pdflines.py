@@ -1,15 +1,23 @@
-"""Lines of a PDF page with their position, font size and weight, from pypdf's text visitor.
+"""Lines of a PDF page with their position, font size and weight, read with PDFium.
 
-One extraction pass per page: ``page.extract_text(visitor_text=...)`` returns the page's text and
-calls the visitor for every piece of text with its matrices and font. Pieces are joined into
-lines at pypdf's line breaks; a line keeps where it starts (x, y in points from the bottom left),
-where it ends when the font gives its widths (/Widths of a simple font; None otherwise), the size
-of most of its characters and whether all of them are bold. Headings by font size, references
-and the report's layout (body font, columns, margins) are measured from these lines.
+One pass per page over PDFium's text page (``pypdfium2``): the page's text comes in one call
+(PDFium inserts ``\\r\\n`` between lines and marks a hyphen that ends a line with U+FFFE, which
+is kept as a hyphen and a line break); each line keeps where its first character sits (x, y of
+its origin, in points from the bottom left), where its last character's box ends, the size of
+most of its characters and whether all of them are in a bold font. Size and weight are read for
+at most ``SAMPLES_PER_LINE`` characters of a line, once per text object, so a page costs a few
+hundred calls into PDFium rather than one per character. Headings by font size, references and
+the report's layout (body font, columns, margins) are measured from these lines.
+
+A character's size is the font size times the vertical scale of its matrix (text matrix and
+transformations). A Type 3 font (dvips bitmap fonts) draws its glyphs in its own units, so that
+figure is meaningless (0.24 pt for a 10 pt dvips font); below ``MIN_NOMINAL_PT`` the size is the
+tallest glyph box sampled on the line instead, about one em.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from collections import Counter
@@ -17,8 +25,16 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_LINES_PER_PAGE = 2_000  # a page with more lines is measured from its first ones
+SAMPLES_PER_LINE = 5  # characters of a line whose font is read
+MIN_NOMINAL_PT = 1.0  # below this, a font's size is in glyph units (Type 3): use its boxes
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi\b|cmbx|cmb\d|sfbx|sfsx|,b\b|-b\b",
                    re.IGNORECASE)
+_BOLD_WEIGHT = 600
+_LINE_BREAK = "\r\n"
+_HYPHEN_BREAK = "\ufffe"  # PDFium: a hyphen at the end of a line, the word continues below
+_BREAKS = re.compile("\r\n|\ufffe|[\r\n]")  # a lone CR or LF: a line of its own as well
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units in PDFium's text
+_FONT_NAME_BYTES = 256
 
 
 @dataclass
@@ -26,14 +42,14 @@ class Line:
     text: str
     x: float
     y: float
-    end: float | None  # x where the line ends, None when a font gave no widths
+    end: float | None  # x where the line's last character ends; None when unknown
     size: float  # effective font size in points of most of its characters
     bold: bool  # every character is in a bold font
 
 
 @dataclass
 class PageLines:
-    text: str  # pypdf's text of the page
+    text: str  # the page's text, one line of the page per line
     lines: list[Line]
     width: float
     height: float
@@ -43,105 +59,143 @@ def is_bold_font(name: str) -> bool:
     return bool(_BOLD.search(name.split("+", 1)[-1]))
 
 
-def _widths(font: Any) -> tuple[int, list[float]] | None:
-    try:
-        first = int(font.get("/FirstChar"))
-        widths = [float(w) for w in font.get("/Widths")[:512]]
-    except (TypeError, ValueError, AttributeError):
-        return None
-    return first, widths
+def _spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, hyphenated) of each line of PDFium's page text, in string indices."""
+    out: list[tuple[int, int, bool]] = []
+    start = 0
+    for brk in _BREAKS.finditer(text):
+        out.append((start, brk.start(), brk.group() == _HYPHEN_BREAK))
+        start = brk.end()
+    out.append((start, len(text), False))
+    return out
 
 
-def type3_scale(font: Any) -> float | None:
-    """A Type 3 font's em in text space: its FontBBox height through its FontMatrix.
+class _PageReader:
+    """The calls into PDFium for one text page, with the font of each text object cached."""
 
-    Its glyphs are drawings in their own units (dvips bitmap fonts: size 1 and a FontMatrix
-    of 1), so the nominal size says nothing; the box of all glyphs is about one em high."""
-    try:
-        matrix = [float(v) for v in font["/FontMatrix"]]
-        box = [float(v) for v in font.get("/FontBBox", [])]
-    except (KeyError, TypeError, ValueError):
-        return None
-    height = box[3] - box[1] if len(box) == 4 and box[3] > box[1] else 1000.0
-    return abs(math.hypot(matrix[2], matrix[3])) * height or None
+    def __init__(self, pdfium_c: Any, textpage: Any) -> None:
+        self.c = pdfium_c
+        self.raw = textpage
+        self.text = ""
+        self._shift: list[int] | None = None  # per string index: UTF-16 units before it, less
+        self._identity = True  # string index == PDFium's character index
+        self._fonts: dict[int, tuple[float, bool]] = {}
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._box = [ctypes.c_double() for _ in range(4)]
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
+        self._flags = ctypes.c_int()
 
+    def read_text(self) -> str:
+        count = self.c.FPDFText_CountChars(self.raw)
+        if count <= 0:
+            return ""
+        units = 2 * count + 2  # room for surrogate pairs and the terminating NUL
+        buffer = (ctypes.c_ushort * units)()
+        written = max(0, self.c.FPDFText_GetText(self.raw, 0, count, buffer) - 1)
+        text = bytes(memoryview(buffer).cast("B")[: written * 2]).decode("utf-16-le",
+                                                                        errors="replace")
+        if _ASTRAL.search(text):  # such a character is two UTF-16 units: shift later indices
+            self._shift, shift = [], 0
+            for ch in text:
+                self._shift.append(shift)
+                shift += ord(ch) > 0xFFFF
+        # every character PDFium lists is in its text, once: indices agree
+        self._identity = self._shift is None and written == count
+        self.text = text
+        return text
 
-def text_width(text: str, font: Any, size: float) -> float | None:
-    """Width of ``text`` at ``size`` from the font's /Widths; None without them."""
-    if font is None or "/FontMatrix" in font:
-        return None  # a Type 3 font's widths are in its own units
-    table = _widths(font)
-    if table is None:
-        return None
-    first, widths = table
-    total = 0.0
-    for ch in text:
-        i = ord(ch) - first
-        total += widths[i] if 0 <= i < len(widths) and widths[i] > 0 else 500.0
-    return total / 1000.0 * size
+    def char_index(self, i: int) -> int:
+        """PDFium's character index of the string index ``i`` of the page text."""
+        if self._identity:
+            return i
+        unit = i + (self._shift[i] if self._shift is not None else 0)
+        index = int(self.c.FPDFText_GetCharIndexFromTextIndex(self.raw, unit))
+        return index if index >= 0 else unit
 
+    def origin(self, index: int) -> tuple[float, float]:
+        self.c.FPDFText_GetCharOrigin(self.raw, index, self._x, self._y)
+        return self._x.value, self._y.value
 
-class _Collector:
-    def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self._parts: list[tuple[str, float, bool]] = []  # text, size, bold
-        self._start: tuple[float, float] | None = None
-        self._end: float | None = 0.0
+    def box(self, index: int) -> tuple[float, float, float, float] | None:
+        """(left, right, bottom, top) of a character's glyph, None if PDFium has none."""
+        left, right, bottom, top = self._box
+        if not self.c.FPDFText_GetCharBox(self.raw, index, left, right, bottom, top):
+            return None
+        return left.value, right.value, bottom.value, top.value
 
-    def visit(self, text: str, cm: Any, tm: Any, font: Any, font_size: float) -> None:
-        if len(self.lines) >= MAX_LINES_PER_PAGE or not text:
-            return
-        _, _, c, d, e, f = (float(v) for v in tm)
-        ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
-        x = e * ca + f * cc + ce  # origin of the text matrix in page space
-        y = e * cb + f * cd + cf
-        scale = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
-        if font is not None and "/FontMatrix" in font:
-            scale *= type3_scale(font) or 1.0
-        size = round(float(font_size) * scale, 1)
-        bold = is_bold_font(str(font.get("/BaseFont", ""))) if font is not None else False
-        pieces = text.split("\n")
-        for index, piece in enumerate(pieces):
-            if index:
-                self._close()
-            if piece.strip():
-                if self._start is None:
-                    self._start = (x, y)
-                    self._end = x
-                width = text_width(piece, font, size)
-                if width is None or self._end is None:
-                    self._end = None
-                else:
-                    self._end = max(self._end, x + width)
-                self._parts.append((piece, size, bold))
+    def font(self, index: int) -> tuple[float, bool]:
+        """(effective size in points, 0 for a glyph-unit font; bold) of a character."""
+        obj = self.c.FPDFText_GetTextObject(self.raw, index)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        cached = self._fonts.get(key) if key else None
+        if cached is not None:
+            return cached
+        nominal = float(self.c.FPDFText_GetFontSize(self.raw, index))
+        m = self._matrix
+        scale = math.hypot(m.c, m.d) if self.c.FPDFText_GetMatrix(self.raw, index, m) else 1.0
+        size = nominal * scale
+        self.c.FPDFText_GetFontInfo(self.raw, index, self._name, _FONT_NAME_BYTES, self._flags)
+        name = self._name.value.decode("latin-1")
+        weight = int(self.c.FPDFText_GetFontWeight(self.raw, index))
+        found = (round(size, 1) if size >= MIN_NOMINAL_PT else 0.0,
+                 weight >= _BOLD_WEIGHT or is_bold_font(name))
+        if key:
+            self._fonts[key] = found
+        return found
 
-    def _close(self) -> None:
-        if self._start is not None and self._parts:
-            text = "".join(p for p, _, _ in self._parts).strip()
-            weights: Counter[float] = Counter()
-            for piece, size, _ in self._parts:
-                weights[size] += len(piece.strip())
-            size = weights.most_common(1)[0][0]
-            bold = all(b for p, _, b in self._parts if p.strip())
-            if text:
-                self.lines.append(Line(text, self._start[0], self._start[1], self._end, size,
-                                       bold))
-        self._parts = []
-        self._start = None
-
-    def finish(self) -> list[Line]:
-        self._close()
-        return self.lines
+    def line(self, start: int, stop: int) -> Line | None:
+        """The line of the page text ``[start, stop)``; None if it holds only spaces."""
+        text = self.text
+        part = text[start:stop]
+        stripped = part.strip()
+        if not stripped:
+            return None
+        first_s = start + len(part) - len(part.lstrip())
+        last_s = start + len(part.rstrip()) - 1
+        x, y = self.origin(self.char_index(first_s))
+        box = self.box(self.char_index(last_s))
+        sizes: Counter[float] = Counter()
+        bold = True
+        tallest = 0.0
+        step = max(1, (last_s - first_s) // (SAMPLES_PER_LINE - 1))
+        for s in range(first_s, last_s + 1, step):
+            if text[s].isspace():
+                continue
+            index = self.char_index(s)
+            size, is_bold = self.font(index)
+            if size == 0.0:  # a Type 3 font: its glyph boxes give the size
+                glyph = self.box(index)
+                tallest = max(tallest, glyph[3] - glyph[2] if glyph else 0.0)
+            else:
+                sizes[size] += 1
+            bold = bold and is_bold
+        size = sizes.most_common(1)[0][0] if sizes else round(tallest, 1)
+        return Line(stripped, x, y, box[1] if box else None, size, bold)
 
 
 def read_page(page: Any) -> PageLines:
-    collector = _Collector()
-    text = page.extract_text(visitor_text=collector.visit) or ""
-    box = page.mediabox
-    width, height = abs(float(box.width)), abs(float(box.height))
-    if int(page.get("/Rotate", 0) or 0) % 180 == 90:
-        width, height = height, width
-    return PageLines(text, collector.finish(), width, height)
+    """The text and lines of a ``pypdfium2.PdfPage``."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = (abs(float(v)) for v in page.get_size())
+    textpage = page.get_textpage()
+    try:
+        reader = _PageReader(pdfium_c, textpage.raw)
+        text = reader.read_text()
+        lines: list[Line] = []
+        kept: list[str] = []
+        for start, stop, hyphen in _spans(text):
+            kept.append(text[start:stop] + ("-" if hyphen else ""))
+            if len(lines) < MAX_LINES_PER_PAGE:
+                line = reader.line(start, stop)
+                if line is not None:
+                    if hyphen:
+                        line.text += "-"
+                    lines.append(line)
+    finally:
+        textpage.close()
+    return PageLines("\n".join(kept), lines, width, height)
 
 
 def body_font_size(pages: list[PageLines]) -> float | None:

@@ -2,7 +2,7 @@
 
 The worker is a plain ``os.fork()`` of this process, taken after the caller imported the
 parser the file needs (``checker.inspect.preload``): it starts in about a millisecond with
-pypdf or python-docx already loaded, and no server process outlives the command. The worker
+pypdfium2 or python-docx already loaded, and no server process outlives the command. The worker
 sets RLIMIT_AS (the memory it may add to what it inherited), RLIMIT_CPU (SIGXCPU, then SIGKILL
 one second later), RLIMIT_CORE 0 and RLIMIT_FSIZE 0 (a parser has no reason to write files),
 runs the inspection and writes its answer to a pipe as JSON: an 8-byte length, then the text.
@@ -97,6 +97,9 @@ def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
            lim: Limits) -> None:  # pragma: no cover - runs in the forked worker
     code = 0
     try:
+        import faulthandler
+
+        faulthandler.disable()  # a parser that aborts is an answer, not a crash report to print
         _apply_limits(lim.cpu_seconds, lim.memory_bytes)
         data = _answer(func, args)
         _write_all(write_fd, _HEADER.pack(len(data)) + data)
@@ -112,8 +115,11 @@ def _describe_exit(code: int | None, lim: Limits, wall: float) -> str:
         return f"it took longer than {wall:.0f} s"
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
         return f"it needs more than {lim.cpu_seconds} s of processor time (or more than {memory})"
+    if code in (-signal.SIGABRT, -signal.SIGTRAP):  # PDFium's reaction to running out
+        return (f"the parser stopped with signal {-code}, most likely because reading it needs "
+                f"more than {memory}")
     if code < 0:
-        return f"the parser stopped with signal {-code} (memory limit {memory})"
+        return f"the parser crashed on it (signal {-code}; the memory limit is {memory})"
     return f"the parser stopped unexpectedly (exit code {code})"
 
 

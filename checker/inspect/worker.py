@@ -27,6 +27,10 @@ from checker.model import Limits
 TEXT_KINDS = frozenset({"markdown", "yaml", "text"})
 
 
+class DamagedFile(Exception):
+    """A parser refused the file's structure (raised by an inspector with the parser's words)."""
+
+
 _CONTENT_TYPES = {
     b"wordprocessingml.document.main+xml": "docx",
     b"ms-word.document.macroenabled.main+xml": "docx",
@@ -106,8 +110,8 @@ def plain_reason(exc: BaseException) -> str:
     if isinstance(exc, zipfile.BadZipFile):
         return f"it is not a valid ZIP container ({text})"
     module = type(exc).__module__ or ""
-    if module.startswith("pypdf"):
-        return f"the PDF structure is damaged ({text})"
+    if isinstance(exc, DamagedFile) or module.startswith(("pypdfium2", "pypdf")):
+        return f"its structure is damaged ({text})"
     if module.startswith(("lxml", "docx")):
         return f"its XML content is malformed ({text})"
     if isinstance(exc, (EOFError, OSError)):
@@ -116,10 +120,10 @@ def plain_reason(exc: BaseException) -> str:
 
 
 # Where a bad-file error may come from: the parsers, and the standard library they read with.
-PARSER_MODULES = ("pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma", "_compression",
-                  "gzip", "struct", "xml", "encodings", "codecs", "PIL")
-_FILE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError, zlib.error,
-                struct.error)
+PARSER_MODULES = ("pypdfium2", "pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma",
+                  "_compression", "gzip", "struct", "xml", "encodings", "codecs", "PIL")
+_FILE_ERRORS = (DamagedFile, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError,
+                zlib.error, struct.error)
 # Never the file's fault, wherever they are raised.
 _INTERNAL_ERRORS = (ImportError, NameError, SyntaxError, AssertionError, SystemError)
 # pypdf's DependencyError: AES needs a provider (pycryptodome, in the install sets).
@@ -139,18 +143,18 @@ def _raised_in(exc: BaseException) -> str:
 def is_bad_file(exc: BaseException) -> bool:
     """True when ``exc`` is a parser's complaint about the bytes, not a failure of the checker.
 
-    The parsers' own error types (pypdf's, lxml's, python-docx's, ``zipfile.BadZipFile``,
-    truncation, decoding) count wherever they are raised; any other exception counts only when
-    it was raised inside a parser or the standard-library module it reads with (pypdf raises
-    KeyError or ValueError on some damaged files). An ImportError, or an exception from the
-    checker's own code, is never the file's fault.
+    The parsers' own error types (pypdfium2's, lxml's, python-docx's, ``zipfile.BadZipFile``,
+    :class:`DamagedFile`, truncation, decoding) count wherever they are raised; any other
+    exception counts only when it was raised inside a parser or the standard-library module it
+    reads with (python-docx and pypdf raise KeyError or ValueError on some damaged files). An
+    ImportError, or an exception from the checker's own code, is never the file's fault.
     """
     if isinstance(exc, _INTERNAL_ERRORS) or type(exc).__name__ in _INTERNAL_ERROR_NAMES:
         return False
     if isinstance(exc, _FILE_ERRORS):
         return True
     module = type(exc).__module__ or ""
-    if module.split(".")[0] in ("pypdf", "lxml", "docx"):
+    if module.split(".")[0] in ("pypdfium2", "pypdf", "lxml", "docx"):
         return True
     origin = _raised_in(exc).split(".")[0]
     return origin in PARSER_MODULES
@@ -205,9 +209,6 @@ def run_inspection(path: Path, repo_path: str, lim: Limits,
     except RecursionError:
         facts.findings.append(too_complex(facts, "its structure is nested too deeply"))
     except Exception as exc:  # a broken file is a finding; the checker's own failure is not
-        if any(c.__name__ == "LimitReachedError" for c in type(exc).__mro__):  # pypdf's own
-            facts.findings.append(too_complex(facts, f"pypdf's limit: {exc}".rstrip(".")))
-            return facts
         if not is_bad_file(exc):
             raise
         facts.findings.append(error(

@@ -140,18 +140,18 @@ def test_over_200_findings_on_one_file_are_cut_with_a_count(tmp_path: Path) -> N
 
 
 def test_a_missing_dependency_is_the_checkers_failure_not_the_files(tmp_path: Path) -> None:
-    """With pypdf unimportable every PDF used to be `file.unreadable`: now exit 3."""
+    """With the PDF parser unimportable every PDF used to be `file.unreadable`: now exit 3."""
     broken = tmp_path / "site"
-    (broken / "pypdf").mkdir(parents=True)
-    (broken / "pypdf" / "__init__.py").write_text(
-        "raise ImportError('pypdf is missing (simulated)')\n", encoding="utf-8")
+    (broken / "pypdfium2").mkdir(parents=True)
+    (broken / "pypdfium2" / "__init__.py").write_text(
+        "raise ImportError('pypdfium2 is missing (simulated)')\n", encoding="utf-8")
     repo = CourseRepo(tmp_path / "course")
     repo.write(SUMMARY, pdf_bytes(2, SECTIONS))
     pythonpath = os.pathsep.join(p for p in (str(broken), os.environ.get("PYTHONPATH")) if p)
     proc, result = run_check(repo, SUMMARY, env={"PYTHONPATH": pythonpath})
     assert proc.returncode == 3, proc.stderr
     assert "file.unreadable" not in proc.stdout
-    assert "pypdf is missing" in proc.stderr
+    assert "pypdfium2 is missing" in proc.stderr
     assert "bug in the submission checker" in proc.stderr
     assert result is None
 
@@ -167,27 +167,39 @@ def _without(tmp_path: Path, *packages: str) -> dict[str, str]:
                                           if p)}
 
 
-def test_an_aes_pdf_is_read_with_the_check_sets_own_aes_provider(tmp_path: Path) -> None:
+def test_an_aes_pdf_is_read_by_anyone_and_its_page_tree_checked(tmp_path: Path) -> None:
     """An owner-password-only AES PDF (readable by anyone: Acrobat's "restrict editing") is read
-    with pycryptodome, which the check install set carries instead of `cryptography`; without any
-    AES provider it is the checker's failure (exit 3), never `file.encrypted` for the student."""
+    by PDFium with no AES library at all. When its page tree declares fewer pages than it lists,
+    pypdf counts them, with pycryptodome (the check set's AES provider, not `cryptography`);
+    without any AES provider that is the checker's failure (exit 3), never the student's."""
     import io
+    import re
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(2, SECTIONS))))
     writer.encrypt(user_password="", owner_password="staff-only", algorithm="AES-256")
-    repo = CourseRepo(tmp_path / "course")
     buffer = io.BytesIO()
     writer.write(buffer)
+    repo = CourseRepo(tmp_path / "course")
     repo.write(SUMMARY, buffer.getvalue())
-    # As in the check job and a student's install: pycryptodome, no `cryptography`.
-    proc, result = run_check(repo, SUMMARY, env=_without(tmp_path, "cryptography"))
+    no_aes = _without(tmp_path, "cryptography", "Crypto")
+    proc, result = run_check(repo, SUMMARY, env=no_aes)
     assert proc.returncode in (0, 1), proc.stderr
     assert result is not None and "file.encrypted" not in json.dumps(result)
     [entry] = result["files"]
     assert entry["facts"]["pages"] == 2
+    # The same file declaring 1 page: pypdf walks its page tree, with pycryptodome.
+    hidden, n = re.subn(rb"/Count 2\b", b"/Count 1", buffer.getvalue())
+    assert n == 1
+    repo.write(SUMMARY, hidden)
+    proc, result = run_check(repo, SUMMARY, env=_without(tmp_path, "cryptography"))
+    assert proc.returncode == 1, proc.stderr
+    assert result is not None
+    [entry] = result["files"]
+    assert entry["facts"]["pages"] == 2
+    assert "pages.ambiguous" in [f["rule"] for f in entry["findings"]]
     # No AES provider at all: the checker failed, not the file.
-    proc, result = run_check(repo, SUMMARY, env=_without(tmp_path, "cryptography", "Crypto"))
+    proc, result = run_check(repo, SUMMARY, env=no_aes)
     assert proc.returncode == 3, proc.stderr
     assert "file.encrypted" not in proc.stdout

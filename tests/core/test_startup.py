@@ -52,10 +52,10 @@ def test_pdf_only_check_imports_neither_github_docx_nor_jsonschema_once_validate
     assert loaded(first, "jsonschema")  # nothing validated yet: the schedule and groups are
     code, again, out = modules_of(*argv, env=env)
     assert code == 0, out
-    # (cryptography may be loaded: pypdf uses it for encrypted PDFs when it is installed, as
-    # it is in the test venv; the check job's set does not install it)
-    for package in ("github", "docx", "jsonschema", "nacl", "lxml"):
+    # pypdf too: PDFium reads the PDF; pypdf only walks a page tree that may hide pages
+    for package in ("github", "docx", "jsonschema", "nacl", "lxml", "cryptography", "pypdf"):
         assert not loaded(again, package), package
+    assert loaded(again, "pypdfium2")
 
 
 def test_validate_always_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 ENTRY = re.compile(r"^([a-z0-9-]+)==(\S+)((?: \\\n    --hash=sha256:[0-9a-f]{64})+)$", re.M)
 CLIENT = {"pygithub", "cryptography", "pynacl"}
-PARSERS = {"pypdf", "python-docx", "lxml"}
+PARSERS = {"pypdfium2", "pypdf", "python-docx", "lxml"}
 # the set each job installs: the check parses files, the tests need everything, and every
 # other job (publish, board, remind, whatever comes next) talks to GitHub and parses no file
 SPECIAL_SETS = {("submission.yml", "check"): "check", ("tests.yml", "test"): "test"}
@@ -102,7 +102,7 @@ def test_publish_runs_without_the_document_parsers(tmp_path: Path) -> None:
                                         "--check-exit-code", "0", env=env)
     assert code == 0, out
     assert loaded(modules, "github")
-    for package in ("pypdf", "docx", "lxml"):
+    for package in ("pypdfium2", "pypdf", "docx", "lxml"):
         assert not loaded(modules, package), package
 
 

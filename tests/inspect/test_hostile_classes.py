@@ -26,6 +26,7 @@ from conftest import (
     slide_xml,
     write_docx,
     write_encrypted_huge_names,
+    write_pdf,
     write_zip,
 )
 
@@ -186,6 +187,39 @@ def test_a_pdf_with_no_pages_is_never_a_clean_pass(tmp_path: Path) -> None:
     code, facts = inspect(path)
     assert code == 1 and rules(facts) == ["file.empty"]
     assert facts["pages"] == 0
+
+
+# --- a page tree whose declared count differs from the pages it lists ----------------------
+
+def _recount(source: Path, target: Path, declared: int) -> Path:
+    """``source`` with its page tree declaring ``declared`` pages (an edit by hand)."""
+    import re
+
+    data = source.read_bytes()
+    edited, n = re.subn(rb"/Count \d+", b"/Count %d" % declared, data)
+    assert n == 1  # a flat page tree: one /Count
+    target.write_bytes(edited)
+    return target
+
+
+def test_a_pdf_declaring_fewer_pages_than_it_lists_counts_them_all(tmp_path: Path) -> None:
+    """PDFium (and Chrome, poppler) believe the declared /Count; a viewer that walks the page
+    tree shows every page. Hiding 2 of 3 pages from the page limit this way is an error."""
+    three = write_pdf(tmp_path / "three.pdf", [("h", "Page 1"), ("break", ""), ("h", "Page 2"),
+                                               ("break", ""), ("h", "Page 3")])
+    path = _recount(three, tmp_path / "report.pdf", 1)
+    code, facts = inspect(path)
+    assert code == 1 and rules(facts) == ["pages.ambiguous"]
+    assert facts["pages"] == 3
+    message = facts["findings"][0]["message"]
+    assert "declares 1 pages but lists 3" in message and "counts 3" in message
+
+
+def test_a_pdf_declaring_more_pages_than_it_lists_is_unreadable(tmp_path: Path) -> None:
+    three = write_pdf(tmp_path / "three.pdf", [("h", "Page 1"), ("break", ""), ("h", "Page 2"),
+                                               ("break", ""), ("h", "Page 3")])
+    code, facts = inspect(_recount(three, tmp_path / "report.pdf", 9))
+    assert code == 1 and rules(facts) == ["file.unreadable"]
 
 
 # --- PPTX: the slide list, every slide parsed ------------------------------------------------

@@ -1,11 +1,12 @@
 """Inspectors: the only code that opens submitted files. Untrusted bytes in, FileFacts out.
 
-:func:`inspect_file` never raises for anything about the file: every problem is a finding in
-the returned facts. The parsing runs in a worker process forked from this one under CPU,
-memory and wall-clock limits (``checker.inspect.sandbox``); the parser the file needs is
-imported here first (:func:`preload`), so every worker starts with it loaded. Everything done
-with one file (inspection, LibreOffice's layout of a DOCX, the inspection of its PDF) shares
-one wall clock, ``Limits.wall_seconds``. A failure of the checker itself (a bug, a missing
+:func:`inspect_files` (and :func:`inspect_file` for one) never raises for anything about a file:
+every problem is a finding in the returned facts. The parsing runs in worker processes forked
+from this one under CPU, memory and wall-clock limits (``checker.inspect.sandbox``), several
+files at once; the parsers the files need are imported here first (:func:`preload`), so every
+worker starts with them loaded. Everything done with one file (inspection, LibreOffice's layout
+of a DOCX, the inspection of its PDF) shares one wall clock, ``Limits.wall_seconds``, counted
+from the start of the file's worker. A failure of the checker itself (a bug, a missing
 dependency) is raised, never reported as a problem of the file.
 """
 
@@ -19,12 +20,12 @@ from pathlib import Path
 from checker.facts import NO_LIBREOFFICE, FileFacts
 from checker.findings import error, info
 from checker.inspect import magic
-from checker.inspect.sandbox import WorkerFailed, run_limited
+from checker.inspect.sandbox import Job, Outcome, WorkerFailed, run_limited, run_many
 from checker.inspect.worker import inspect_to_wire, too_complex
 from checker.limits import GITHUB_HARD_LIMIT_BYTES, SNIFF_BYTES
 from checker.model import Limits
 
-__all__ = ["WorkerFailed", "inspect_file", "preload"]
+__all__ = ["WorkerFailed", "inspect_file", "inspect_files", "preload"]
 
 # The inspector module (and so the parser) each detected kind needs.
 _INSPECTORS = {
@@ -66,9 +67,44 @@ def _sniff(path: Path) -> str:
 def inspect_file(path: Path, repo_path: str, limits: Limits,
                  extension: str | None = None) -> FileFacts:
     """What one submitted file is and what is wrong with it (never raises for the file)."""
-    lim = limits
-    if extension is None:
-        extension = path.suffix.lstrip(".").lower() or None
+    return inspect_files([(path, repo_path, limits, extension)])[0]
+
+
+Item = tuple[Path, str, Limits, "str | None"]  # local path, repository path, limits, extension
+
+
+def inspect_files(items: list[Item]) -> list[FileFacts]:
+    """The facts of each file, in order; the files are parsed in workers, several at once."""
+    out: list[FileFacts | None] = []
+    jobs: list[Job] = []
+    parsed: list[tuple[int, Item, str]] = []  # index in out, the item, its detected kind
+    for item in items:
+        path, repo_path, lim, extension = item
+        if extension is None:
+            extension = path.suffix.lstrip(".").lower() or None
+            item = (path, repo_path, lim, extension)
+        early = _without_parsing(path, repo_path, lim)
+        out.append(early)
+        if early is not None:
+            continue
+        kind = _sniff(path)
+        preload(kind)
+        if kind == "zip" and extension in ("docx", "pptx"):  # an Office document is a ZIP
+            preload(extension)
+        parsed.append((len(out) - 1, item, kind))
+        jobs.append(Job(inspect_to_wire, (path, repo_path, lim, extension), lim))
+    for (index, (path, repo_path, lim, _), kind), outcome in zip(parsed, run_many(jobs),
+                                                                 strict=True):
+        facts = _facts_of(outcome, path, repo_path, kind)
+        if facts.kind == "docx" and not any(f.severity.value == "error" for f in facts.findings):
+            _exact_docx_pages(path, facts, lim, time.monotonic() + lim.wall_seconds
+                              - outcome.seconds)
+        out[index] = facts
+    return [facts for facts in out if facts is not None]
+
+
+def _without_parsing(path: Path, repo_path: str, lim: Limits) -> FileFacts | None:
+    """The facts of a file that is not parsed at all (unreadable, empty, too large), else None."""
     try:
         size = path.stat().st_size
         readable = path.is_file()
@@ -100,21 +136,10 @@ def inspect_file(path: Path, repo_path: str, limits: Limits,
             "model weights and build outputs out of code archives.",
             repo_path))
         return facts
-    deadline = time.monotonic() + lim.wall_seconds
-    kind = _sniff(path)
-    preload(kind)
-    if kind == "zip" and extension in ("docx", "pptx"):  # an Office document is a ZIP
-        preload(extension)
-    facts = _inspect_in_worker(path, repo_path, lim, extension, deadline, kind)
-    if facts.kind == "docx" and not any(f.severity.value == "error" for f in facts.findings):
-        _exact_docx_pages(path, facts, lim, deadline)
-    return facts
+    return None
 
 
-def _inspect_in_worker(path: Path, repo_path: str, lim: Limits, extension: str | None,
-                       deadline: float, kind: str) -> FileFacts:
-    outcome = run_limited(inspect_to_wire, (path, repo_path, lim, extension), lim,
-                          wall_seconds=max(deadline - time.monotonic(), 0.0))
+def _facts_of(outcome: Outcome, path: Path, repo_path: str, kind: str) -> FileFacts:
     if outcome.value is None:
         facts = FileFacts(path=repo_path, kind=kind, size=path.stat().st_size)
         facts.findings.append(too_complex(facts, outcome.failure or "the worker stopped"))
@@ -124,6 +149,13 @@ def _inspect_in_worker(path: Path, repo_path: str, lim: Limits, extension: str |
     except (ValueError, TypeError) as exc:
         raise WorkerFailed(f"the inspection worker's facts for {repo_path} are not valid: "
                            f"{exc}") from None
+
+
+def _inspect_in_worker(path: Path, repo_path: str, lim: Limits, extension: str | None,
+                       deadline: float, kind: str) -> FileFacts:
+    outcome = run_limited(inspect_to_wire, (path, repo_path, lim, extension), lim,
+                          wall_seconds=max(deadline - time.monotonic(), 0.0))
+    return _facts_of(outcome, path, repo_path, kind)
 
 
 def _exact_docx_pages(path: Path, facts: FileFacts, lim: Limits, deadline: float) -> None:

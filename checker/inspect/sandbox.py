@@ -37,6 +37,7 @@ from checker.limits import WORKER_REPLY_MAX_BYTES
 from checker.model import Limits
 
 _HEADER = struct.Struct("<Q")
+MAX_WORKERS = 4  # files parsed at once (each may use the memory limit)
 _CHUNK = 1 << 16
 
 
@@ -94,9 +95,12 @@ def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
 
 
 def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
-           lim: Limits) -> None:  # pragma: no cover - runs in the forked worker
+           lim: Limits, foreign: tuple[int, ...]) -> None:  # pragma: no cover - the worker
     code = 0
     try:
+        for fd in foreign:  # other workers' pipes: never this one's to read
+            with contextlib.suppress(OSError):
+                os.close(fd)
         import faulthandler
 
         faulthandler.disable()  # a parser that aborts is an answer, not a crash report to print
@@ -123,29 +127,49 @@ def _describe_exit(code: int | None, lim: Limits, wall: float) -> str:
     return f"the parser stopped unexpectedly (exit code {code})"
 
 
-def _read_reply(fd: int, deadline: float) -> tuple[bytes | None, str | None]:
-    """The worker's answer, or None and why not (timeout, too large, no answer)."""
-    buf = bytearray()
+@dataclass
+class Job:
+    """One call to run in a limited worker: ``func(*args)`` returning JSON values."""
+
+    func: Callable[..., Any]
+    args: tuple[Any, ...]
+    lim: Limits
+    wall_seconds: float | None = None  # default: the limits' wall clock
+
+
+@dataclass
+class _Running:
+    job: Job
+    pid: int
+    fd: int
+    start: float
+    deadline: float
+    buf: bytearray
     want: int | None = None
-    while True:
-        if want is None and len(buf) >= _HEADER.size:
-            (want,) = _HEADER.unpack_from(buf)
-            if want > WORKER_REPLY_MAX_BYTES:
-                return None, (f"the facts it produced are {want / 2**20:.1f} MB, more than the "
-                              f"{WORKER_REPLY_MAX_BYTES // 2**20} MB a worker may return "
-                              f"({(want - WORKER_REPLY_MAX_BYTES) / 2**20:.1f} MB left out)")
-        if want is not None and len(buf) >= _HEADER.size + want:
-            return bytes(buf[_HEADER.size:_HEADER.size + want]), None
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return None, "timeout"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            return None, "timeout"
-        chunk = os.read(fd, _CHUNK)
+    data: bytes | None = None
+    why: str | None = None  # why there is no answer: "timeout", "no answer", or in words
+
+    @property
+    def done(self) -> bool:
+        return self.data is not None or self.why is not None
+
+    def feed(self) -> None:
+        """Read what the worker wrote; settle once the answer is whole, refused or cut off."""
+        chunk = os.read(self.fd, _CHUNK)
         if not chunk:
-            return None, "no answer"
-        buf += chunk
+            self.why = "no answer"
+            return
+        self.buf += chunk
+        if self.want is None and len(self.buf) >= _HEADER.size:
+            (self.want,) = _HEADER.unpack_from(self.buf)
+            if self.want > WORKER_REPLY_MAX_BYTES:
+                over = (self.want - WORKER_REPLY_MAX_BYTES) / 2**20
+                self.why = (f"the facts it produced are {self.want / 2**20:.1f} MB, more than "
+                            f"the {WORKER_REPLY_MAX_BYTES // 2**20} MB a worker may return "
+                            f"({over:.1f} MB left out)")
+                return
+        if self.want is not None and len(self.buf) >= _HEADER.size + self.want:
+            self.data = bytes(self.buf[_HEADER.size:_HEADER.size + self.want])
 
 
 def _reap(pid: int, deadline: float) -> tuple[int, int | None]:
@@ -165,22 +189,12 @@ def _reap(pid: int, deadline: float) -> tuple[int, int | None]:
     return code, (kib if sys.platform == "darwin" else kib * 1024)
 
 
-def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits,
-                wall_seconds: float | None = None) -> Outcome:
-    """Call ``func(*args)`` (which returns JSON values) in a limited worker.
-
-    Never raises for anything the file makes the worker do (a timeout, a crash, memory,
-    an oversized answer: ``Outcome.failure``); raises :class:`WorkerFailed` when the checker's
-    own code failed in the worker.
-    """
-    wall = lim.wall_seconds if wall_seconds is None else wall_seconds
-    if not hasattr(os, "fork"):
-        return Outcome(value=func(*args))
+def _start(job: Job, foreign: tuple[int, ...]) -> _Running:
+    wall = job.lim.wall_seconds if job.wall_seconds is None else job.wall_seconds
     for stream in (sys.stdout, sys.stderr):  # else the worker could print them a second time
         with contextlib.suppress(Exception):
             stream.flush()
     start = time.monotonic()
-    deadline = start + wall
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
@@ -190,27 +204,29 @@ def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits,
         raise
     if pid == 0:  # pragma: no cover - the worker
         os.close(read_fd)
-        _child(write_fd, func, args, lim)
+        _child(write_fd, job.func, job.args, job.lim, foreign)
     os.close(write_fd)
-    outcome = Outcome()
-    try:
-        data, why = _read_reply(read_fd, deadline)
-    finally:
-        os.close(read_fd)
-        # an answer arrived: the worker is exiting; otherwise it is killed now
-        code, outcome.peak_rss_bytes = _reap(pid, time.monotonic() + 2.0 if data else 0.0)
-    outcome.exitcode = code
-    outcome.seconds = time.monotonic() - start
-    if data is None:
-        if why == "timeout":
+    return _Running(job, pid, read_fd, start, start + wall, bytearray())
+
+
+def _finish(run: _Running) -> Outcome:
+    """Reap the worker and turn what it said into an Outcome (WorkerFailed: the checker's)."""
+    os.close(run.fd)
+    # an answer arrived: the worker is exiting; otherwise it is killed now
+    code, peak = _reap(run.pid, time.monotonic() + 2.0 if run.data is not None else 0.0)
+    lim = run.job.lim
+    wall = run.deadline - run.start
+    outcome = Outcome(exitcode=code, peak_rss_bytes=peak, seconds=time.monotonic() - run.start)
+    if run.data is None:
+        if run.why == "timeout":
             outcome.failure = _describe_exit(None, lim, wall)
-        elif why == "no answer":
+        elif run.why == "no answer":
             outcome.failure = _describe_exit(code, lim, wall)
         else:
-            outcome.failure = why
+            outcome.failure = run.why
         return outcome
     try:
-        reply = json.loads(data)
+        reply = json.loads(run.data)
         status = reply["status"]
     except (ValueError, TypeError, KeyError) as exc:
         raise WorkerFailed(f"the inspection worker's answer is not valid ({exc})") from None
@@ -223,3 +239,64 @@ def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits,
                            f"{reply.get('error')}\n--- worker traceback ---\n"
                            f"{reply.get('traceback', '')}")
     return outcome
+
+
+def worker_count() -> int:
+    """Workers run at once: the processors this process may use, at most ``MAX_WORKERS``."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def run_many(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
+    """Run ``jobs`` in limited workers, at most ``workers`` at once; outcomes in job order.
+
+    Each job has its own wall clock from the moment its worker starts. Never raises for
+    anything a file makes a worker do; raises :class:`WorkerFailed` when the checker's own
+    code failed in one (every worker is killed and reaped first).
+    """
+    if not hasattr(os, "fork"):
+        return [Outcome(value=job.func(*job.args)) for job in jobs]
+    limit = workers or worker_count()
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    waiting = list(range(len(jobs)))
+    running: dict[int, _Running] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < limit:
+                index = waiting.pop(0)
+                foreign = tuple(r.fd for r in running.values())
+                running[index] = _start(jobs[index], foreign)
+            now = time.monotonic()
+            for run in running.values():
+                if not run.done and now >= run.deadline:
+                    run.why = "timeout"
+            listening = {run.fd: run for run in running.values() if not run.done}
+            if listening:
+                soonest = min(run.deadline for run in listening.values())
+                ready, _, _ = select.select(list(listening), [], [], max(0.0, soonest - now))
+                for fd in ready:
+                    listening[fd].feed()
+            for index, run in list(running.items()):
+                if run.done:
+                    del running[index]
+                    outcomes[index] = _finish(run)
+    finally:
+        for run in running.values():  # only after a failure: leave no worker behind
+            with contextlib.suppress(OSError):
+                os.close(run.fd)
+            _reap(run.pid, 0.0)
+    return [o if o is not None else Outcome(failure="not run") for o in outcomes]
+
+
+def run_limited(func: Callable[..., Any], args: tuple[Any, ...], lim: Limits,
+                wall_seconds: float | None = None) -> Outcome:
+    """Call ``func(*args)`` (which returns JSON values) in a limited worker.
+
+    Never raises for anything the file makes the worker do (a timeout, a crash, memory,
+    an oversized answer: ``Outcome.failure``); raises :class:`WorkerFailed` when the checker's
+    own code failed in the worker.
+    """
+    return run_many([Job(func, args, lim, wall_seconds)], 1)[0]

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from conftest import summary_blocks, write_docx, write_pdf, write_zip
+from test_hostile import zombies
 
-from checker.inspect.sandbox import WorkerFailed, run_limited
+from checker.inspect.sandbox import Job, WorkerFailed, run_limited, run_many
 from checker.limits import WORKER_REPLY_MAX_BYTES
 from checker.model import Limits
 
@@ -78,3 +79,56 @@ def _not_json() -> object:
 def test_a_value_that_is_not_json_is_refused() -> None:
     with pytest.raises(WorkerFailed, match="TypeError"):
         run_limited(_not_json, (), Limits())
+
+
+# --- several workers at once ------------------------------------------------------------------
+
+def _interval(seconds: float, tag: str) -> dict[str, object]:
+    import time
+
+    start = time.monotonic()
+    time.sleep(seconds)
+    return {"tag": tag, "start": start, "end": time.monotonic(), "pid": os.getpid()}
+
+
+def test_run_many_runs_workers_side_by_side_and_answers_in_order() -> None:
+    jobs = [Job(_interval, (0.3, f"job-{i}"), Limits()) for i in range(3)]
+    out = run_many(jobs, workers=2)
+    values = [o.value for o in out]
+    assert [v["tag"] for v in values] == ["job-0", "job-1", "job-2"]
+    assert len({v["pid"] for v in values}) == 3 and os.getpid() not in {v["pid"] for v in values}
+    first, second, third = values
+    assert first["start"] < second["end"] and second["start"] < first["end"]  # overlapped
+    assert third["start"] >= min(first["end"], second["end"])  # never more than 2 at once
+    assert zombies() == []
+
+
+def test_one_workers_bug_ends_the_run_and_leaves_no_worker_behind() -> None:
+    jobs = [Job(_interval, (1.0, "slow"), Limits()), Job(_fail, (), Limits()),
+            Job(_interval, (0.0, "never started"), Limits())]
+    with pytest.raises(WorkerFailed, match="a bug in the checker"):
+        run_many(jobs, workers=2)
+    assert zombies() == [] and not _children()
+
+
+def _children() -> list[int]:
+    """Live child processes of this process (Linux /proc)."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_past_its_wall_clock_is_killed_while_the_others_answer() -> None:
+    jobs = [Job(_interval, (30.0, "hangs"), Limits(), wall_seconds=0.5),
+            Job(_interval, (0.0, "quick"), Limits())]
+    hung, quick = run_many(jobs, workers=2)
+    assert hung.value is None and hung.failure is not None and "longer than" in hung.failure
+    assert quick.value is not None and quick.value["tag"] == "quick"
+    assert zombies() == [] and not _children()

@@ -24,6 +24,7 @@ from checker.routing import route
 
 TEXT_LIMIT = 256 * 1024  # group.yaml and questions: plenty for text, tiny for a bomb
 GITHUB_HARD_LIMIT = 100 * 1024 * 1024
+BATCH_BYTES = 512 * 1024 * 1024  # private copies held on disk at once, awaiting inspection
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,52 @@ class Source:
     root: Path
     from_git: bool  # True: read blobs by SHA (the PR head fetched as data)
 
+    def in_git(self, change: Change) -> bool:
+        return self.from_git and change.blob_sha is not None
+
+
+class _Reader:
+    """Sizes and bytes of changed files: git blobs through two git processes in all (sizes
+    from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk."""
+
+    def __init__(self, source: Source, changes: list[Change]) -> None:
+        self.source = source
+        shas = sorted({c.blob_sha for c in changes if c.blob_sha and source.in_git(c)})
+        self._sizes = gitio.blob_sizes(source.root, shas) if shas else {}
+        self._blobs: gitio.BlobStream | None = None
+
+    def close(self) -> None:
+        if self._blobs is not None:
+            self._blobs.close()
+
+    def _stream(self) -> gitio.BlobStream:
+        if self._blobs is None:
+            self._blobs = gitio.BlobStream(self.source.root)
+        return self._blobs
+
     def size(self, change: Change) -> int:
-        if self.from_git and change.blob_sha:
-            return gitio.blob_size(self.root, change.blob_sha)
-        return (self.root / change.path).stat().st_size
+        if self.source.in_git(change):
+            assert change.blob_sha is not None
+            if change.blob_sha not in self._sizes:
+                raise UsageError(f"git has no blob {change.blob_sha}")
+            return self._sizes[change.blob_sha]
+        return (self.source.root / change.path).stat().st_size
 
     def read(self, change: Change) -> bytes:
-        if self.from_git and change.blob_sha:
-            return gitio.read_blob(self.root, change.blob_sha)
-        return (self.root / change.path).read_bytes()
+        if self.source.in_git(change):
+            assert change.blob_sha is not None
+            return self._stream().read(change.blob_sha)
+        return (self.source.root / change.path).read_bytes()
+
+    def copy(self, change: Change, target: Path) -> str:
+        """Write the file's bytes to ``target``; returns git's id of them."""
+        if self.source.in_git(change):
+            assert change.blob_sha is not None
+            self._stream().copy(change.blob_sha, target)
+            return change.blob_sha
+        data = (self.source.root / change.path).read_bytes()
+        target.write_bytes(data)
+        return gitio.blob_sha_of(data)  # work-tree files: hashed once, here
 
 
 def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
@@ -83,36 +121,80 @@ def private_dir() -> Iterator[Path]:
 
 
 def read_contents(course: Course, source: Source, changes: list[Change]) -> dict[str, Content]:
-    contents: dict[str, Content] = {}
-    with private_dir() as tmp:
-        for index, change in enumerate(changes[:MAX_FILES]):  # the engine judges no more
-            if change.removed:
-                continue
-            target = route(course, change.path).target
-            if target is None:
-                continue  # not a deliverable: only access rules apply
-            contents[change.path] = _read_one(source, change, target.ext or "", tmp, index,
-                                              target.deliverable.limits,
-                                              text=target.deliverable.formats[0] in {"md", "yaml"})
-    return contents
+    """What each changed deliverable file is: small text files decoded here, documents parsed
+    by the inspectors in workers, several at once (``checker.inspect.inspect_files``)."""
+    routed = []
+    for index, change in enumerate(changes[:MAX_FILES]):  # the engine judges no more
+        if change.removed:
+            continue
+        target = route(course, change.path).target
+        if target is not None:  # else not a deliverable: only access rules apply
+            routed.append((index, change, target))
+    contents: dict[str, Content | None] = {change.path: None for _, change, _ in routed}
+    reader = _Reader(source, [change for _, change, _ in routed])
+    try:
+        with private_dir() as tmp:
+            batch: list[_Document] = []
+            held = 0
+            for index, change, target in routed:
+                deliverable = target.deliverable
+                text = deliverable.formats[0] in {"md", "yaml"}
+                early = _refused(reader, change, deliverable.limits, text=text)
+                if early is not None:
+                    contents[change.path] = early
+                    continue
+                if text:
+                    contents[change.path] = _read_small_text(reader, change, target.ext or "")
+                    continue
+                document = _copy_document(reader, change, target.ext or "", tmp, index,
+                                          deliverable.limits)
+                if isinstance(document, Content):
+                    contents[change.path] = document
+                    continue
+                batch.append(document)
+                held += document.local.stat().st_size
+                if held >= BATCH_BYTES:  # bound the disk the copies hold at once
+                    contents.update(_inspect_batch(batch))
+                    batch, held = [], 0
+            contents.update(_inspect_batch(batch))
+    finally:
+        reader.close()
+    return {path: content for path, content in contents.items() if content is not None}
 
 
-def _unreadable(path: str, why: str) -> Content:
-    return Content(FileFacts(path, "unknown", 0, findings=[error(
-        "file.unreadable", f"{path}: {why}.",
-        "Commit the file itself: a regular file, not a symbolic link, a submodule or a folder.",
-        path=path)]))
+@dataclass(frozen=True)
+class _Document:
+    path: str  # in the repository
+    local: Path  # the private copy the inspector reads
+    ext: str
+    limits: Limits
+    blob_sha: str
 
 
-def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
-              limits: Limits, *, text: bool) -> Content:
+def _inspect_batch(batch: list[_Document]) -> dict[str, Content | None]:
+    if not batch:
+        return {}
+    # Documents are parsed only by the inspectors, in worker processes under limits.
+    from checker.inspect import inspect_files
+
+    try:
+        facts = inspect_files([(d.local, d.path, d.limits, d.ext.lower() or None)
+                               for d in batch])
+    finally:
+        for d in batch:
+            d.local.unlink(missing_ok=True)
+    return {d.path: Content(f, blob_sha=d.blob_sha) for d, f in zip(batch, facts, strict=True)}
+
+
+def _refused(reader: _Reader, change: Change, limits: Limits, *, text: bool) -> Content | None:
+    """A Content for a change that is not read at all (not a file, too large), else None."""
     path = change.path
     if change.kind != "file":
         what = {"symlink": "a symbolic link", "submodule": "a git submodule"}.get(
             change.kind, "not a regular file")
         return _unreadable(path, f"is {what}, so there is nothing to check")
     try:
-        size = source.size(change)
+        size = reader.size(change)
     except (OSError, UsageError) as exc:
         return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
     cap = min(limits.max_bytes, TEXT_LIMIT) if text else limits.max_bytes
@@ -125,23 +207,38 @@ def _read_one(source: Source, change: Change, ext: str, tmp: Path, index: int,
             + hard,
             "Make it smaller (compress images, leave out data sets and build outputs) and push "
             "it again.", path=path)]))
-    try:
-        data = source.read(change)
-    except (OSError, UsageError) as exc:
-        return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
-    blob = change.blob_sha or gitio.blob_sha_of(data)  # work-tree files: hashed once, here
-    if text:
-        return replace(_read_text(path, ext, data), blob_sha=blob)
-    # Documents are parsed only by the inspectors, in a worker process under limits.
-    from checker.inspect import inspect_file
+    return None
 
+
+def _read_small_text(reader: _Reader, change: Change, ext: str) -> Content:
+    try:
+        data = reader.read(change)
+    except (OSError, UsageError) as exc:
+        return _unreadable(change.path,
+                           f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    blob = change.blob_sha or gitio.blob_sha_of(data)  # work-tree files: hashed once, here
+    return replace(_read_text(change.path, ext, data), blob_sha=blob)
+
+
+def _copy_document(reader: _Reader, change: Change, ext: str, tmp: Path, index: int,
+                   limits: Limits) -> _Document | Content:
+    """A private copy of the document under a name we choose, or why it cannot be read."""
     safe_ext = ext if ext.isalnum() and len(ext) <= 8 else "bin"
     local = tmp / f"{index}.{safe_ext}"
-    local.write_bytes(data)
     try:
-        return Content(inspect_file(local, path, limits, ext.lower() or None), blob_sha=blob)
-    finally:
-        local.unlink()
+        blob = reader.copy(change, local)
+    except (OSError, UsageError) as exc:
+        local.unlink(missing_ok=True)
+        return _unreadable(change.path,
+                           f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
+    return _Document(change.path, local, ext, limits, blob)
+
+
+def _unreadable(path: str, why: str) -> Content:
+    return Content(FileFacts(path, "unknown", 0, findings=[error(
+        "file.unreadable", f"{path}: {why}.",
+        "Commit the file itself: a regular file, not a symbolic link, a submodule or a folder.",
+        path=path)]))
 
 
 def _read_text(path: str, ext: str, data: bytes) -> Content:

@@ -7,7 +7,9 @@ checked out, and nothing is executed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from checker.errors import UsageError
 
 GIT_TIMEOUT = 120
 ZERO_SHA = "0" * 40
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 object ids
 MODES = {"100644": "file", "100755": "file", "120000": "symlink", "160000": "submodule"}
 
 
@@ -95,12 +98,98 @@ def changed_in_worktree(root: Path, base: str) -> list[DiffEntry]:
     return entries
 
 
-def blob_size(root: Path, sha: str) -> int:
-    return int(git(root, "cat-file", "-s", sha).decode().strip())
+def _checked_shas(shas: list[str]) -> bytes:
+    for sha in shas:
+        if not _SHA.fullmatch(sha):
+            raise UsageError(f"{sha!r} is not an object id")
+    return "".join(f"{sha}\n" for sha in shas).encode("ascii")
 
 
-def read_blob(root: Path, sha: str) -> bytes:
-    return git(root, "cat-file", "blob", sha)
+def blob_sizes(root: Path, shas: list[str]) -> dict[str, int]:
+    """The size of each blob, from one ``git cat-file --batch-check``; a missing one is left
+    out."""
+    if not shas:
+        return {}
+    out: dict[str, int] = {}
+    for line in git(root, "cat-file", "--batch-check",
+                    input_bytes=_checked_shas(shas)).decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            out[parts[0]] = int(parts[2])
+    return out
+
+
+class BlobStream:
+    """Blobs by SHA through one ``git cat-file --batch`` process, one after another.
+
+    ``copy(sha, target)`` writes a blob to ``target`` in chunks (a 50 MB file is never held
+    whole); ``read(sha)`` returns a small one. Close it (or use it as a context manager).
+    """
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise UsageError("git is not installed; pass the changed files as PATH "
+                             "arguments") from None
+        self.root = root
+
+    def __enter__(self) -> BlobStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        proc = self._proc
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        try:
+            proc.wait(timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def _open(self, sha: str) -> int:
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(_checked_shas([sha]))
+            stdin.flush()
+        except OSError:
+            raise UsageError(f"`git cat-file --batch` stopped in {self.root}") from None
+        header = stdout.readline().decode("ascii", "replace").split()
+        if len(header) != 3 or header[1] != "blob" or not header[2].isdigit():
+            raise UsageError(f"git has no blob {sha} in {self.root}")
+        return int(header[2])
+
+    def copy(self, sha: str, target: Path) -> None:
+        size = self._open(sha)
+        stdout = self._proc.stdout
+        assert stdout is not None
+        with target.open("wb") as out:
+            left = size
+            while left:
+                chunk = stdout.read(min(left, 1 << 20))
+                if not chunk:
+                    raise UsageError(f"`git cat-file --batch` ended inside blob {sha}")
+                out.write(chunk)
+                left -= len(chunk)
+        stdout.read(1)  # the newline after the contents
+
+    def read(self, sha: str) -> bytes:
+        size = self._open(sha)
+        stdout = self._proc.stdout
+        assert stdout is not None
+        data = stdout.read(size)
+        if len(data) != size:
+            raise UsageError(f"`git cat-file --batch` ended inside blob {sha}")
+        stdout.read(1)
+        return data
 
 
 def blob_sha_of(data: bytes) -> str:

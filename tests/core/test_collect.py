@@ -1,0 +1,86 @@
+"""Collect: every changed deliverable is read once, from git objects or the work tree, and the
+documents are inspected in batches whose private copies are deleted as soon as they are read."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from checker import collect
+from checker.config import load_course
+from checker.inspect import sandbox
+from tests.core.course_repo import CourseRepo, git, pdf_bytes
+
+FILES = {
+    "submissions/g10/summaries/2024-11-26.pdf": pdf_bytes(2),
+    "submissions/g10/final/report.pdf": pdf_bytes(6),
+    "submissions/g10/proposal.pdf": pdf_bytes(1),
+}
+
+
+def _code_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("README.md", "# Build\n`make`\n# Run\n`./run`\n")
+    return buffer.getvalue()
+
+
+def _read(tmp_path: Path, *, from_git: bool) -> dict[str, collect.Content]:
+    repo = CourseRepo(tmp_path / "course")
+    repo.open_pr_branch()
+    for path, data in {**FILES, "submissions/g10/final/code.zip": _code_zip()}.items():
+        repo.write(path, data)
+    git(repo.root, "add", "-A")
+    if from_git:
+        head = repo.commit_pr()
+        changes = collect.changes_from_git(repo.root, "main", head)
+    else:
+        changes = collect.changes_from_git(repo.root, "main", None)
+    course = load_course(repo.root)
+    return collect.read_contents(course, collect.Source(repo.root, from_git=from_git), changes)
+
+
+@pytest.mark.parametrize("from_git", [True, False], ids=["git objects", "work tree"])
+def test_small_batches_read_the_same_facts_and_leave_no_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_git: bool) -> None:
+    whole = _read(tmp_path / "whole", from_git=from_git)
+    seen: list[int] = []
+    real = sandbox.run_many
+
+    def counting(jobs: list[sandbox.Job], workers: int | None = None) -> list[sandbox.Outcome]:
+        seen.append(len(jobs))
+        for job in jobs:
+            assert Path(job.args[0]).is_file()  # its private copy exists while it is read
+        return real(jobs, workers)
+
+    monkeypatch.setattr(collect, "BATCH_BYTES", 1)  # one document per batch
+    monkeypatch.setattr("checker.inspect.run_many", counting)
+    copies: list[Path] = []
+    real_dir = collect.private_dir
+
+    def remembered() -> object:
+        context = real_dir()
+
+        class Wrapper:
+            def __enter__(self) -> Path:
+                folder = context.__enter__()
+                copies.append(folder)
+                return folder
+
+            def __exit__(self, *exc: object) -> None:
+                assert not any(copies[-1].iterdir())  # each batch deleted its copies
+                context.__exit__(*exc)
+
+        return Wrapper()
+
+    monkeypatch.setattr(collect, "private_dir", remembered)
+    one_by_one = _read(tmp_path / "batched", from_git=from_git)
+    assert seen == [1, 1, 1, 1]
+    assert list(one_by_one) == list(whole)  # in the order of the changes
+    for path, content in whole.items():
+        assert one_by_one[path].facts.to_json() == content.facts.to_json(), path
+        assert one_by_one[path].blob_sha == content.blob_sha
+    assert whole["submissions/g10/final/report.pdf"].facts.pages == 6

@@ -56,21 +56,21 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser for ``argv``: the named command's own parser, every other one as its name
-    and help line (imports ``checker.commands.<name>`` for the named command only; with no
-    ``argv``, for every command)."""
+    """The parser for ``argv``: the named command's own parser alone (imports
+    ``checker.commands.<name>`` for it only); without a known command, every command as its
+    name and help line; with no ``argv``, every command's own parser."""
     parser = argparse.ArgumentParser(
         prog="python -m checker",
         description="Check coursework submitted as pull requests against schedule.yaml.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    wanted = set(COMMANDS) if argv is None else {chosen_command(argv)}
+    chosen = None if argv is None else chosen_command(argv)
     for name, help_line in COMMANDS.items():
-        if name in wanted:
+        if argv is None or name == chosen:
             # command modules import only argparse at the top; their work is imported in run()
             importlib.import_module(command_module(name)).add_parser(sub)
-        else:
+        elif chosen is None:  # the list of commands is shown (--help, or no known command)
             sub.add_parser(name, help=help_line)
     return parser
 

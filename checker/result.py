@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -148,7 +147,7 @@ def validate_result(data: object) -> str | None:
     """None if ``data`` is a schema-valid result whose times all carry an offset, else why not."""
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(resources.files("checker").joinpath("schemas/result.schema.json")
+    schema = json.loads(Path(__file__).resolve().parent.joinpath("schemas/result.schema.json")
                         .read_text(encoding="utf-8"))
     errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: e.path)
     if errors:

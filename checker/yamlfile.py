@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -141,8 +141,11 @@ def _build(
     return loader.construct_object(node, deep=True)
 
 
+SCHEMAS = Path(__file__).resolve().parent / "schemas"  # package data, beside the modules
+
+
 def schema_text(name: str) -> str:
-    return resources.files("checker.schemas").joinpath(name).read_text(encoding="utf-8")
+    return (SCHEMAS / name).read_text(encoding="utf-8")
 
 
 def schema(name: str) -> dict[str, Any]:

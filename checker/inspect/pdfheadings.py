@@ -47,14 +47,15 @@ def outline_entries(document: Any) -> list[tuple[str, int | None]]:
 
 
 def _is_font_heading(line: Line, body: float) -> bool:
+    larger = line.size >= body * HEADING_SIZE_RATIO
+    if not larger and not (line.bold and line.size >= body - 0.5):
+        return False  # most lines: body text, decided without looking at their text
     text = line.text.strip()
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_FONT_HEADING_WORDS:
         return False
     if sum(c.isalpha() for c in text) < 2:
         return False
-    if line.size >= body * HEADING_SIZE_RATIO:
-        return True
-    return line.bold and line.size >= body - 0.5 and not text.endswith((".", ","))
+    return larger or not text.endswith((".", ","))
 
 
 def font_headings(pages: Sequence[PageLines], body: float | None = None) -> list[str]:

@@ -24,20 +24,19 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "inspect"))
 
+from checker.facts import FileFacts  # noqa: E402
+from checker.inspect import pdf  # noqa: E402
 from checker.inspect.pdf import choose_headings  # noqa: E402
-from checker.inspect.pdfheadings import (  # noqa: E402
-    font_headings,
-    line_headings,
-    outline_entries,
-)
-from checker.inspect.pdflines import PageLines, read_page  # noqa: E402
+from checker.inspect.pdfheadings import font_headings, line_headings  # noqa: E402
+from checker.inspect.pdflines import PageLines  # noqa: E402
 from checker.inspect.sections import normalize  # noqa: E402
-from checker.limits import PDF_MAX_TEXT_PAGES  # noqa: E402
+from checker.model import Limits  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 QUESTIONS = [
@@ -52,14 +51,27 @@ Doc = tuple[str, list[PageLines], list[tuple[str, int | None]], list[str]]
 
 
 def read_pdf(path: Path) -> tuple[list[PageLines], list[tuple[str, int | None]]]:
-    import logging
+    """The pages and the outline exactly as the checker reads them.
 
-    from pypdf import PdfReader
+    Runs the checker's own ``inspect_pdf`` (PDFium: ``open_document``, ``read_page`` on each of
+    the first ``PDF_MAX_TEXT_PAGES`` pages, each page closed before the next, then
+    ``outline_entries(document)``) and takes what it hands to ``apply_pages``. Raises
+    ValueError when the checker reads no page (encrypted, empty or damaged: its findings say
+    why).
+    """
+    read: list[tuple[list[PageLines], list[tuple[str, int | None]]]] = []
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    reader = PdfReader(str(path), strict=False)
-    pages = [read_page(p) for p in reader.pages[:PDF_MAX_TEXT_PAGES]]
-    return pages, outline_entries(reader)
+    def capture(facts: FileFacts, pages: list[PageLines],
+                outline: list[tuple[str, int | None]]) -> None:
+        read.append((pages, outline))
+
+    facts = FileFacts(path=path.name, kind="pdf", size=path.stat().st_size)
+    with mock.patch.object(pdf, "apply_pages", capture):
+        pdf.inspect_pdf(path, facts, Limits())
+    if not read:
+        rules = ", ".join(f.rule for f in facts.findings) or "no finding"
+        raise ValueError(f"{path.name}: the checker read no page ({rules})")
+    return read[0]
 
 
 def found(expected: Sequence[str], got: Sequence[str]) -> tuple[int, int]:

@@ -1,22 +1,25 @@
-"""Benchmark (not a test): pypdf against pypdfium2 for what the checker reads from a PDF.
+"""Benchmark (not a test): pypdf against PDFium (pypdfium2) for what the checker reads from a PDF.
 
-Issue 12: pypdf's import and text extraction are most of a cold ``check``'s time above the C
-tools. This measures, in one run, on every PDF of the corpus (``files.json`` gives the true page
-counts; files listed but absent are skipped) and on the typical PR's two generated PDFs (the
-8-page two-column report and the 3-page summary of ``bench_check.py``):
-  - import time of each library, as a cold process, above ``python -c pass``;
-  - page counts, against ``files.json``;
-  - time to open the file and extract the text of every page: pypdf plain, pypdf as the checker
-    reads a page (``checker.inspect.pdflines.read_page``: text visitor with font sizes and
-    positions), pypdfium2's text page;
-  - time to read the outline (pypdf: ``checker.inspect.pdfheadings.outline_entries``);
-  - how far the texts agree: the share of words (with multiplicity) the two extractions have in
-    common, over the larger of the two counts;
-  - a cold process per library doing import + open + every page's text of the two typical PDFs,
-    beside ``pdfinfo`` + ``pdftotext`` on them.
-Each file is measured in its own process per library, so a crash in one library on one hostile
-file costs only that cell. pypdfium2 is not a dependency: install it into a venv to compare
-(``pip install pypdfium2``); without it the pypdfium2 columns say so.
+Issue 12: pypdf's import and text extraction were most of a cold ``check``'s time above the C
+tools; this is the record of why the checker switched to PDFium. It measures, in one run, on
+every PDF of the corpus (``files.json`` gives the true page counts; files listed but absent are
+skipped) and on the typical PR's two generated PDFs (the 8-page two-column report and the
+3-page summary of ``bench_check.py``), three readers:
+  - ``pypdf``: pypdf's plain text (``page.extract_text()``) and its outline (``reader.outline``);
+  - ``pypdfium2``: PDFium's plain text page (``get_text_bounded()``) and ``get_toc()``;
+  - ``checker``: the checker's own reader, PDFium as ``checker.inspect.pdf`` uses it:
+    ``checker.inspect.pdflines.read_page`` on each page (text with every line's position,
+    font size and weight), each page closed before the next, and
+    ``checker.inspect.pdfheadings.outline_entries`` for the outline.
+For each: import time, as a cold process, above ``python -c pass``; page counts, against
+``files.json``; time to open the file, to read every page's text and to read the outline; how
+far the texts agree (the share of words, with multiplicity, that two extractions have in
+common, over the larger of the two counts: pypdf against PDFium's plain text, and pypdf against
+the checker's reader); and a cold process per reader doing import + open + every page's text of
+the two typical PDFs, beside ``pdfinfo`` + ``pdftotext`` on them.
+Each file is measured in its own process per reader, so a crash in one library on one hostile
+file costs only that cell. Both libraries are in the check install set (``requirements/check.in``:
+pypdfium2 reads, pypdf walks the rare page tree whose count PDFium cannot trust).
 
     python bench/bench_pdf_backends.py [--repeat 3]
 """
@@ -38,15 +41,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 PASSWORD = "openpassword"  # the corpus's encrypted sample (its README gives it)
-BACKENDS = ("pypdf", "pypdfium2")
+BACKENDS = ("pypdf", "pypdfium2", "checker")
+
+
+def _pypdf_outline(items: list[Any]) -> int:
+    """Entries of pypdf's nested outline list (a list is the children of the entry before)."""
+    return sum(_pypdf_outline(item) if isinstance(item, list) else 1 for item in items)
 
 
 def measure_pypdf(path: str) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
     from pypdf import PdfReader
-
-    from checker.inspect.pdfheadings import outline_entries
-    from checker.inspect.pdflines import read_page
 
     start = time.perf_counter()
     reader = PdfReader(path, strict=False)
@@ -56,28 +60,24 @@ def measure_pypdf(path: str) -> dict[str, Any]:
     opened = time.perf_counter()
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     texted = time.perf_counter()
-    reader = PdfReader(path, strict=False)  # a fresh reader: no page already parsed
-    if reader.is_encrypted:
-        reader.decrypt(PASSWORD)
-    visit_start = time.perf_counter()
-    for page in reader.pages:
-        read_page(page)
-    visited = time.perf_counter()
-    outline = outline_entries(reader)
+    headings = _pypdf_outline(reader.outline)
     outlined = time.perf_counter()
     return {"pages": pages, "open": opened - start, "text": texted - opened,
-            "visitor": visited - visit_start, "outline": outlined - visited, "words": text,
-            "headings": len(outline)}
+            "outline": outlined - texted, "words": text, "headings": headings}
+
+
+def _open_pdfium(pdfium: Any, path: str) -> Any:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return pdfium.PdfDocument(path, password=PASSWORD)
 
 
 def measure_pypdfium2(path: str) -> dict[str, Any]:
     import pypdfium2 as pdfium
 
     start = time.perf_counter()
-    try:
-        pdf = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError:
-        pdf = pdfium.PdfDocument(path, password=PASSWORD)
+    pdf = _open_pdfium(pdfium, path)
     pages = len(pdf)
     opened = time.perf_counter()
     parts = []
@@ -96,10 +96,42 @@ def measure_pypdfium2(path: str) -> dict[str, Any]:
             "outline": outlined - texted, "words": "\n".join(parts), "headings": len(outline)}
 
 
+def measure_checker(path: str) -> dict[str, Any]:
+    """PDFium as ``checker.inspect.pdf.inspect_pdf`` reads it (every page, not only the first
+    ``PDF_MAX_TEXT_PAGES``, so the time compares with the other two)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw  # read_page imports it on its first call: not in the timing
+
+    sys.path.insert(0, str(ROOT))
+    from checker.inspect.pdfheadings import outline_entries
+    from checker.inspect.pdflines import read_page
+
+    start = time.perf_counter()
+    pdf = _open_pdfium(pdfium, path)
+    pages = len(pdf)
+    opened = time.perf_counter()
+    parts = []
+    for i in range(pages):
+        page = pdf[i]
+        try:
+            parts.append(read_page(page).text)
+        finally:
+            page.close()
+    texted = time.perf_counter()
+    outline = outline_entries(pdf)
+    outlined = time.perf_counter()
+    pdf.close()
+    return {"pages": pages, "open": opened - start, "text": texted - opened,
+            "outline": outlined - texted, "words": "\n".join(parts), "headings": len(outline)}
+
+
+MEASURES = {"pypdf": measure_pypdf, "pypdfium2": measure_pypdfium2, "checker": measure_checker}
+
+
 def child(backend: str, path: str) -> int:
-    """Measure one file with one library; print JSON (an error is a result too)."""
+    """Measure one file with one reader; print JSON (an error is a result too)."""
     try:
-        result = (measure_pypdf if backend == "pypdf" else measure_pypdfium2)(path)
+        result = MEASURES[backend](path)
     except ModuleNotFoundError as exc:
         result = {"error": f"not installed ({exc.name})"}
     except Exception as exc:  # a hostile file: the failure is the figure
@@ -147,7 +179,16 @@ COLD = {
     "pypdfium2": ("import sys\nimport pypdfium2 as pdfium\nfor p in sys.argv[1:]:\n"
                   "    d = pdfium.PdfDocument(p)\n"
                   "    for i in range(len(d)): d[i].get_textpage().get_text_bounded()\n"),
+    "checker": ("import sys\nimport pypdfium2 as pdfium\n"
+                "from checker.inspect.pdflines import read_page\nfor p in sys.argv[1:]:\n"
+                "    d = pdfium.PdfDocument(p)\n"
+                "    for i in range(len(d)):\n"
+                "        page = d[i]; read_page(page); page.close()\n"),
 }
+# What each reader imports, cold: the checker's reader is PDFium plus its own two modules.
+IMPORTS = {"pypdf": "import pypdf", "pypdfium2": "import pypdfium2",
+           "checker": ("import pypdfium2, pypdfium2.raw, checker.inspect.pdflines, "
+                       "checker.inspect.pdfheadings")}
 
 
 def corpus_files() -> list[tuple[str, Path, int | None]]:
@@ -171,6 +212,11 @@ def fmt(value: float | None, pattern: str = "{:.3f}") -> str:
     return "-" if value is None else pattern.format(value)
 
 
+def spent(totals: dict[str, float], field: str, pattern: str = "{:.3f}") -> str:
+    """Each reader's total seconds for ``field`` ("open", "text", "outline")."""
+    return ", ".join(f"{b} {pattern.format(totals[f'{b} {field}'])} s" for b in BACKENDS)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold processes: best of N")
@@ -180,15 +226,10 @@ def main() -> int:
     if args.child:
         return child(*args.child)
     py = args.python
-    probe = subprocess.run([py, "-c", "import pypdfium2"], capture_output=True, check=False)
-    have_pdfium = probe.returncode == 0
-    if not have_pdfium:
-        print("pypdfium2 is not installed in this interpreter (pip install pypdfium2): "
-              "only pypdf is measured")
-    backends = BACKENDS if have_pdfium else BACKENDS[:1]
+    backends = BACKENDS
 
     bare = seconds([py, "-c", "pass"], args.repeat)
-    imports = {b: seconds([py, "-c", f"import {b}"], args.repeat) - bare for b in backends}
+    imports = {b: seconds([py, "-c", IMPORTS[b]], args.repeat) - bare for b in backends}
     listed = ", ".join(f"{b} {imports[b]:.3f} s" for b in backends)
     print(f"cold import above `python -c pass` (best of {args.repeat}): {listed}")
 
@@ -199,59 +240,59 @@ def main() -> int:
         for name, path, truth in files:
             rows.append((name, truth, {b: run_child(py, b, path) for b in backends}))
 
-        header = (f"{'file':44} {'true':>4} {'pages pypdf/ium':>15} {'text pypdf':>10} "
-                  f"{'visitor':>8} {'text ium':>8} {'outl pypdf/ium':>14} {'heads':>7} "
-                  f"{'words':>5}")
+        print("pages, text seconds, outline entries: pypdf / pypdfium2 / checker's reader; "
+              "words shared with pypdf: pypdfium2 / checker's reader")
+        header = (f"{'file':44} {'true':>4} {'pages':>11} {'text pypdf':>10} {'ium':>6} "
+                  f"{'checker':>7} {'outline':>11} {'words':>9}")
         print(header)
         totals: dict[str, float] = defaultdict(float)
         right: Counter[str] = Counter()
         counted = 0
         errors: dict[str, list[str]] = {b: [] for b in backends}
-        shares = []
+        shares: dict[str, list[float]] = {"pypdfium2": [], "checker": []}
         for name, truth, res in rows:
-            a = res["pypdf"]
-            b = res.get("pypdfium2", {"error": "not measured"})
             for backend, r in res.items():
                 if "error" in r:
                     errors[backend].append(f"{name}: {r['error']}")
             if truth is not None:
                 counted += 1
                 right.update(k for k, r in res.items() if r.get("pages") == truth)
-            both = "error" not in a and "error" not in b
-            if both:
-                for key, r, field in (("pypdf text", a, "text"), ("visitor", a, "visitor"),
-                                      ("ium text", b, "text"), ("pypdf outline", a, "outline"),
-                                      ("ium outline", b, "outline"),
-                                      ("pypdf open", a, "open"), ("ium open", b, "open")):
-                    totals[key] += r[field]
-            share = agreement(a["words"], b["words"]) if both else None
-            if share is not None:
-                shares.append(share)
-            pages = f"{a.get('pages', 'x')}/{b.get('pages', 'x')}"
-            print(f"{name[-44:]:44} {fmt(truth, '{}'):>4} {pages:>15} "
-                  f"{fmt(a.get('text')):>10} {fmt(a.get('visitor')):>8} "
-                  f"{fmt(b.get('text')):>8} "
-                  f"{fmt(a.get('outline'), '{:.4f}')}/{fmt(b.get('outline'), '{:.4f}'):>6} "
-                  f"{a.get('headings', 'x')}/{b.get('headings', 'x'):>3} "
-                  f"{fmt(share, '{:.2f}'):>5}")
+            if all("error" not in r for r in res.values()):  # totals over files all read
+                for backend, r in res.items():
+                    for field in ("open", "text", "outline"):
+                        totals[f"{backend} {field}"] += r[field]
+            a = res["pypdf"]
+            cells: dict[str, float | None] = {}
+            for other, values in shares.items():
+                b = res[other]
+                share = (agreement(a["words"], b["words"])
+                         if "error" not in a and "error" not in b else None)
+                if share is not None:
+                    values.append(share)
+                cells[other] = share
+            pages = "/".join(str(res[b].get("pages", "x")) for b in backends)
+            outline = "/".join(str(res[b].get("headings", "x")) for b in backends)
+            shared = "/".join(fmt(cells[b], "{:.2f}") for b in shares)
+            print(f"{name[-44:]:44} {fmt(truth, '{}'):>4} {pages:>11} "
+                  f"{fmt(a.get('text')):>10} {fmt(res['pypdfium2'].get('text')):>6} "
+                  f"{fmt(res['checker'].get('text')):>7} {outline:>11} {shared:>9}")
 
         print("\nsummary")
         for backend in backends:
             print(f"  {backend}: page count right on {right[backend]}/{counted} corpus files; "
                   f"failed on {len(errors[backend])}: {'; '.join(errors[backend]) or '-'}")
-        if have_pdfium and totals["ium text"]:
-            print(f"  all files both read: open {totals['pypdf open']:.3f} s vs "
-                  f"{totals['ium open']:.3f} s; text pypdf {totals['pypdf text']:.3f} s, "
-                  f"pypdf with the checker's visitor {totals['visitor']:.3f} s, pypdfium2 "
-                  f"{totals['ium text']:.3f} s (pypdf / pypdfium2: "
-                  f"{totals['pypdf text'] / totals['ium text']:.0f}x, visitor: "
-                  f"{totals['visitor'] / totals['ium text']:.0f}x); outline "
-                  f"{totals['pypdf outline']:.4f} s vs {totals['ium outline']:.4f} s")
-            shares.sort()
-            if shares:
-                print(f"  shared words (with text in either): median "
-                      f"{shares[len(shares) // 2]:.2f}, lowest {shares[0]:.2f}, "
-                      f"{sum(s >= 0.9 for s in shares)}/{len(shares)} files at 0.90 or more")
+        if totals["pypdfium2 text"] and totals["checker text"]:
+            print(f"  all files all three read: open {spent(totals, 'open')}; text "
+                  f"{spent(totals, 'text')} (pypdf / checker's reader: "
+                  f"{totals['pypdf text'] / totals['checker text']:.0f}x; checker's reader / "
+                  f"plain pypdfium2: {totals['checker text'] / totals['pypdfium2 text']:.1f}x); "
+                  f"outline {spent(totals, 'outline', '{:.4f}')}")
+        for other, values in shares.items():
+            values.sort()
+            if values:
+                print(f"  words shared by pypdf and {other} (with text in either): median "
+                      f"{values[len(values) // 2]:.2f}, lowest {values[0]:.2f}, "
+                      f"{sum(v >= 0.9 for v in values)}/{len(values)} files at 0.90 or more")
 
         typical = [str(p) for n, p, _ in files if n.startswith("typical")]
         print("\ncold process: import + open + every page's text of the two typical PDFs "

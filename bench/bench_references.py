@@ -72,7 +72,7 @@ def main() -> int:
     blobs = pdf_blobs(args.mirror, int(args.max_mb * 2**20))
     if args.limit:
         blobs = blobs[: args.limit]
-    rows = []
+    rows: list[tuple[str, int | None, int | None, int | None, int | None, int | None]] = []
     layouts: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,5 @@
-"""PDF facts with PDFium (``pypdfium2``): pages, text per page, references, headings, layout.
+"""PDF facts with PDFium (``checker.inspect.pdfium``): pages, text per page, references,
+headings, layout.
 
 Each page is read once (``checker.inspect.pdflines``) and closed before the next is loaded, so
 what one page decodes is freed before the next; headings come from the outline, else fonts,
@@ -14,32 +15,23 @@ file gets ``file.too-complex``; PDFium bounds each decoded stream itself.
 
 from __future__ import annotations
 
-import logging
 import mmap
 import re
 from pathlib import Path
-from typing import Any
 
 from checker.facts import FileFacts
 from checker.findings import Finding, error, info
 from checker.inspect import pdflayout, sections
 from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
+from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
-from checker.inspect.worker import DamagedFile, empty_document, is_bad_file
+from checker.inspect.worker import empty_document, is_bad_file
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 
-# PDFium's reasons for refusing to open a document (FPDF_GetLastError)
-_ERR_SUCCESS = 0  # it "succeeded" yet gave no document: a page tree without a page
-_ERR_PASSWORD = 4  # a password is needed to open it
-_ERR_SECURITY = 5  # an encryption scheme PDFium does not support
 # A page dictionary written in the clear (not inside a compressed object stream)
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9#])")
-
-
-def _quiet() -> None:
-    logging.getLogger("pypdfium2").setLevel(logging.CRITICAL)
 
 
 def looks_truncated(path: Path) -> bool:
@@ -49,7 +41,7 @@ def looks_truncated(path: Path) -> bool:
         return b"%%EOF" not in f.read()
 
 
-def _encrypted(repo_path: str) -> Any:
+def _encrypted(repo_path: str) -> Finding:
     return error(
         "file.encrypted",
         f"{repo_path} is password-protected; the checker and the staff cannot open it.",
@@ -59,15 +51,12 @@ def _encrypted(repo_path: str) -> Any:
     )
 
 
-def open_document(path: Path, facts: FileFacts) -> Any | None:
-    """A ``pypdfium2.PdfDocument``, or None after adding file.encrypted / file.unreadable.
+def open_document(path: Path, facts: FileFacts) -> Document | None:
+    """The open document, or None after adding file.encrypted / file.unreadable to ``facts``.
 
     A PDF protected by an owner password only (restrictions on editing or printing) opens
     without one: anyone can read it, and so can the checker.
     """
-    import pypdfium2 as pdfium
-
-    _quiet()
     repo_path = facts.path
     if looks_truncated(path):
         facts.findings.append(error(
@@ -79,17 +68,12 @@ def open_document(path: Path, facts: FileFacts) -> Any | None:
         ))
         return None
     try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code in (_ERR_PASSWORD, _ERR_SECURITY):
+        return Document(path)
+    except PdfiumError as exc:
+        if exc.code in (ERR_PASSWORD, ERR_SECURITY):
             facts.findings.append(_encrypted(repo_path))
             return None
-        if code == _ERR_SUCCESS and page_tree_leaves(path) == 0:
-            facts.pages = facts.body_pages = 0
-            facts.findings.append(empty_document(facts, "pages"))
-            return None
-        raise DamagedFile(f"PDFium cannot open it: {exc}") from None
+        raise
 
 
 def visible_page_objects(path: Path) -> int:
@@ -107,6 +91,8 @@ def page_tree_leaves(path: Path) -> int | None:
     viewers do; pypdf counts the pages the tree lists. A file whose two counts differ shows a
     different number of pages in different viewers.
     """
+    import logging
+
     import pypdf
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -138,8 +124,8 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
     document = open_document(path, facts)
     if document is None:
         return
-    try:
-        count = len(document)
+    with document:
+        count = document.page_count()
         if count > lim.pdf_max_pages:
             raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
         facts.pages = count
@@ -149,23 +135,18 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             if listed is not None and listed != count:
                 facts.findings.append(ambiguous_pages(facts, count, listed))
                 facts.pages = facts.body_pages = max(count, listed)
-        if count == 0:  # a valid PDF can have no page: never a clean pass
+        if facts.pages == 0:  # a valid PDF can have no page: never a clean pass
             facts.findings.append(empty_document(facts, "pages"))
             return
         pages: list[PageLines] = []
         used = 0
         for index in range(min(count, PDF_MAX_TEXT_PAGES)):
-            page = document[index]
-            try:
+            with document.page(index) as page:
                 read = read_page(page)
-            finally:
-                page.close()
             read.text = read.text[: max(0, MAX_TEXT_CHARS - used)]
             used += len(read.text)
             pages.append(read)
         outline = outline_entries(document)
-    finally:
-        document.close()
     if count > PDF_MAX_TEXT_PAGES:
         facts.findings.append(info(
             "pdf.text-partial",

@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from checker.inspect import sections
 from checker.inspect.pdflines import Line, PageLines, body_font_size
+
+if TYPE_CHECKING:
+    from checker.inspect.pdfium import Document
 
 MAX_HEADINGS = 200
 MAX_HEADING_CHARS = 200
@@ -24,25 +27,17 @@ HEADING_SIZE_RATIO = 1.12  # a heading is at least this much larger than the bod
 _MERGE_GAP = 2.0  # a heading's next line is at most this many of its sizes below it
 
 
-def outline_entries(document: Any) -> list[tuple[str, int | None]]:
-    """(title, 1-based page or None) of a ``pypdfium2.PdfDocument``'s bookmarks, in order.
+def outline_entries(document: Document) -> list[tuple[str, int | None]]:
+    """(title, 1-based page or None) of the document's bookmarks, in order; [] if none.
 
-    [] if none. Nested at most ``MAX_OUTLINE_DEPTH`` deep; a bookmark that loops back is read
-    once (pypdfium2 stops there)."""
+    Nested at most ``MAX_OUTLINE_DEPTH`` deep; a bookmark that loops back is read once."""
     out: list[tuple[str, int | None]] = []
-    try:
-        for item in document.get_toc(max_depth=MAX_OUTLINE_DEPTH):
-            title = " ".join((item.get_title() or "").split())[:MAX_HEADING_CHARS]
-            if not title:
-                continue
-            dest = item.get_dest()
-            index = dest.get_index() if dest is not None else None
-            out.append((title, index + 1 if index is not None and index >= 0 else None))
+    for raw_title, index in document.outline(MAX_OUTLINE_DEPTH, MAX_HEADINGS * 4):
+        title = " ".join(raw_title.split())[:MAX_HEADING_CHARS]
+        if title:
+            out.append((title, index + 1 if index is not None else None))
             if len(out) >= MAX_HEADINGS:
                 break
-    except Exception as exc:  # a damaged outline is no outline: the other methods still work
-        if type(exc).__module__.split(".")[0] != "pypdfium2":
-            raise
     return out
 
 

@@ -1,8 +1,8 @@
 """Lines of a PDF page with their position, font size and weight, read with PDFium.
 
-One pass per page over PDFium's text page (``pypdfium2``): the page's text comes in one call
-(PDFium inserts ``\\r\\n`` between lines and marks a hyphen that ends a line with U+FFFE, which
-is kept as a hyphen and a line break); each line keeps where its first character sits (x, y of
+One pass per page over PDFium's text page (``checker.inspect.pdfium``): the page's text comes
+in one call (PDFium inserts ``\\r\\n`` between lines and marks a hyphen that ends a line with
+U+FFFE, kept as a hyphen and a line break); each line keeps where its first character sits (x, y of
 its origin, in points from the bottom left), where its last character's box ends, the size of
 most of its characters and whether all of them are in a bold font. Size and weight are read for
 at most ``SAMPLES_PER_LINE`` characters of a line, once per text object, so a page costs a few
@@ -11,8 +11,10 @@ the report's layout (body font, columns, margins) are measured from these lines.
 
 A character's size is the font size times the vertical scale of its matrix (text matrix and
 transformations). A Type 3 font (dvips bitmap fonts) draws its glyphs in its own units, so that
-figure is meaningless (0.24 pt for a 10 pt dvips font); below ``MIN_NOMINAL_PT`` the size is the
-tallest glyph box sampled on the line instead, about one em.
+figure is meaningless (0.24 pt for a 10 pt dvips font); below ``MIN_NOMINAL_PT`` the line's size
+comes from its glyph boxes instead (:meth:`_PageReader._size_from_glyphs`). Bold is the font's
+name (``is_bold_font``) or its ForceBold flag. Positions are measured from the corner of the
+page's visible box (its crop box, else media box), the box whose size is the page's.
 """
 
 from __future__ import annotations
@@ -24,12 +26,20 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import pypdfium2_raw as pdfium_c
+
+from checker.inspect.pdfium import Page
+
 MAX_LINES_PER_PAGE = 2_000  # a page with more lines is measured from its first ones
 SAMPLES_PER_LINE = 5  # characters of a line whose font is read
 MIN_NOMINAL_PT = 1.0  # below this, a font's size is in glyph units (Type 3): use its boxes
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi\b|cmbx|cmb\d|sfbx|sfsx|,b\b|-b\b",
                    re.IGNORECASE)
-_BOLD_WEIGHT = 600
+# The font descriptor's ForceBold flag. Not PDFium's FPDFText_GetFontWeight: for a font that
+# declares no weight it estimates one from the stems, and calls Times-Roman or CMR10 bold (744).
+_FORCE_BOLD = 1 << 18
+GLYPH_SPAN_CHARS = 60  # glyphs of a Type 3 line measured for its size
+ASCENDER_TO_DESCENDER_EM = 0.9  # Computer Modern: 0.694 up, 0.194 down; Times 0.683, 0.217
 _LINE_BREAK = "\r\n"
 _HYPHEN_BREAK = "\ufffe"  # PDFium: a hyphen at the end of a line, the word continues below
 _BREAKS = re.compile("\r\n|\ufffe|[\r\n]")  # a lone CR or LF: a line of its own as well
@@ -86,9 +96,10 @@ def _object_address(pdfium_c: Any) -> Any:
 class _PageReader:
     """The calls into PDFium for one text page, with the font of each text object cached."""
 
-    def __init__(self, pdfium_c: Any, textpage: Any) -> None:
+    def __init__(self, pdfium_c: Any, textpage: Any, origin: tuple[float, float]) -> None:
         self.c = pdfium_c
         self.raw = textpage
+        self.origin_x, self.origin_y = origin  # the visible box's corner, in page space
         self._object_of = _object_address(pdfium_c)
         self.text = ""
         self._shift: list[int] | None = None  # per string index: UTF-16 units before it, less
@@ -148,11 +159,11 @@ class _PageReader:
         m = self._matrix
         scale = math.hypot(m.c, m.d) if self.c.FPDFText_GetMatrix(self.raw, index, m) else 1.0
         size = nominal * scale
+        self._flags.value = 0
         self.c.FPDFText_GetFontInfo(self.raw, index, self._name, _FONT_NAME_BYTES, self._flags)
         name = self._name.value.decode("latin-1")
-        weight = int(self.c.FPDFText_GetFontWeight(self.raw, index))
         found = (round(size, 1) if size >= MIN_NOMINAL_PT else 0.0,
-                 weight >= _BOLD_WEIGHT or is_bold_font(name))
+                 is_bold_font(name) or bool(self._flags.value & _FORCE_BOLD))
         if key:
             self._fonts[key] = found
         return found
@@ -170,31 +181,47 @@ class _PageReader:
         box = self.box(self.char_index(last_s))
         sizes: Counter[float] = Counter()
         bold = True
-        tallest = 0.0
+        glyph_units = False
         step = max(1, (last_s - first_s) // (SAMPLES_PER_LINE - 1))
         for s in range(first_s, last_s + 1, step):
             if text[s].isspace():
                 continue
             index = self.char_index(s)
             size, is_bold = self.font(index)
-            if size == 0.0:  # a Type 3 font: its glyph boxes give the size
-                glyph = self.box(index)
-                tallest = max(tallest, glyph[3] - glyph[2] if glyph else 0.0)
+            if size == 0.0:
+                glyph_units = True
             else:
                 sizes[size] += 1
             bold = bold and is_bold
-        size = sizes.most_common(1)[0][0] if sizes else round(tallest, 1)
-        return Line(stripped, x, y, box[1] if box else None, size, bold)
+        if sizes:
+            size = sizes.most_common(1)[0][0]
+        else:
+            size = self._size_from_glyphs(first_s, last_s) if glyph_units else 0.0
+        return Line(stripped, x - self.origin_x, y - self.origin_y, box[1] - self.origin_x
+                    if box else None, size, bold)
+
+    def _size_from_glyphs(self, first_s: int, last_s: int) -> float:
+        """The size of a line in a Type 3 font: from the lowest descender to the highest
+        ascender of its glyphs (at most ``GLYPH_SPAN_CHARS`` of them), which is about
+        ``ASCENDER_TO_DESCENDER_EM`` of an em in a text font."""
+        low, high = math.inf, -math.inf
+        step = max(1, (last_s - first_s + 1) // GLYPH_SPAN_CHARS)
+        for s in range(first_s, last_s + 1, step):
+            if self.text[s].isspace():
+                continue
+            glyph = self.box(self.char_index(s))
+            if glyph is not None and glyph[3] > glyph[2]:
+                low, high = min(low, glyph[2]), max(high, glyph[3])
+        if high <= low:
+            return 0.0
+        return round((high - low) / ASCENDER_TO_DESCENDER_EM, 1)
 
 
-def read_page(page: Any) -> PageLines:
-    """The text and lines of a ``pypdfium2.PdfPage``."""
-    import pypdfium2.raw as pdfium_c
-
-    width, height = (abs(float(v)) for v in page.get_size())
-    textpage = page.get_textpage()
-    try:
-        reader = _PageReader(pdfium_c, textpage.raw)
+def read_page(page: Page) -> PageLines:
+    """The text and lines of a page (``checker.inspect.pdfium.Page``)."""
+    left, bottom, width, height = page.box()
+    with page.text() as textpage:
+        reader = _PageReader(pdfium_c, textpage, (left, bottom))
         text = reader.read_text()
         lines: list[Line] = []
         kept: list[str] = []
@@ -206,8 +233,6 @@ def read_page(page: Any) -> PageLines:
                     if hyphen:
                         line.text += "-"
                     lines.append(line)
-    finally:
-        textpage.close()
     return PageLines("\n".join(kept), lines, width, height)
 
 

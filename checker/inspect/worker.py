@@ -120,8 +120,9 @@ def plain_reason(exc: BaseException) -> str:
 
 
 # Where a bad-file error may come from: the parsers, and the standard library they read with.
-PARSER_MODULES = ("pypdfium2", "pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma",
-                  "_compression", "gzip", "struct", "xml", "encodings", "codecs", "PIL")
+PARSER_MODULES = ("pypdfium2", "pypdfium2_raw", "pypdf", "docx", "lxml", "zipfile", "zlib",
+                  "bz2", "lzma", "_compression", "gzip", "struct", "xml", "encodings", "codecs",
+                  "PIL")
 _FILE_ERRORS = (DamagedFile, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError,
                 zlib.error, struct.error)
 # Never the file's fault, wherever they are raised.
@@ -154,7 +155,7 @@ def is_bad_file(exc: BaseException) -> bool:
     if isinstance(exc, _FILE_ERRORS):
         return True
     module = type(exc).__module__ or ""
-    if module.split(".")[0] in ("pypdfium2", "pypdf", "lxml", "docx"):
+    if module.split(".")[0] in ("pypdfium2", "pypdfium2_raw", "pypdf", "lxml", "docx"):
         return True
     origin = _raised_in(exc).split(".")[0]
     return origin in PARSER_MODULES

@@ -142,8 +142,8 @@ def test_over_200_findings_on_one_file_are_cut_with_a_count(tmp_path: Path) -> N
 def test_a_missing_dependency_is_the_checkers_failure_not_the_files(tmp_path: Path) -> None:
     """With the PDF parser unimportable every PDF used to be `file.unreadable`: now exit 3."""
     broken = tmp_path / "site"
-    (broken / "pypdfium2").mkdir(parents=True)
-    (broken / "pypdfium2" / "__init__.py").write_text(
+    (broken / "pypdfium2_raw").mkdir(parents=True)
+    (broken / "pypdfium2_raw" / "__init__.py").write_text(
         "raise ImportError('pypdfium2 is missing (simulated)')\n", encoding="utf-8")
     repo = CourseRepo(tmp_path / "course")
     repo.write(SUMMARY, pdf_bytes(2, SECTIONS))

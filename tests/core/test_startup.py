@@ -52,10 +52,12 @@ def test_pdf_only_check_imports_neither_github_docx_nor_jsonschema_once_validate
     assert loaded(first, "jsonschema")  # nothing validated yet: the schedule and groups are
     code, again, out = modules_of(*argv, env=env)
     assert code == 0, out
-    # pypdf too: PDFium reads the PDF; pypdf only walks a page tree that may hide pages
-    for package in ("github", "docx", "jsonschema", "nacl", "lxml", "cryptography", "pypdf"):
+    # pypdf neither: PDFium reads the PDF, pypdf only walks a page tree that may hide pages;
+    # PDFium through pypdfium2's raw bindings alone, without its helpers (and their logging)
+    for package in ("github", "docx", "jsonschema", "nacl", "lxml", "cryptography", "pypdf",
+                    "pypdfium2", "logging"):
         assert not loaded(again, package), package
-    assert loaded(again, "pypdfium2")
+    assert loaded(again, "pypdfium2_raw")
 
 
 def test_validate_always_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

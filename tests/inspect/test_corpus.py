@@ -57,6 +57,27 @@ def test_corpus_book_is_read_within_the_default_limits(corpus: Path) -> None:
     assert "pdf.text-partial" in _rules(facts)  # the text of the first pages only
 
 
+def test_a_regular_font_pdfium_would_call_heavy_is_not_bold(corpus: Path) -> None:
+    """PDFium estimates a weight from the stems of a font that declares none: 021's regular
+    SFRM0900 and italic SFTI fonts come out at 600 or more. Bold is the font's name or its
+    ForceBold flag, so the body text is not bold and the headings are the two large lines."""
+    import pypdfium2_raw as pdfium_c
+
+    from checker.inspect.pdfium import Document
+    from checker.inspect.pdflines import read_page
+
+    path = corpus / "pdf/021-pdfa/crazyones-pdfa.pdf"
+    with Document(path) as document, document.page(0) as page:
+        with page.text() as textpage:
+            weights = [pdfium_c.FPDFText_GetFontWeight(textpage, i)
+                       for i in range(pdfium_c.FPDFText_CountChars(textpage))]
+        lines = read_page(page).lines
+    assert max(weights) >= 600  # what a weight threshold would have taken for bold
+    assert lines and not any(line.bold for line in lines)
+    facts = inspect_file(path, "summary.pdf", Limits(), "pdf")
+    assert facts.headings == ["The Crazy Ones", "October 14, 1998"]
+
+
 # Every hostile or odd archive ends in a clear finding, through inspect_file and the rules
 # of a code deliverable (readonly-slip.zip is harmless: only its missing README is reported).
 EXPECTED_ZIP = {
@@ -122,3 +143,80 @@ def test_corpus_docx_headings_agree_with_index(corpus: Path, name: str) -> None:
         assert expected == []
     else:
         assert facts.headings == expected, [f.message for f in facts.findings]
+
+
+def _type3_pdf(path: Path) -> Path:
+    """A page of text in a Type 3 font whose glyphs are drawn in text-space units (as dvips
+    bitmap fonts are): ``/F1 1 Tf`` scaled by 0.01, so the nominal size is 0.01 pt while the
+    glyphs are those of a 10 pt font (ascender 6.94 pt, descender 1.94 pt)."""
+    procs = {"h": "600 0 0 0 500 694 d1 0 0 500 694 re f",
+             "g": "600 0 0 -194 500 450 d1 0 -194 500 644 re f",
+             "o": "600 0 0 0 500 450 d1 0 0 500 450 re f"}
+    content = "BT /F1 1 Tf 0.01 0 0 0.01 72 700 Tm (hgohgohgo) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 -194 500 694] /FontMatrix [1 0 0 1 0 0] "
+        "/CharProcs << /h 6 0 R /g 7 0 R /o 8 0 R >> /FirstChar 103 /LastChar 111 "
+        "/Widths [600 600 0 0 0 0 0 0 600] "
+        "/Encoding << /Type /Encoding /Differences [103 /g /h 111 /o] >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        *(f"<< /Length {len(p)} >>\nstream\n{p}\nendstream" for p in procs.values()),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode("ascii")
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode("ascii")
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_type3_font_in_glyph_units_is_sized_from_its_glyphs(tmp_path: Path) -> None:
+    from checker.inspect.pdfium import Document
+    from checker.inspect.pdflines import read_page
+
+    with Document(_type3_pdf(tmp_path / "dvips.pdf")) as document, document.page(0) as page:
+        [line] = read_page(page).lines
+    assert line.text == "hgohgohgo"
+    # descender to ascender: 8.88 pt, 0.9 of an em in a text font: a 9.9 pt line, not 0.01
+    assert line.size == 9.9
+    assert (round(line.x), round(line.y)) == (72, 700)
+
+
+def test_positions_are_measured_from_the_visible_box(tmp_path: Path) -> None:
+    """A crop box that does not start at (0, 0): the page's size and the lines' positions are
+    both taken in the crop box, so margins are what a reader sees."""
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    from checker.inspect.pdfium import Document
+    from checker.inspect.pdflines import read_page
+
+    pdf = FPDF(format="letter")
+    pdf.set_margins(72, 72, 72)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 10, "Body text starts one inch from the paper's edge.")
+    plain = tmp_path / "plain.pdf"
+    pdf.output(str(plain))
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.pages[0].cropbox = RectangleObject([50, 40, 562, 752])
+    cropped = tmp_path / "cropped.pdf"
+    writer.write(cropped)
+    with Document(plain) as document, document.page(0) as page:
+        before = read_page(page)
+    with Document(cropped) as document, document.page(0) as page:
+        after = read_page(page)
+    assert (before.width, before.height) == (612, 792)
+    assert (after.width, after.height) == (512, 712)
+    assert round(before.lines[0].x - after.lines[0].x) == 50
+    assert round(before.lines[0].y - after.lines[0].y) == 40

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import gitio
 from checker.engine import MAX_FILES, Change, Content
@@ -20,7 +21,10 @@ from checker.errors import UsageError
 from checker.facts import FileFacts
 from checker.findings import error
 from checker.model import Course, Limits
-from checker.routing import route
+
+if TYPE_CHECKING:
+    from checker.inspect import Item
+from checker.routing import Target, route
 
 TEXT_LIMIT = 256 * 1024  # group.yaml and questions: plenty for text, tiny for a bomb
 GITHUB_HARD_LIMIT = 100 * 1024 * 1024
@@ -42,11 +46,19 @@ class _Reader:
     """Sizes and bytes of changed files: git blobs through two git processes in all (sizes
     from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk."""
 
-    def __init__(self, source: Source, changes: list[Change]) -> None:
+    def __init__(self, source: Source, changes: list[Change],
+                 meanwhile: Callable[[], None] = lambda: None) -> None:
+        """``meanwhile`` runs while the ``git cat-file --batch`` process starts."""
         self.source = source
         shas = sorted({c.blob_sha for c in changes if c.blob_sha and source.in_git(c)})
-        self._sizes = gitio.blob_sizes(source.root, shas) if shas else {}
-        self._blobs: gitio.BlobStream | None = None
+        self._blobs: gitio.BlobStream | None = (gitio.BlobStream(source.root) if shas
+                                                 else None)
+        try:
+            meanwhile()
+            self._sizes = gitio.blob_sizes(source.root, shas) if shas else {}
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._blobs is not None:
@@ -131,35 +143,69 @@ def read_contents(course: Course, source: Source, changes: list[Change]) -> dict
         if target is not None:  # else not a deliverable: only access rules apply
             routed.append((index, change, target))
     contents: dict[str, Content | None] = {change.path: None for _, change, _ in routed}
-    reader = _Reader(source, [change for _, change, _ in routed])
+    reader = _Reader(source, [change for _, change, _ in routed],
+                     meanwhile=lambda: _preload_for(target.ext for _, _, target in routed))
+    remaining = iter(routed)
     try:
         with private_dir() as tmp:
-            batch: list[_Document] = []
-            held = 0
-            for index, change, target in routed:
-                deliverable = target.deliverable
-                text = deliverable.formats[0] in {"md", "yaml"}
-                early = _refused(reader, change, deliverable.limits, text=text)
-                if early is not None:
-                    contents[change.path] = early
-                    continue
-                if text:
-                    contents[change.path] = _read_small_text(reader, change, target.ext or "")
-                    continue
-                document = _copy_document(reader, change, target.ext or "", tmp, index,
-                                          deliverable.limits)
-                if isinstance(document, Content):
-                    contents[change.path] = document
-                    continue
-                batch.append(document)
-                held += document.local.stat().st_size
-                if held >= BATCH_BYTES:  # bound the disk the copies hold at once
-                    contents.update(_inspect_batch(batch))
-                    batch, held = [], 0
-            contents.update(_inspect_batch(batch))
+            while True:
+                batch: list[_Document] = []
+                finished: list[bool] = []
+                items = _documents(reader, remaining, tmp, contents, batch, finished)
+                contents.update(_inspect_batch(batch, items))
+                if finished:
+                    break
     finally:
         reader.close()
     return {path: content for path, content in contents.items() if content is not None}
+
+
+def _documents(reader: _Reader, remaining: Iterator[tuple[int, Change, Target]], tmp: Path,
+               contents: dict[str, Content | None], batch: list[_Document],
+               finished: list[bool]) -> Iterator[Item]:
+    """The next documents for the inspectors, each copied only when a worker is free to read
+    it (into ``batch``), until BATCH_BYTES of copies (the disk they hold at once); every other
+    change is decided into ``contents``. ``finished`` gets True once ``remaining`` is empty."""
+    held = 0
+    for index, change, target in remaining:
+        document = _read_change(reader, change, target, tmp, index, contents)
+        if document is None:
+            continue
+        batch.append(document)
+        yield (document.local, document.path, document.limits, document.ext.lower() or None)
+        held += document.size
+        if held >= BATCH_BYTES:
+            return
+    finished.append(True)
+
+
+def _read_change(reader: _Reader, change: Change, target: Target, tmp: Path, index: int,
+                 contents: dict[str, Content | None]) -> _Document | None:
+    """A document's private copy for the inspectors; anything else is decided here, into
+    ``contents`` (refused, small text, unreadable), and None is returned."""
+    deliverable = target.deliverable
+    text = deliverable.formats[0] in {"md", "yaml"}
+    early = _refused(reader, change, deliverable.limits, text=text)
+    if early is not None:
+        contents[change.path] = early
+        return None
+    if text:
+        contents[change.path] = _read_small_text(reader, change, target.ext or "")
+        return None
+    document = _copy_document(reader, change, target.ext or "", tmp, index, deliverable.limits)
+    if isinstance(document, Content):
+        contents[change.path] = document
+        return None
+    return document
+
+
+def _preload_for(extensions: Iterable[str | None]) -> None:
+    """Import the parsers the documents' extensions call for, while git starts (the bytes
+    decide later which parser each file gets; this only moves the import earlier)."""
+    from checker.inspect import preload
+
+    for ext in sorted({(e or "").lower() for e in extensions} & {"pdf", "docx", "pptx", "zip"}):
+        preload(ext)
 
 
 @dataclass(frozen=True)
@@ -169,17 +215,16 @@ class _Document:
     ext: str
     limits: Limits
     blob_sha: str
+    size: int
 
 
-def _inspect_batch(batch: list[_Document]) -> dict[str, Content | None]:
-    if not batch:
-        return {}
+def _inspect_batch(batch: list[_Document], items: Iterator[Item]) -> dict[str, Content | None]:
+    """Inspect ``items`` (which fill ``batch`` as they are produced); delete their copies."""
     # Documents are parsed only by the inspectors, in worker processes under limits.
     from checker.inspect import inspect_files
 
     try:
-        facts = inspect_files([(d.local, d.path, d.limits, d.ext.lower() or None)
-                               for d in batch])
+        facts = inspect_files(items)
     finally:
         for d in batch:
             d.local.unlink(missing_ok=True)
@@ -231,7 +276,7 @@ def _copy_document(reader: _Reader, change: Change, ext: str, tmp: Path, index: 
         local.unlink(missing_ok=True)
         return _unreadable(change.path,
                            f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
-    return _Document(change.path, local, ext, limits, blob)
+    return _Document(change.path, local, ext, limits, blob, local.stat().st_size)
 
 
 def _unreadable(path: str, why: str) -> Content:

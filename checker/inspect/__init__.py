@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from checker.facts import NO_LIBREOFFICE, FileFacts
@@ -77,28 +78,33 @@ def inspect_file(path: Path, repo_path: str, limits: Limits,
 Item = tuple[Path, str, Limits, "str | None"]  # local path, repository path, limits, extension
 
 
-def inspect_files(items: list[Item]) -> list[FileFacts]:
-    """The facts of each file, in order; the files are parsed in workers, several at once."""
+def inspect_files(items: Iterable[Item]) -> list[FileFacts]:
+    """The facts of each file, in order; the files are parsed in workers, several at once.
+
+    ``items`` is read one item at a time, as workers are free (the caller may produce each file
+    only then); a DOCX's LibreOffice layout is done once every worker has answered."""
     out: list[FileFacts | None] = []
-    jobs: list[Job] = []
     parsed: list[tuple[int, Item, str]] = []  # index in out, the item, its detected kind
-    for item in items:
-        path, repo_path, lim, extension = item
-        if extension is None:
-            extension = path.suffix.lstrip(".").lower() or None
-            item = (path, repo_path, lim, extension)
-        early = _without_parsing(path, repo_path, lim)
-        out.append(early)
-        if early is not None:
-            continue
-        kind = _sniff(path)
-        preload(kind)
-        if kind == "zip" and extension in ("docx", "pptx"):  # an Office document is a ZIP
-            preload(extension)
-        parsed.append((len(out) - 1, item, kind))
-        jobs.append(Job(inspect_to_wire, (path, repo_path, lim, extension), lim))
-    for (index, (path, repo_path, lim, _), kind), outcome in zip(parsed, run_many(jobs),
-                                                                 strict=True):
+
+    def jobs() -> Iterator[Job]:
+        for item in items:
+            path, repo_path, lim, extension = item
+            if extension is None:
+                extension = path.suffix.lstrip(".").lower() or None
+                item = (path, repo_path, lim, extension)
+            early = _without_parsing(path, repo_path, lim)
+            out.append(early)
+            if early is not None:
+                continue
+            kind = _sniff(path)
+            preload(kind)
+            if kind == "zip" and extension in ("docx", "pptx"):  # an Office document is a ZIP
+                preload(extension)
+            parsed.append((len(out) - 1, item, kind))
+            yield Job(inspect_to_wire, (path, repo_path, lim, extension), lim)
+
+    outcomes = run_many(jobs())
+    for (index, (path, repo_path, lim, _), kind), outcome in zip(parsed, outcomes, strict=True):
         facts = _facts_of(outcome, path, repo_path, kind)
         if facts.kind == "docx" and not any(f.severity.value == "error" for f in facts.findings):
             _exact_docx_pages(path, facts, lim, time.monotonic() + lim.wall_seconds

@@ -28,7 +28,7 @@ import struct
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,25 +250,34 @@ def worker_count() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def run_many(jobs: list[Job], workers: int | None = None) -> list[Outcome]:
+def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
     """Run ``jobs`` in limited workers, at most ``workers`` at once; outcomes in job order.
 
-    Each job has its own wall clock from the moment its worker starts. Never raises for
-    anything a file makes a worker do; raises :class:`WorkerFailed` when the checker's own
-    code failed in one (every worker is killed and reaped first).
+    ``jobs`` is pulled one job at a time, when a worker is free: work done to produce a job
+    (copying the next file) overlaps the workers already running. Each job has its own wall
+    clock from the moment its worker starts. Never raises for anything a file makes a worker
+    do; raises :class:`WorkerFailed` when the checker's own code failed in one, and whatever
+    pulling a job raised (every worker is killed and reaped first).
     """
     if not hasattr(os, "fork"):
         return [Outcome(value=job.func(*job.args)) for job in jobs]
     limit = workers or worker_count()
-    outcomes: list[Outcome | None] = [None] * len(jobs)
-    waiting = list(range(len(jobs)))
+    pending = iter(jobs)
+    exhausted = False
+    outcomes: list[Outcome | None] = []
     running: dict[int, _Running] = {}
     try:
-        while waiting or running:
-            while waiting and len(running) < limit:
-                index = waiting.pop(0)
+        while True:
+            while not exhausted and len(running) < limit:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
                 foreign = tuple(r.fd for r in running.values())
-                running[index] = _start(jobs[index], foreign)
+                running[len(outcomes)] = _start(job, foreign)
+                outcomes.append(None)
+            if not running:
+                break
             now = time.monotonic()
             for run in running.values():
                 if not run.done and now >= run.deadline:

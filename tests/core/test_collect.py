@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,13 @@ def test_small_batches_read_the_same_facts_and_leave_no_copy(
     seen: list[int] = []
     real = sandbox.run_many
 
-    def counting(jobs: list[sandbox.Job], workers: int | None = None) -> list[sandbox.Outcome]:
-        seen.append(len(jobs))
-        for job in jobs:
+    def counting(jobs: Iterable[sandbox.Job],
+                 workers: int | None = None) -> list[sandbox.Outcome]:
+        pulled = list(jobs)
+        seen.append(len(pulled))
+        for job in pulled:
             assert Path(job.args[0]).is_file()  # its private copy exists while it is read
-        return real(jobs, workers)
+        return real(pulled, workers)
 
     monkeypatch.setattr(collect, "BATCH_BYTES", 1)  # one document per batch
     monkeypatch.setattr("checker.inspect.run_many", counting)
@@ -78,9 +81,30 @@ def test_small_batches_read_the_same_facts_and_leave_no_copy(
 
     monkeypatch.setattr(collect, "private_dir", remembered)
     one_by_one = _read(tmp_path / "batched", from_git=from_git)
-    assert seen == [1, 1, 1, 1]
+    assert [n for n in seen if n] == [1, 1, 1, 1]
     assert list(one_by_one) == list(whole)  # in the order of the changes
     for path, content in whole.items():
         assert one_by_one[path].facts.to_json() == content.facts.to_json(), path
         assert one_by_one[path].blob_sha == content.blob_sha
     assert whole["submissions/g10/final/report.pdf"].facts.pages == 6
+
+
+def test_each_document_is_copied_only_when_a_worker_is_free_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inspectors pull documents one at a time: the next file is copied while the first
+    is already being parsed, never all of them before the first worker starts."""
+    real = sandbox.run_many
+    copies_when_pulled: list[int] = []
+
+    def watching(jobs: Iterable[sandbox.Job],
+                 workers: int | None = None) -> list[sandbox.Outcome]:
+        def pulled() -> Iterable[sandbox.Job]:
+            for job in jobs:
+                copies_when_pulled.append(len(list(Path(job.args[0]).parent.iterdir())))
+                yield job
+        return real(pulled(), workers)
+
+    monkeypatch.setattr("checker.inspect.run_many", watching)
+    contents = _read(tmp_path, from_git=True)
+    assert copies_when_pulled == [1, 2, 3, 4]
+    assert contents["submissions/g10/final/report.pdf"].facts.pages == 6

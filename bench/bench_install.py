@@ -6,7 +6,8 @@ checker itself (``pip install --no-deps --no-build-isolation .``). The wheels ar
 first (not timed), so the time is the install from a warm cache, without the network. Prints
 the number of distributions (the checker included), the installed size of the venv's
 site-packages (pip itself excluded) and the install time, and whether the set holds the GitHub
-client (PyGithub, cryptography, PyNaCl) or the document parsers (pypdf, python-docx, lxml).
+client (PyGithub, cryptography, PyNaCl) or the document parsers (pypdfium2, pypdf, python-docx,
+lxml).
 
     python bench/bench_install.py [SET ...]
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT = ("pygithub", "cryptography", "pynacl")
-PARSERS = ("pypdf", "python-docx", "lxml")
+PARSERS = ("pypdfium2", "pypdf", "python-docx", "lxml")
 
 
 def size_of(folder: Path) -> int:

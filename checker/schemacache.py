@@ -1,4 +1,5 @@
-"""Which documents have already passed their JSON Schema: a cache keyed by exact content.
+"""Which documents have already passed their JSON Schema, and what they parsed to: a cache keyed
+by exact content.
 
 Validating schedule.yaml and the group declarations by JSON Schema costs more than the rest of
 loading them (importing jsonschema alone is most of a student's `check` start-up), yet they
@@ -15,6 +16,11 @@ The cache lives in ``$CHECKER_CACHE_DIR``, else ``$XDG_CACHE_HOME/submission-che
 ``~/.cache/submission-checker`` (folder ``valid/``). It is used only when that folder is owned
 by this user and nobody else may write to it; otherwise, or on any error, the document is
 simply validated. ``python -m checker validate`` always validates.
+
+The same folder keeps what a YAML text parsed to (``remember``/``recall``: ``<key>.json``, the
+data and its line numbers, keyed by the checker's version, the parser's own source and the
+text): a check whose schedule.yaml and group.yaml files parsed before does not import PyYAML.
+Only texts that parsed without a problem are kept.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import stat
 from pathlib import Path
 
 from checker import __version__
+
+MAX_STORED_CHARS = 4 * 1024 * 1024  # a parsed document kept by ``remember``
 
 
 def cache_dir() -> Path:
@@ -70,5 +78,40 @@ def remember_valid(entry: str) -> None:
         fd = os.open(folder / entry, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
                      0o600)
         os.close(fd)
+    except OSError:
+        return
+
+
+def recall(entry: str) -> str | None:
+    """The text stored under ``entry`` (``remember``), or None."""
+    folder = cache_dir()
+    if not _trusted(folder):
+        return None
+    try:
+        with open(folder / f"{entry}.json", encoding="utf-8") as f:
+            return f.read(MAX_STORED_CHARS + 1)[:MAX_STORED_CHARS]
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def remember(entry: str, text: str) -> None:
+    """Store ``text`` under ``entry``, atomically (best effort, as ``remember_valid``)."""
+    if len(text) > MAX_STORED_CHARS:
+        return
+    folder = cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(folder):
+            return
+        partial = folder / f"{entry}.{os.getpid()}.partial"
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(partial, folder / f"{entry}.json")
+        finally:
+            if partial.exists():
+                partial.unlink()
     except OSError:
         return

@@ -5,23 +5,24 @@ what they must look like), duplicate keys are errors instead of silent overwrite
 aliases are refused: they are the YAML "billion laughs" and nobody needs them here.
 
 Parsing uses LibYAML when PyYAML has it (every PyYAML wheel does; ten times faster than the
-pure-Python parser). JSON-Schema validation imports jsonschema only when it has to run: a
-document whose exact text passed before is not validated again (``checker.schemacache``).
+pure-Python parser). A text parsed before is read back from the cache without PyYAML, and
+JSON-Schema validation imports jsonschema only when it has to run: a document whose exact text
+passed before is not validated again (``checker.schemacache``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from checker import schemacache
 
 if TYPE_CHECKING:
     import jsonschema
+    import yaml
 
 MAX_YAML_BYTES = 256 * 1024
 
@@ -39,19 +40,25 @@ class Problem:
         return f"{place}:{where} {self.message}"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+@cache
+def _loader_class() -> type:
     """SafeLoader (LibYAML's when available) without timestamps; aliases are refused by
-    ``_build``, which sees an aliased node a second time."""
+    ``_build``, which sees an aliased node a second time. PyYAML is imported here, on the first
+    parse: a document parsed before comes from the cache without it."""
+    import yaml
+
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    _Loader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
 ALIAS_MESSAGE = ("YAML aliases (*name) are not allowed here: the value anchored (&name) on this "
                  "line is used again; write the value out each time")
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass
@@ -77,10 +84,42 @@ def dotted(path: tuple[Any, ...] | list[Any]) -> str:
 
 
 def load(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse YAML text. Returns the document, or None and the problems."""
+    """Parse YAML text. Returns the document, or None and the problems.
+
+    A text parsed before (``checker.schemacache``: same text, same checker) is read back from
+    the cache as JSON, with its line numbers, without importing PyYAML."""
     if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
         return None, [Problem(file, None, "", f"is larger than {MAX_YAML_BYTES // 1024} KB")]
-    loader = _Loader(text)
+    entry = schemacache.key("yaml-parse", _PARSER_SOURCE, text)
+    remembered = _from_cache(schemacache.recall(entry), file, text)
+    if remembered is not None:
+        return remembered, []
+    doc, problems = _parse(text, file)
+    if doc is not None:
+        schemacache.remember(entry, json.dumps(
+            {"data": doc.data, "lines": [[list(path), line] for path, line in doc.lines.items()]},
+            ensure_ascii=False))
+    return doc, problems
+
+
+_PARSER_SOURCE = Path(__file__).read_text(encoding="utf-8")  # a new parser, new cache keys
+
+
+def _from_cache(raw: str | None, file: str, text: str) -> YamlDocument | None:
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw)
+        lines = {tuple(path): int(line) for path, line in stored["lines"]}
+        return YamlDocument(file, stored["data"], lines, text)
+    except (ValueError, TypeError, KeyError):
+        return None  # a damaged entry: parse again
+
+
+def _parse(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -103,7 +142,7 @@ def load(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
 
 
 def _build(
-    loader: _Loader,
+    loader: Any,
     node: yaml.Node,
     path: tuple[Any, ...],
     lines: dict[tuple[Any, ...], int],
@@ -111,6 +150,8 @@ def _build(
     file: str,
     seen: set[int],
 ) -> Any:
+    import yaml
+
     if id(node) in seen:  # the composer shares one node between an anchor and its aliases
         raise yaml.composer.ComposerError(None, None, ALIAS_MESSAGE, node.start_mark)
     seen.add(id(node))

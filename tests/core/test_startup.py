@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,8 +56,9 @@ def test_pdf_only_check_imports_neither_github_docx_nor_jsonschema_once_validate
     assert code == 0, out
     # pypdf neither: PDFium reads the PDF, pypdf only walks a page tree that may hide pages;
     # PDFium through pypdfium2's raw bindings alone, without its helpers (and their logging)
+    # nor PyYAML: schedule.yaml and the group.yaml files parsed before come from the cache
     for package in ("github", "docx", "jsonschema", "nacl", "lxml", "cryptography", "pypdf",
-                    "pypdfium2", "logging"):
+                    "pypdfium2", "logging", "yaml"):
         assert not loaded(again, package), package
     assert loaded(again, "pypdfium2_raw")
 
@@ -79,7 +82,39 @@ def test_only_the_exact_text_that_passed_skips_validation(
     for _ in range(2):  # a failure is never recorded
         with pytest.raises(ScheduleError, match="cpu_seconds"):
             parse_course(broken)
-    assert len(list((tmp_path / "cache" / "valid").iterdir())) == 1
+    entries = list((tmp_path / "cache" / "valid").iterdir())
+    assert len([e for e in entries if not e.suffix]) == 1  # one text passed its schema
+    assert len([e for e in entries if e.suffix == ".json"]) == 2  # both parsed as YAML
+
+
+def test_a_text_parsed_before_is_read_back_without_pyyaml(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse cache gives the same data and line numbers as PyYAML, so an error found after
+    parsing still names its line; a damaged entry is parsed again."""
+    from checker import yamlfile
+
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    first, problems = yamlfile.load(SHIPPED, "schedule.yaml")
+    assert first is not None and not problems
+    again, _ = yamlfile.load(SHIPPED, "schedule.yaml")
+    assert again is not None and (again.data, again.lines) == (first.data, first.lines)
+    [stored] = (tmp_path / "cache" / "valid").glob("*.json")
+    code = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); from checker import yamlfile; "
+            f"doc, _ = yamlfile.load(open({str(tmp_path / 'schedule.yaml')!r}).read(), 's'); "
+            "print(doc is not None, 'yaml' in sys.modules)")
+    (tmp_path / "schedule.yaml").write_text(SHIPPED, encoding="utf-8")
+    env = {**os.environ, "CHECKER_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stdout.split()
+    assert out == ["True", "False"]
+    stored.write_text("{not json", encoding="utf-8")
+    damaged, _ = yamlfile.load(SHIPPED, "schedule.yaml")
+    assert damaged is not None and damaged.lines == first.lines
+    # an error found after parsing names its line, from a cached parse too
+    broken = SHIPPED.replace("cpu_seconds: 10", "cpu_seconds: ten")
+    for _ in range(2):
+        with pytest.raises(ScheduleError, match=r"schedule.yaml:\d+: limits.cpu_seconds"):
+            parse_course(broken)
 
 
 def test_a_cache_folder_others_may_write_is_not_trusted(

@@ -11,7 +11,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from checker import __version__
@@ -92,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception:
+        import traceback
+
         traceback.print_exc()
         print("error: this is a bug in the submission checker; please report it with the "
               "traceback above.", file=sys.stderr)

@@ -27,7 +27,6 @@ import signal
 import struct
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +81,12 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
+def _format_exc() -> str:
+    import traceback  # only when the checker itself failed in the worker
+
+    return traceback.format_exc()
+
+
 def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
     try:
         body = {"status": "ok", "value": clean_json(func(*args))}
@@ -91,7 +96,7 @@ def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
     except BaseException as exc:  # the checker's own failure: reported, never a finding
         return json.dumps({"status": "internal",
                            "error": clean(f"{type(exc).__name__}: {exc}"[:2000]),
-                           "traceback": clean(traceback.format_exc()[-8000:])}).encode()
+                           "traceback": clean(_format_exc()[-8000:])}).encode()
 
 
 def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],

@@ -3,7 +3,6 @@ groups' and students' files; membership; session assignments."""
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Sequence
 from dataclasses import replace
@@ -41,6 +40,8 @@ def did_you_mean(course: Course, author: str, path: str, targets: Sequence[Targe
         if candidate not in candidates:
             candidates.append(candidate)
     # get_close_matches keeps the best ratio; among equals, the first (upcoming) candidate
+    import difflib  # only when a path needs a suggestion
+
     best = difflib.get_close_matches(path, candidates, n=1, cutoff=0.5)
     return best[0] if best else None
 

@@ -10,7 +10,6 @@ configured on the deliverable in schedule.yaml.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 import unicodedata
@@ -161,6 +160,8 @@ MAX_LISTED_HEADINGS = 12
 
 def closest_heading(section: Section, headings: Sequence[str]) -> str | None:
     """The heading most like the section's name or an alias ("Realted Work"), if any is."""
+    import difflib  # only when a section is missing
+
     names = [sec.normalize(n) for n in (section.name, *section.aliases)]
     best: tuple[float, str] | None = None
     for heading in headings:

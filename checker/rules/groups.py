@@ -3,7 +3,6 @@ the course's email domain, and paper preferences (dates or titles) resolved to s
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import datetime
 
@@ -125,6 +124,8 @@ def declaration_findings(
     for title in decl.preference_titles:
         found = index.get(_key(title))
         if found is None:
+            import difflib  # only for an unknown preference
+
             close = difflib.get_close_matches(_key(title), list(index), n=1, cutoff=0.6)
             maybe = f" Did you mean {index[close[0]][0]!r}?" if close else ""
             out.append(warning(

@@ -11,10 +11,10 @@ the report's layout (body font, columns, margins) are measured from these lines.
 
 A character's size is the font size times the vertical scale of its matrix (text matrix and
 transformations). A Type 3 font (dvips bitmap fonts) draws its glyphs in its own units, so that
-figure is meaningless (0.24 pt for a 10 pt dvips font); below ``MIN_NOMINAL_PT`` the line's size
-comes from its glyph boxes instead (:meth:`_PageReader._size_from_glyphs`). Bold is the font's
-name (``is_bold_font``) or its ForceBold flag. Positions are measured from the corner of the
-page's visible box (its crop box, else media box), the box whose size is the page's.
+figure is meaningless (0.24 pt for a 10 pt dvips font); below ``MIN_NOMINAL_PT`` the line's
+size comes from its font's glyph boxes on the page instead (:meth:`_PageReader.finish`). Bold is
+the font's name (``is_bold_font``) or its ForceBold flag. Positions are measured from the corner
+of the page's visible box (its crop box, else media box), the box whose size is the page's.
 """
 
 from __future__ import annotations
@@ -33,13 +33,15 @@ from checker.inspect.pdfium import Page
 MAX_LINES_PER_PAGE = 2_000  # a page with more lines is measured from its first ones
 SAMPLES_PER_LINE = 5  # characters of a line whose font is read
 MIN_NOMINAL_PT = 1.0  # below this, a font's size is in glyph units (Type 3): use its boxes
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi\b|cmbx|cmb\d|sfbx|sfsx|,b\b|-b\b",
-                   re.IGNORECASE)
+# Bold by name: the words, Computer Modern and EC "bx" (cmbx10, cmssbx10, ecbx1000, sfbx),
+# Libertine and Biolinum's "TB"/"TZ" (acmart, PVLDB), txfonts' rtxb, ",Bold"-style suffixes.
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi\b|bx\d|cmb\d|sfbx|sfsx|"
+                   r"(?:libertine|biolinum)t[bz]|^rtxb|,b\b|-b\b", re.IGNORECASE)
 # The font descriptor's ForceBold flag. Not PDFium's FPDFText_GetFontWeight: for a font that
 # declares no weight it estimates one from the stems, and calls Times-Roman or CMR10 bold (744).
 _FORCE_BOLD = 1 << 18
-GLYPH_SPAN_CHARS = 60  # glyphs of a Type 3 line measured for its size
-ASCENDER_TO_DESCENDER_EM = 0.9  # Computer Modern: 0.694 up, 0.194 down; Times 0.683, 0.217
+GLYPH_SPAN_CHARS = 60  # glyphs of a Type 3 line measured for its font's size
+ASCENDER_EM = 0.69  # ascender height in ems: Computer Modern 0.694, Times 0.683, Helvetica 0.718
 _LINE_BREAK = "\r\n"
 _HYPHEN_BREAK = "\ufffe"  # PDFium: a hyphen at the end of a line, the word continues below
 _BREAKS = re.compile("\r\n|\ufffe|[\r\n]")  # a lone CR or LF: a line of its own as well
@@ -93,6 +95,18 @@ def _object_address(pdfium_c: Any) -> Any:
     return _OBJECT_ADDRESS[0]
 
 
+_FONT_ADDRESS: list[Any] = []
+
+
+def _font_address(pdfium_c: Any) -> Any:
+    """``FPDFTextObj_GetFont`` from a text object's address to its font's, as ints."""
+    if not _FONT_ADDRESS:
+        address = ctypes.cast(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p).value or 0
+        prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
+        _FONT_ADDRESS.append(prototype(address))
+    return _FONT_ADDRESS[0]
+
+
 class _PageReader:
     """The calls into PDFium for one text page, with the font of each text object cached."""
 
@@ -104,7 +118,9 @@ class _PageReader:
         self.text = ""
         self._shift: list[int] | None = None  # per string index: UTF-16 units before it, less
         self._identity = True  # string index == PDFium's character index
-        self._fonts: dict[int, tuple[float, bool]] = {}
+        self._fonts: dict[int, tuple[float, bool, tuple[int, float]]] = {}
+        self._glyph_lines: list[tuple[Line, tuple[int, float]]] = []
+        self._glyph_heights: dict[tuple[int, float], list[float]] = {}
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._box = [ctypes.c_double() for _ in range(4)]
         self._matrix = pdfium_c.FS_MATRIX()
@@ -149,8 +165,9 @@ class _PageReader:
             return None
         return left.value, right.value, bottom.value, top.value
 
-    def font(self, index: int) -> tuple[float, bool]:
-        """(effective size in points, 0 for a glyph-unit font; bold) of a character."""
+    def font(self, index: int) -> tuple[float, bool, tuple[int, float]]:
+        """(effective size in points, 0 for a glyph-unit font; bold; the font's key: its
+        handle and effective nominal size) of a character."""
         key = self._object_of(self.raw, index) or 0
         cached = self._fonts.get(key) if key else None
         if cached is not None:
@@ -162,8 +179,10 @@ class _PageReader:
         self._flags.value = 0
         self.c.FPDFText_GetFontInfo(self.raw, index, self._name, _FONT_NAME_BYTES, self._flags)
         name = self._name.value.decode("latin-1")
+        font = (_font_address(self.c)(key) or 0) if key else 0
         found = (round(size, 1) if size >= MIN_NOMINAL_PT else 0.0,
-                 is_bold_font(name) or bool(self._flags.value & _FORCE_BOLD))
+                 is_bold_font(name) or bool(self._flags.value & _FORCE_BOLD),
+                 (font, round(size, 6)))
         if key:
             self._fonts[key] = found
         return found
@@ -180,41 +199,54 @@ class _PageReader:
         x, y = self.origin(self.char_index(first_s))
         box = self.box(self.char_index(last_s))
         sizes: Counter[float] = Counter()
+        glyph_fonts: Counter[tuple[int, float]] = Counter()
         bold = True
-        glyph_units = False
         step = max(1, (last_s - first_s) // (SAMPLES_PER_LINE - 1))
         for s in range(first_s, last_s + 1, step):
             if text[s].isspace():
                 continue
-            index = self.char_index(s)
-            size, is_bold = self.font(index)
+            size, is_bold, font = self.font(self.char_index(s))
             if size == 0.0:
-                glyph_units = True
+                glyph_fonts[font] += 1
             else:
                 sizes[size] += 1
             bold = bold and is_bold
-        if sizes:
-            size = sizes.most_common(1)[0][0]
-        else:
-            size = self._size_from_glyphs(first_s, last_s) if glyph_units else 0.0
-        return Line(stripped, x - self.origin_x, y - self.origin_y, box[1] - self.origin_x
-                    if box else None, size, bold)
+        line = Line(stripped, x - self.origin_x, y - self.origin_y,
+                    box[1] - self.origin_x if box else None,
+                    sizes.most_common(1)[0][0] if sizes else 0.0, bold)
+        if not sizes and glyph_fonts:  # sized by finish(), from its font's glyphs on the page
+            self._glyph_lines.append((line, glyph_fonts.most_common(1)[0][0]))
+            self._measure_glyphs(first_s, last_s)
+        return line
 
-    def _size_from_glyphs(self, first_s: int, last_s: int) -> float:
-        """The size of a line in a Type 3 font: from the lowest descender to the highest
-        ascender of its glyphs (at most ``GLYPH_SPAN_CHARS`` of them), which is about
-        ``ASCENDER_TO_DESCENDER_EM`` of an em in a text font."""
-        low, high = math.inf, -math.inf
+    def _measure_glyphs(self, first_s: int, last_s: int) -> None:
+        """Record how far each glyph of a glyph-unit font reaches from its baseline (at most
+        ``GLYPH_SPAN_CHARS`` of the line), per font: above it, or below it for a font that
+        hangs its glyphs from their origin, as some dvips fonts do."""
         step = max(1, (last_s - first_s + 1) // GLYPH_SPAN_CHARS)
         for s in range(first_s, last_s + 1, step):
             if self.text[s].isspace():
                 continue
-            glyph = self.box(self.char_index(s))
+            index = self.char_index(s)
+            size, _, font = self.font(index)
+            glyph = self.box(index) if size == 0.0 else None
             if glyph is not None and glyph[3] > glyph[2]:
-                low, high = min(low, glyph[2]), max(high, glyph[3])
-        if high <= low:
-            return 0.0
-        return round((high - low) / ASCENDER_TO_DESCENDER_EM, 1)
+                baseline = self.origin(index)[1]
+                reach = max(glyph[3] - baseline, baseline - glyph[2])
+                self._glyph_heights.setdefault(font, []).append(reach)
+
+    def finish(self) -> None:
+        """Size the lines set in glyph-unit (Type 3) fonts: each font's ascender is the height
+        that a tenth of its glyphs on the page reach (letters with ascenders, capitals and
+        digits are far more than a tenth of text; parentheses and big operators far fewer),
+        and an ascender is ``ASCENDER_EM`` of an em; so every line of one font gets one size."""
+        sizes: dict[tuple[int, float], float] = {}
+        for font, heights in self._glyph_heights.items():
+            ordered = sorted(heights)
+            ascender = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+            sizes[font] = round(ascender / ASCENDER_EM, 1) if ascender > 0 else 0.0
+        for line, font in self._glyph_lines:
+            line.size = sizes.get(font, 0.0)
 
 
 def read_page(page: Page) -> PageLines:
@@ -233,6 +265,7 @@ def read_page(page: Page) -> PageLines:
                     if hyphen:
                         line.text += "-"
                     lines.append(line)
+        reader.finish()
     return PageLines("\n".join(kept), lines, width, height)
 
 

@@ -145,14 +145,15 @@ def test_corpus_docx_headings_agree_with_index(corpus: Path, name: str) -> None:
         assert facts.headings == expected, [f.message for f in facts.findings]
 
 
-def _type3_pdf(path: Path) -> Path:
+def _type3_pdf(path: Path, lines: tuple[str, ...] = ("hgohgohgo",)) -> Path:
     """A page of text in a Type 3 font whose glyphs are drawn in text-space units (as dvips
     bitmap fonts are): ``/F1 1 Tf`` scaled by 0.01, so the nominal size is 0.01 pt while the
     glyphs are those of a 10 pt font (ascender 6.94 pt, descender 1.94 pt)."""
     procs = {"h": "600 0 0 0 500 694 d1 0 0 500 694 re f",
              "g": "600 0 0 -194 500 450 d1 0 -194 500 644 re f",
              "o": "600 0 0 0 500 450 d1 0 0 500 450 re f"}
-    content = "BT /F1 1 Tf 0.01 0 0 0.01 72 700 Tm (hgohgohgo) Tj ET"
+    content = " ".join(f"BT /F1 1 Tf 0.01 0 0 0.01 72 {700 - 20 * i} Tm ({text}) Tj ET"
+                       for i, text in enumerate(lines))
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -186,9 +187,22 @@ def test_a_type3_font_in_glyph_units_is_sized_from_its_glyphs(tmp_path: Path) ->
     with Document(_type3_pdf(tmp_path / "dvips.pdf")) as document, document.page(0) as page:
         [line] = read_page(page).lines
     assert line.text == "hgohgohgo"
-    # descender to ascender: 8.88 pt, 0.9 of an em in a text font: a 9.9 pt line, not 0.01
-    assert line.size == 9.9
+    # a third of its glyphs reach the ascender, 6.94 pt, 0.69 of an em: a 10 pt font, not 0.01
+    assert line.size == 10.1
     assert (round(line.x), round(line.y)) == (72, 700)
+
+
+def test_every_line_of_one_type3_font_gets_the_same_size(tmp_path: Path) -> None:
+    """A line without ascenders ("ogo") is sized by its font's glyphs on the whole page, not
+    by its own letters: the same style never reads as two sizes."""
+    from checker.inspect.pdfium import Document
+    from checker.inspect.pdflines import read_page
+
+    path = _type3_pdf(tmp_path / "dvips.pdf", ("hgohgohgo", "ogoogo", "hhhh"))
+    with Document(path) as document, document.page(0) as page:
+        lines = read_page(page).lines
+    assert [line.text for line in lines] == ["hgohgohgo", "ogoogo", "hhhh"]
+    assert {line.size for line in lines} == {10.1}
 
 
 def test_positions_are_measured_from_the_visible_box(tmp_path: Path) -> None:
@@ -220,3 +234,17 @@ def test_positions_are_measured_from_the_visible_box(tmp_path: Path) -> None:
     assert (after.width, after.height) == (512, 712)
     assert round(before.lines[0].x - after.lines[0].x) == 50
     assert round(before.lines[0].y - after.lines[0].y) == 40
+
+
+@pytest.mark.parametrize(("name", "bold"), [
+    ("CMBX10", True), ("ABCDEF+CMSSBX10", True), ("ecbx1000", True), ("SFBX1200", True),
+    ("LinLibertineTB", True), ("LinLibertineTBI", True), ("LinBiolinumTB", True),
+    ("rtxb", True), ("Times-Bold", True), ("NimbusRomNo9L-Medi", True), ("Arial,Bold", True),
+    ("CMR10", False), ("CMSS10", False), ("LinLibertineT", False), ("LinLibertineTI", False),
+    ("rtxr", False), ("Times-Roman", False), ("NimbusRomNo9L-Regu", False), ("", False),
+])
+def test_bold_is_read_from_the_font_name(name: str, bold: bool) -> None:
+    """The names published papers use (acmart's Libertine, LaTeX's bx fonts, txfonts)."""
+    from checker.inspect.pdflines import is_bold_font
+
+    assert is_bold_font(name) is bold

@@ -100,12 +100,13 @@ def _answer(func: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
 
 
 def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
-           lim: Limits, foreign: tuple[int, ...]) -> None:  # pragma: no cover - the worker
+           lim: Limits) -> None:  # pragma: no cover - the worker
     code = 0
     try:
-        for fd in foreign:  # other workers' pipes: never this one's to read
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        # Only its answer pipe (and stdin, stdout, stderr): not the other workers' pipes, nor
+        # those of the git processes the command reads the PR through.
+        os.closerange(3, write_fd)
+        os.closerange(write_fd + 1, _fd_limit())
         import faulthandler
 
         faulthandler.disable()  # a parser that aborts is an answer, not a crash report to print
@@ -116,6 +117,16 @@ def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
         code = 70
     finally:
         os._exit(code)
+
+
+def _fd_limit() -> int:
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        soft = -1
+    return soft if 0 < soft <= 1 << 20 else 1 << 16
 
 
 def _describe_exit(code: int | None, lim: Limits, wall: float) -> str:
@@ -194,7 +205,7 @@ def _reap(pid: int, deadline: float) -> tuple[int, int | None]:
     return code, (kib if sys.platform == "darwin" else kib * 1024)
 
 
-def _start(job: Job, foreign: tuple[int, ...]) -> _Running:
+def _start(job: Job) -> _Running:
     wall = job.lim.wall_seconds if job.wall_seconds is None else job.wall_seconds
     for stream in (sys.stdout, sys.stderr):  # else the worker could print them a second time
         with contextlib.suppress(Exception):
@@ -209,7 +220,7 @@ def _start(job: Job, foreign: tuple[int, ...]) -> _Running:
         raise
     if pid == 0:  # pragma: no cover - the worker
         os.close(read_fd)
-        _child(write_fd, job.func, job.args, job.lim, foreign)
+        _child(write_fd, job.func, job.args, job.lim)
     os.close(write_fd)
     return _Running(job, pid, read_fd, start, start + wall, bytearray())
 
@@ -278,8 +289,7 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
                 if job is None:
                     exhausted = True
                     break
-                foreign = tuple(r.fd for r in running.values())
-                running[len(outcomes)] = _start(job, foreign)
+                running[len(outcomes)] = _start(job)
                 outcomes.append(None)
             if not running:
                 break

@@ -132,3 +132,22 @@ def test_a_worker_past_its_wall_clock_is_killed_while_the_others_answer() -> Non
     assert hung.value is None and hung.failure is not None and "longer than" in hung.failure
     assert quick.value is not None and quick.value["tag"] == "quick"
     assert zombies() == [] and not _children()
+
+
+def _open_fds() -> list[int]:
+    return sorted(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) > 2)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
+def test_a_worker_holds_no_descriptor_but_its_answer_pipe(tmp_path: Path) -> None:
+    """A parser taken over by a hostile file cannot read the other workers' pipes or the git
+    processes' the command reads blobs through: the worker closes every inherited descriptor."""
+    with (tmp_path / "held.txt").open("w") as held, subprocess.Popen(
+            ["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as cat:
+        assert cat.stdin is not None and cat.stdout is not None
+        assert {held.fileno(), cat.stdin.fileno(), cat.stdout.fileno()} <= set(_open_fds())
+        out = run_many([Job(_open_fds, (), Limits()), Job(_open_fds, (), Limits())], workers=2)
+        cat.stdin.close()
+    for outcome in out:
+        # its answer pipe, and the descriptor that lists /proc/self/fd: nothing inherited
+        assert outcome.value is not None and len(outcome.value) <= 2, outcome.value

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,19 @@ def resolve_commit(root: Path, rev: str) -> str:
     except UsageError:
         raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for "
                          "origin/main, run `git fetch origin` first)") from None
+
+
+def resolve_commits(root: Path, revs: list[str]) -> list[str]:
+    """Each of ``revs`` as a commit's full SHA, through one ``git rev-parse`` when all resolve
+    (else the first that does not is named, as :func:`resolve_commit` names it)."""
+    try:
+        out = git(root, "rev-parse", "--end-of-options",
+                  *(rev + "^{commit}" for rev in revs)).decode().split()
+    except UsageError:
+        out = []
+    if len(out) == len(revs) and all(_SHA.fullmatch(sha) for sha in out):
+        return out
+    return [resolve_commit(root, rev) for rev in revs]
 
 
 def parse_raw_diff(raw: bytes) -> list[DiffEntry]:
@@ -217,8 +231,36 @@ def config_value(root: Path, key: str) -> str | None:
 def uncommitted(root: Path, under: str) -> list[tuple[str, str]]:
     """Files under ``under`` whose work-tree state is not in HEAD: (path, what), what being
     "untracked", "modified", "staged" or "deleted" (git status, NUL-separated, no renames)."""
-    raw = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
-              "--", under)
+    return uncommitted_later(root, under)()
+
+
+def uncommitted_later(root: Path, under: str) -> Callable[[], list[tuple[str, str]]]:
+    """:func:`uncommitted`, started now and read when the returned function is called: git
+    looks at the work tree while the checker does something else."""
+    args = ["git", "-C", str(root), "status", "--porcelain=v1", "-z", "--untracked-files=all",
+            "--no-renames", "--", under]
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        raise UsageError("git is not installed") from None
+
+    def result() -> list[tuple[str, str]]:
+        try:
+            raw, err = proc.communicate(timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise UsageError(f"`git status` took more than {GIT_TIMEOUT} s") from None
+        if proc.returncode != 0:
+            msg = err.decode("utf-8", "replace").strip().splitlines()
+            raise UsageError(f"`git status` failed in {root}: "
+                             f"{msg[-1] if msg else 'exit ' + str(proc.returncode)}")
+        return _parse_status(raw)
+
+    return result
+
+
+def _parse_status(raw: bytes) -> list[tuple[str, str]]:
     out = []
     for item in raw.split(b"\0"):
         if len(item) < 4:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from checker import gitio
@@ -66,10 +66,23 @@ def _members_with_email(roster: Roster, email: str) -> list[tuple[str, str]]:
 
 def not_pushed(root: Path, course: Course) -> list[tuple[str, str]]:
     """Files under submissions/ that are not committed (so not part of a push of HEAD)."""
+    return not_pushed_later(root, course)()
+
+
+def not_pushed_later(root: Path, course: Course) -> Callable[[], list[tuple[str, str]]]:
+    """:func:`not_pushed`, with git started now and read when the result is called for."""
     try:
-        return gitio.uncommitted(root, course.submissions_dir)
+        later = gitio.uncommitted_later(root, course.submissions_dir)
     except UsageError:
-        return []  # not a work tree (a bare clone or a CI checkout without one): nothing local
+        return list
+
+    def result() -> list[tuple[str, str]]:
+        try:
+            return later()
+        except UsageError:
+            return []  # not a work tree (a bare clone or a CI checkout without one)
+
+    return result
 
 
 def not_pushed_finding(files: list[tuple[str, str]], checked: str) -> Finding:

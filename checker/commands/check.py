@@ -74,19 +74,23 @@ def run(args: argparse.Namespace) -> int:
     else:
         at = datetime.now(timezone.utc)
     head = args.head or (event.head_sha if event and not args.paths else None)
-    if head:
-        head = gitio.resolve_commit(root, head)
     if args.paths:
         if args.head:
             raise UsageError("give PATHs or --head, not both")
+        head = gitio.resolve_commit(root, head) if head else None
         changes = changes_from_paths(root, args.paths)
         source = Source(root, from_git=False)
         base_sha = local.optional_commit(root, args.base)
     else:
         base = event.base_sha if event and args.base == "origin/main" else args.base
-        base_sha = gitio.resolve_commit(root, base)
+        if head:
+            head, base_sha = gitio.resolve_commits(root, [head, base])
+        else:
+            base_sha = gitio.resolve_commit(root, base)
         changes = changes_from_git(root, base_sha, head)
         source = Source(root, from_git=head is not None)
+    # a local check of a commit: git looks for uncommitted files while the files are read
+    unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
     # A group.yaml the change touches is judged as a change (group.* findings), never read as
     # the base branch's declaration: the base roster takes the base commit's version of it.
     changed = local.changed_declarations(course, [c.path for c in changes])
@@ -121,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     result = evaluate(course, base_roster, submission, contents)
     if unavailable is not None:
         result.findings.append(unavailable)
-    unpushed = local.not_pushed(root, course) if head and event is None else []
+    unpushed = unpushed_later()
     if unpushed:
         result.findings.append(local.not_pushed_finding(unpushed, f"the check read commit "
                                                                   f"{head[:12] if head else ''}"))

@@ -143,6 +143,9 @@ def read_contents(course: Course, source: Source, changes: list[Change]) -> dict
         if target is not None:  # else not a deliverable: only access rules apply
             routed.append((index, change, target))
     contents: dict[str, Content | None] = {change.path: None for _, change, _ in routed}
+    # Archives last (the order of ``contents`` stays the PR's): copying a large ZIP out of git
+    # is the slowest read and parsing it is quick, so it is copied while the documents parse.
+    routed.sort(key=lambda item: (item[2].ext or "").lower() == "zip")
     reader = _Reader(source, [change for _, change, _ in routed],
                      meanwhile=lambda: _preload_for(target.ext for _, _, target in routed))
     remaining = iter(routed)

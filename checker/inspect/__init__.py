@@ -40,7 +40,7 @@ _INSPECTORS = {
 
 # The parser libraries the inspectors import inside their functions: loaded here once, before
 # the forks, instead of once in every worker (about 0.02 s for PDFium, 0.1 s for python-docx).
-_PARSERS = {"pdf": ("pypdfium2_raw",), "docx": ("docx",), "pptx": ()}
+_PARSERS = {"pdf": ("checker.inspect.pdfium",), "docx": ("docx",), "pptx": ()}
 
 
 def preload(kind: str) -> None:

@@ -1,21 +1,29 @@
-"""PDFium through pypdfium2's raw bindings: the few calls the checker makes, closed after use.
+"""PDFium, the PDF library of Chromium, as pypdfium2 ships it: the few calls the checker makes.
 
-``pypdfium2_raw`` is pypdfium2's layer of ctypes prototypes over its bundled PDFium build (the
-same layer ``pypdfium2.raw`` re-exports). Importing it alone takes about half the time of
-``import pypdfium2``, whose object helpers also load ``logging`` and more: a cold ``check``
-imports only this (issue 12). The library is initialised once per process, before the
-workers are forked, the way pypdfium2 does it (``FPDF_InitLibraryWithConfig``, version 2).
+pypdfium2 builds PDFium for every platform and wraps it twice: ``pypdfium2_raw``, ctypes
+prototypes of PDFium's whole C API generated from its headers, and ``pypdfium2``'s object
+helpers on top. Importing either costs 20 to 30 ms, most of a cold check's start-up above
+Python's own (issue 12), to declare about 1,500 functions; the checker calls 27. This module
+loads the same library file from pypdfium2's installed package, without executing it, and
+declares only those 27, with the C types of PDFium's public headers (``fpdfview.h``,
+``fpdf_text.h``, ``fpdf_doc.h``, ``fpdf_edit.h``): 5 ms. ``tests/inspect/test_pdfium.py``
+checks every declaration against ``pypdfium2_raw``'s generated one, so an upgrade of pypdfium2
+that changed a signature fails the tests instead of the checker.
+
+Handles are plain addresses (``c_void_p``: an int, or None for NULL). The library is
+initialised once per process, before the workers are forked (``FPDF_InitLibraryWithConfig``,
+config version 2, as pypdfium2 does).
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import pypdfium2_raw as pdfium_c
 
 from checker.inspect.worker import DamagedFile
 
@@ -30,6 +38,80 @@ _REASONS = {ERR_UNKNOWN: "unknown error", ERR_FILE: "file not found or not reada
 _initialised: list[bool] = []
 
 
+class FS_MATRIX(ctypes.Structure):  # PDFium's names
+    _fields_ = [(name, ctypes.c_float) for name in "abcdef"]
+
+
+class FS_RECTF(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_float) for name in ("left", "top", "right", "bottom")]
+
+
+class FPDF_LIBRARY_CONFIG(ctypes.Structure):  # version 2: its first four fields
+    _fields_ = [("version", ctypes.c_int),
+                ("m_pUserFontPaths", ctypes.POINTER(ctypes.c_char_p)),
+                ("m_pIsolate", ctypes.c_void_p),
+                ("m_v8EmbedderSlot", ctypes.c_uint)]
+
+
+_P, _INT, _UL, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_ulong, ctypes.c_double
+_PD, _PI = ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_int)
+# name: (result, arguments), as declared in PDFium's public headers
+PROTOTYPES: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    "FPDF_InitLibraryWithConfig": (None, (ctypes.POINTER(FPDF_LIBRARY_CONFIG),)),
+    "FPDF_LoadMemDocument64": (_P, (_P, ctypes.c_size_t, ctypes.c_char_p)),
+    "FPDF_GetLastError": (_UL, ()),
+    "FPDF_CloseDocument": (None, (_P,)),
+    "FPDF_GetPageCount": (_INT, (_P,)),
+    "FPDF_LoadPage": (_P, (_P, _INT)),
+    "FPDF_ClosePage": (None, (_P,)),
+    "FPDF_GetPageBoundingBox": (_INT, (_P, ctypes.POINTER(FS_RECTF))),
+    "FPDFText_LoadPage": (_P, (_P,)),
+    "FPDFText_ClosePage": (None, (_P,)),
+    "FPDFText_CountChars": (_INT, (_P,)),
+    "FPDFText_GetText": (_INT, (_P, _INT, _INT, ctypes.POINTER(ctypes.c_ushort))),
+    "FPDFText_GetCharIndexFromTextIndex": (_INT, (_P, _INT)),
+    "FPDFText_GetCharBox": (_INT, (_P, _INT, _PD, _PD, _PD, _PD)),
+    "FPDFText_GetCharOrigin": (_INT, (_P, _INT, _PD, _PD)),
+    "FPDFText_GetFontSize": (_D, (_P, _INT)),
+    "FPDFText_GetMatrix": (_INT, (_P, _INT, ctypes.POINTER(FS_MATRIX))),
+    "FPDFText_GetFontInfo": (_UL, (_P, _INT, _P, _UL, _PI)),
+    "FPDFText_GetTextObject": (_P, (_P, _INT)),
+    "FPDFTextObj_GetFont": (_P, (_P,)),
+    "FPDFBookmark_GetFirstChild": (_P, (_P, _P)),
+    "FPDFBookmark_GetNextSibling": (_P, (_P, _P)),
+    "FPDFBookmark_GetTitle": (_UL, (_P, _P, _UL)),
+    "FPDFBookmark_GetDest": (_P, (_P, _P)),
+    "FPDFBookmark_GetAction": (_P, (_P,)),
+    "FPDFAction_GetDest": (_P, (_P, _P)),
+    "FPDFDest_GetDestPageIndex": (_INT, (_P, _P)),
+}
+
+
+def library_path() -> Path:
+    """The PDFium library inside the installed ``pypdfium2_raw`` package (not imported)."""
+    spec = importlib.util.find_spec("pypdfium2_raw")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    name = ("pdfium.dll" if sys.platform.startswith(("win32", "cygwin", "msys"))
+            else "libpdfium.dylib" if sys.platform == "darwin" else "libpdfium.so")
+    for folder in folders:
+        if (Path(folder) / name).is_file():
+            return Path(folder) / name
+    raise ImportError("pypdfium2 is not installed (no PDFium library in pypdfium2_raw): "
+                      "install the check's requirements, requirements/check.txt")
+
+
+def _load() -> Any:
+    lib = ctypes.CDLL(str(library_path()))
+    for name, (result, arguments) in PROTOTYPES.items():
+        function = getattr(lib, name)
+        function.restype = result
+        function.argtypes = arguments
+    return lib
+
+
+lib = _load()
+
+
 class PdfiumError(DamagedFile):
     """PDFium refused the file (``code``: FPDF_GetLastError when it says why)."""
 
@@ -40,9 +122,9 @@ class PdfiumError(DamagedFile):
 
 def initialise() -> None:
     if not _initialised:
-        config = pdfium_c.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None,
-                                              m_pIsolate=None, m_v8EmbedderSlot=0)
-        pdfium_c.FPDF_InitLibraryWithConfig(config)
+        config = FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None,
+                                     m_v8EmbedderSlot=0)
+        lib.FPDF_InitLibraryWithConfig(ctypes.byref(config))
         _initialised.append(True)
 
 
@@ -52,9 +134,9 @@ class Document:
     def __init__(self, path: Path) -> None:
         initialise()
         self._data = path.read_bytes()
-        self.raw = pdfium_c.FPDF_LoadMemDocument64(self._data, len(self._data), None)
+        self.raw = lib.FPDF_LoadMemDocument64(self._data, len(self._data), None)
         if not self.raw:
-            code = int(pdfium_c.FPDF_GetLastError())
+            code = int(lib.FPDF_GetLastError())
             raise PdfiumError(f"PDFium cannot open it: {_REASONS.get(code, 'error ' + str(code))}",
                               code)
 
@@ -66,22 +148,22 @@ class Document:
 
     def close(self) -> None:
         if self.raw:
-            pdfium_c.FPDF_CloseDocument(self.raw)
+            lib.FPDF_CloseDocument(self.raw)
             self.raw = None
         self._data = b""
 
     def page_count(self) -> int:
-        return int(pdfium_c.FPDF_GetPageCount(self.raw))
+        return int(lib.FPDF_GetPageCount(self.raw))
 
     @contextmanager
     def page(self, index: int) -> Iterator[Page]:
-        raw = pdfium_c.FPDF_LoadPage(self.raw, index)
+        raw = lib.FPDF_LoadPage(self.raw, index)
         if not raw:
             raise PdfiumError(f"PDFium cannot load page {index + 1}")
         try:
             yield Page(raw)
         finally:
-            pdfium_c.FPDF_ClosePage(raw)
+            lib.FPDF_ClosePage(raw)
 
     def outline(self, max_depth: int, max_items: int) -> list[tuple[str, int | None]]:
         """(title, 0-based page index or None) of the bookmarks, depth first, at most
@@ -93,38 +175,37 @@ class Document:
 
         def walk(parent: Any, depth: int) -> None:
             nonlocal visited
-            item = pdfium_c.FPDFBookmark_GetFirstChild(self.raw, parent)
+            item = lib.FPDFBookmark_GetFirstChild(self.raw, parent)
             while item and len(out) < max_items and visited < MAX_OUTLINE_ITEMS:
-                address = ctypes.addressof(item.contents)
-                if address in seen:
+                if item in seen:
                     return
-                seen.add(address)
+                seen.add(item)
                 visited += 1
                 out.append((_title(item), self._page_of(item)))
                 if depth + 1 < max_depth:
                     walk(item, depth + 1)
-                item = pdfium_c.FPDFBookmark_GetNextSibling(self.raw, item)
+                item = lib.FPDFBookmark_GetNextSibling(self.raw, item)
 
         walk(None, 0)
         return out[:max_items]
 
     def _page_of(self, bookmark: Any) -> int | None:
-        dest = pdfium_c.FPDFBookmark_GetDest(self.raw, bookmark)
+        dest = lib.FPDFBookmark_GetDest(self.raw, bookmark)
         if not dest:
-            action = pdfium_c.FPDFBookmark_GetAction(bookmark)
-            dest = pdfium_c.FPDFAction_GetDest(self.raw, action) if action else None
+            action = lib.FPDFBookmark_GetAction(bookmark)
+            dest = lib.FPDFAction_GetDest(self.raw, action) if action else None
         if not dest:
             return None
-        index = int(pdfium_c.FPDFDest_GetDestPageIndex(self.raw, dest))
+        index = int(lib.FPDFDest_GetDestPageIndex(self.raw, dest))
         return index if index >= 0 else None
 
 
 def _title(bookmark: Any) -> str:
-    size = int(pdfium_c.FPDFBookmark_GetTitle(bookmark, None, 0))
+    size = int(lib.FPDFBookmark_GetTitle(bookmark, None, 0))
     if size <= 2:
         return ""
     buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFBookmark_GetTitle(bookmark, buffer, size)
+    lib.FPDFBookmark_GetTitle(bookmark, buffer, size)
     return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
 
 
@@ -136,8 +217,8 @@ class Page:
         """(left, bottom, width, height) in points of the visible box, in the page's own space
         (before any /Rotate), where character positions are: the crop box clipped to the media
         box, inherited from the page tree or not (``FPDF_GetPageBoundingBox``)."""
-        rect = pdfium_c.FS_RECTF()
-        if not pdfium_c.FPDF_GetPageBoundingBox(self.raw, rect):
+        rect = FS_RECTF()
+        if not lib.FPDF_GetPageBoundingBox(self.raw, ctypes.byref(rect)):
             raise PdfiumError("PDFium cannot measure a page")
         left, right = sorted((float(rect.left), float(rect.right)))
         bottom, top = sorted((float(rect.bottom), float(rect.top)))
@@ -146,10 +227,10 @@ class Page:
     @contextmanager
     def text(self) -> Iterator[Any]:
         """The page's raw text page handle (FPDFText_*), closed after use."""
-        raw = pdfium_c.FPDFText_LoadPage(self.raw)
+        raw = lib.FPDFText_LoadPage(self.raw)
         if not raw:
             raise PdfiumError("PDFium cannot read the text of a page")
         try:
             yield raw
         finally:
-            pdfium_c.FPDFText_ClosePage(raw)
+            lib.FPDFText_ClosePage(raw)

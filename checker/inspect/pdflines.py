@@ -24,14 +24,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-import pypdfium2_raw as pdfium_c
-
-from checker.inspect.pdfium import Page
+from checker.inspect.pdfium import FS_MATRIX, Page, lib
 
 MAX_LINES_PER_PAGE = 2_000  # a page with more lines is measured from its first ones
-SAMPLES_PER_LINE = 5  # characters of a line whose font is read
+SAMPLES_PER_LINE = 4  # characters of a line whose font is read (first, last, two between)
 MIN_NOMINAL_PT = 1.0  # below this, a font's size is in glyph units (Type 3): use its boxes
 # Bold by name: the words, Computer Modern and EC "bx" (cmbx10, cmssbx10, ecbx1000, sfbx),
 # Libertine and Biolinum's "TB"/"TZ" (acmart, PVLDB), txfonts' rtxb, ",Bold"-style suffixes.
@@ -82,39 +79,13 @@ def _spans(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
-_OBJECT_ADDRESS: list[Any] = []
-
-
-def _object_address(pdfium_c: Any) -> Any:
-    """``FPDFText_GetTextObject`` answering the text object's address as an int: the font cache
-    key, without building a pointer object per call (a third of the cost)."""
-    if not _OBJECT_ADDRESS:
-        address = ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
-        prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-        _OBJECT_ADDRESS.append(prototype(address))
-    return _OBJECT_ADDRESS[0]
-
-
-_FONT_ADDRESS: list[Any] = []
-
-
-def _font_address(pdfium_c: Any) -> Any:
-    """``FPDFTextObj_GetFont`` from a text object's address to its font's, as ints."""
-    if not _FONT_ADDRESS:
-        address = ctypes.cast(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p).value or 0
-        prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)
-        _FONT_ADDRESS.append(prototype(address))
-    return _FONT_ADDRESS[0]
-
-
 class _PageReader:
     """The calls into PDFium for one text page, with the font of each text object cached."""
 
-    def __init__(self, pdfium_c: Any, textpage: Any, origin: tuple[float, float]) -> None:
-        self.c = pdfium_c
+    def __init__(self, textpage: int, origin: tuple[float, float]) -> None:
+        self.c = lib
         self.raw = textpage
         self.origin_x, self.origin_y = origin  # the visible box's corner, in page space
-        self._object_of = _object_address(pdfium_c)
         self.text = ""
         self._shift: list[int] | None = None  # per string index: UTF-16 units before it, less
         self._identity = True  # string index == PDFium's character index
@@ -123,7 +94,7 @@ class _PageReader:
         self._glyph_heights: dict[tuple[int, float], list[float]] = {}
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
         self._box = [ctypes.c_double() for _ in range(4)]
-        self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix = FS_MATRIX()
         self._name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
         self._flags = ctypes.c_int()
 
@@ -168,7 +139,7 @@ class _PageReader:
     def font(self, index: int) -> tuple[float, bool, tuple[int, float]]:
         """(effective size in points, 0 for a glyph-unit font; bold; the font's key: its
         handle and effective nominal size) of a character."""
-        key = self._object_of(self.raw, index) or 0
+        key = self.c.FPDFText_GetTextObject(self.raw, index) or 0
         cached = self._fonts.get(key) if key else None
         if cached is not None:
             return cached
@@ -179,7 +150,7 @@ class _PageReader:
         self._flags.value = 0
         self.c.FPDFText_GetFontInfo(self.raw, index, self._name, _FONT_NAME_BYTES, self._flags)
         name = self._name.value.decode("latin-1")
-        font = (_font_address(self.c)(key) or 0) if key else 0
+        font = (self.c.FPDFTextObj_GetFont(key) or 0) if key else 0
         found = (round(size, 1) if size >= MIN_NOMINAL_PT else 0.0,
                  is_bold_font(name) or bool(self._flags.value & _FORCE_BOLD),
                  (font, round(size, 6)))
@@ -198,8 +169,8 @@ class _PageReader:
         last_s = start + len(part.rstrip()) - 1
         x, y = self.origin(self.char_index(first_s))
         box = self.box(self.char_index(last_s))
-        sizes: Counter[float] = Counter()
-        glyph_fonts: Counter[tuple[int, float]] = Counter()
+        sizes: list[float] = []
+        glyph_fonts: list[tuple[int, float]] = []
         bold = True
         step = max(1, (last_s - first_s) // (SAMPLES_PER_LINE - 1))
         for s in range(first_s, last_s + 1, step):
@@ -207,15 +178,15 @@ class _PageReader:
                 continue
             size, is_bold, font = self.font(self.char_index(s))
             if size == 0.0:
-                glyph_fonts[font] += 1
+                glyph_fonts.append(font)
             else:
-                sizes[size] += 1
+                sizes.append(size)
             bold = bold and is_bold
         line = Line(stripped, x - self.origin_x, y - self.origin_y,
                     box[1] - self.origin_x if box else None,
-                    sizes.most_common(1)[0][0] if sizes else 0.0, bold)
+                    max(sizes, key=sizes.count) if sizes else 0.0, bold)  # the most common
         if not sizes and glyph_fonts:  # sized by finish(), from its font's glyphs on the page
-            self._glyph_lines.append((line, glyph_fonts.most_common(1)[0][0]))
+            self._glyph_lines.append((line, max(glyph_fonts, key=glyph_fonts.count)))
             self._measure_glyphs(first_s, last_s)
         return line
 
@@ -253,7 +224,7 @@ def read_page(page: Page) -> PageLines:
     """The text and lines of a page (``checker.inspect.pdfium.Page``)."""
     left, bottom, width, height = page.box()
     with page.text() as textpage:
-        reader = _PageReader(pdfium_c, textpage, (left, bottom))
+        reader = _PageReader(textpage, (left, bottom))
         text = reader.read_text()
         lines: list[Line] = []
         kept: list[str] = []

@@ -10,8 +10,9 @@ runs the inspection and writes its answer to a pipe as JSON: an 8-byte length, t
 The parent trusts nothing in that answer: it reads at most ``WORKER_REPLY_MAX_BYTES`` (a
 larger answer is refused unread and its size reported), parses it as JSON (never pickle, so a
 compromised parser cannot run code in the parent, which writes the result ``publish``
-trusts), and waits at most the wall-clock limit, after which the worker is killed. Every
-worker is reaped before :func:`run_limited` returns; its peak memory comes from the kernel
+trusts), and waits at most the wall-clock limit, after which the worker is killed; a worker
+that has answered is killed at once too (it has nothing left to do). Every worker is reaped
+before :func:`run_many` returns; its peak memory comes from the kernel
 (``wait4``), not from the worker.
 
 Where ``os.fork`` does not exist (Windows) the inspection runs in this process without limits.
@@ -49,7 +50,7 @@ class WorkerFailed(Exception):
 class Outcome:
     value: Any = None  # the worker's JSON answer
     failure: str | None = None  # why the worker gave no value (the file's doing), in plain words
-    exitcode: int | None = None  # negative: killed by that signal
+    exitcode: int | None = None  # negative: killed by that signal (-9: killed after answering)
     peak_rss_bytes: int | None = None  # the worker's peak resident memory (kernel's figure)
     seconds: float = 0.0  # wall clock from fork to reaping
 
@@ -226,10 +227,20 @@ def _start(job: Job) -> _Running:
 
 
 def _finish(run: _Running) -> Outcome:
-    """Reap the worker and turn what it said into an Outcome (WorkerFailed: the checker's)."""
+    """Turn what the worker said into an Outcome (WorkerFailed: the checker's failure).
+
+    A worker that answered has nothing left to do but exit: it is killed now and reaped by the
+    caller later (exit code and peak memory are filled in then), so the next file's worker does
+    not wait for its teardown. One that did not answer is reaped now: how it ended is the
+    reason given."""
     os.close(run.fd)
-    # an answer arrived: the worker is exiting; otherwise it is killed now
-    code, peak = _reap(run.pid, time.monotonic() + 2.0 if run.data is not None else 0.0)
+    code: int | None = None
+    peak: int | None = None
+    if run.data is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(run.pid, signal.SIGKILL)
+    else:
+        code, peak = _reap(run.pid, 0.0)
     lim = run.job.lim
     wall = run.deadline - run.start
     outcome = Outcome(exitcode=code, peak_rss_bytes=peak, seconds=time.monotonic() - run.start)
@@ -280,12 +291,15 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
     limit = workers or worker_count()
     pending = iter(jobs)
     exhausted = False
+    ahead: Job | None = None  # pulled while every worker was busy: its file is ready
     outcomes: list[Outcome | None] = []
     running: dict[int, _Running] = {}
+    dying: list[tuple[int, int]] = []  # (job index, pid): answered, killed, not yet reaped
     try:
         while True:
-            while not exhausted and len(running) < limit:
-                job = next(pending, None)
+            while len(running) < limit:
+                job, ahead = (ahead, None) if ahead is not None else (
+                    None if exhausted else next(pending, None), None)
                 if job is None:
                     exhausted = True
                     break
@@ -293,6 +307,9 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
                 outcomes.append(None)
             if not running:
                 break
+            if ahead is None and not exhausted:  # prepare the next job while workers run
+                ahead = next(pending, None)
+                exhausted = ahead is None
             now = time.monotonic()
             for run in running.values():
                 if not run.done and now >= run.deadline:
@@ -306,12 +323,19 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
             for index, run in list(running.items()):
                 if run.done:
                     del running[index]
+                    if run.data is not None:
+                        dying.append((index, run.pid))
                     outcomes[index] = _finish(run)
     finally:
         for run in running.values():  # only after a failure: leave no worker behind
             with contextlib.suppress(OSError):
                 os.close(run.fd)
             _reap(run.pid, 0.0)
+        for index, pid in dying:
+            code, peak = _reap(pid, 0.0)
+            outcome = outcomes[index]
+            if outcome is not None:
+                outcome.exitcode, outcome.peak_rss_bytes = code, peak
     return [o if o is not None else Outcome(failure="not run") for o in outcomes]
 
 

@@ -89,10 +89,11 @@ def test_small_batches_read_the_same_facts_and_leave_no_copy(
     assert whole["submissions/g10/final/report.pdf"].facts.pages == 6
 
 
-def test_each_document_is_copied_only_when_a_worker_is_free_for_it(
+def test_documents_are_copied_one_at_a_time_as_the_workers_take_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The inspectors pull documents one at a time: the next file is copied while the first
-    is already being parsed, never all of them before the first worker starts."""
+    """The inspectors pull documents one at a time (at most one ahead of the busy workers):
+    the next file is copied while the first ones are already being parsed, never all of them
+    before the first worker starts."""
     real = sandbox.run_many
     copies_when_pulled: list[int] = []
 

@@ -151,7 +151,7 @@ def test_a_missing_dependency_is_the_checkers_failure_not_the_files(tmp_path: Pa
     proc, result = run_check(repo, SUMMARY, env={"PYTHONPATH": pythonpath})
     assert proc.returncode == 3, proc.stderr
     assert "file.unreadable" not in proc.stdout
-    assert "pypdfium2 is missing" in proc.stderr
+    assert "pypdfium2 is not installed" in proc.stderr
     assert "bug in the submission checker" in proc.stderr
     assert result is None
 

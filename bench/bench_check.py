@@ -6,8 +6,8 @@ group g10 that adds its final report (an 8-page two-column PDF with references),
 (``--base``/``--head``, files read from git objects). Then, in one run, each as a cold process:
   - ``python -m checker check`` of that PR;
   - the same reads by the C tools: ``pdfinfo`` + ``pdftotext`` on both PDFs and ``unzip -l``;
-  - the floor of the design: Python importing PDFium's bindings (pypdfium2_raw) and doing
-    nothing else (a repeated check reads schedule.yaml from its cache, without PyYAML);
+  - the floor of the design: Python loading the PDFium library and doing nothing else (a
+    repeated check reads schedule.yaml from its cache, without PyYAML);
 and prints the ratios, then where the check's own time goes: ``python -X importtime`` summed
 per top-level package, and the modules the check imported (PyGithub, python-docx and
 jsonschema should not be among them for this PDF-and-zip PR).
@@ -45,6 +45,7 @@ from course_repo import CourseRepo  # noqa: E402
 
 SUMMARY_SESSION = "2024-11-26"  # g10 summarises this session in the shipped course
 SUBMITTED_AT = "2024-11-27T10:00:00-05:00"  # every file on time
+FLOOR = "import ctypes, sys; ctypes.CDLL(sys.argv[1])"
 
 
 def make_pr(root: Path, scratch: Path) -> tuple[list[str], list[Path]]:
@@ -116,20 +117,23 @@ def main() -> int:
         theirs_cmds.append(["unzip", "-l", str(files[1])])
         # Interleaved, one round at a time, so that a noisy moment of a shared machine falls on
         # both sides: each round times the check, the C tools and the floors once.
+        library = subprocess.run([py, "-c", "from checker.inspect.pdfium import library_path; "
+                                  "print(library_path())"], capture_output=True, text=True,
+                                 env=env, cwd=ROOT, check=True).stdout.strip()
         rounds: dict[str, list[float]] = defaultdict(list)
         for _ in range(args.repeat):
             rounds["check"].append(timed(check, env))
             if c_tools:
                 rounds["c"].append(sum(timed(c) for c in theirs_cmds))
-            rounds["floor"].append(timed([py, "-c", "import pypdfium2_raw"], env))
-            rounds["floor_yaml"].append(timed([py, "-c", "import pypdfium2_raw, yaml"], env))
+            rounds["floor"].append(timed([py, "-c", FLOOR, library], env))
+            rounds["floor_yaml"].append(timed([py, "-c", FLOOR + "; import yaml", library], env))
             rounds["bare"].append(timed([py, "-c", "pass"], env))
         ours, floor, floor_yaml, bare = (min(rounds[k]) for k in
                                          ("check", "floor", "floor_yaml", "bare"))
         print(f"cold check: {ours:.3f} s (best of {args.repeat}); the first one, parsing and "
               f"validating schedule.yaml and group.yaml: {first:.3f} s")
-        print(f"python doing nothing: {bare:.3f} s; python importing PDFium's bindings "
-              f"(pypdfium2_raw): {floor:.3f} s (the floor); with PyYAML too: {floor_yaml:.3f} s")
+        print(f"python doing nothing: {bare:.3f} s; python loading the PDFium library: "
+              f"{floor:.3f} s (the floor); with PyYAML imported too: {floor_yaml:.3f} s")
         if c_tools:
             theirs = min(rounds["c"])
             pairs = sorted(a / b for a, b in zip(rounds["check"], rounds["c"], strict=True))

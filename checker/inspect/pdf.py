@@ -6,11 +6,17 @@ what one page decodes is freed before the next; headings come from the outline, 
 else line shape (``checker.inspect.pdfheadings``); the references from
 ``checker.inspect.references``; the layout from ``checker.inspect.pdflayout``.
 
-PDFium rather than pypdf (issue 12, ``bench/bench_pdf_backends.py``): the same page counts on
-the corpus and on 190 published papers, text and positions about 13 times faster and an import
-3 times faster. PDFium is C++: a file that makes it fail badly stops the worker it runs in
+PDFium rather than pypdf (issue 12, ``bench/bench_pdf_backends.py`` and
+``bench/RESULTS-headings-references.md``): the same page counts on the corpus and on 190
+published papers, the text, fonts and positions of every page about 8 times faster than pypdf
+reads the text alone, and a fraction of its import. PDFium is C++: a file that makes it fail
+badly (an allocation over the memory limit aborts it) stops only the worker it runs in
 (``checker.inspect.sandbox``), whose memory, processor time and wall clock are bounded, and the
-file gets ``file.too-complex``; PDFium bounds each decoded stream itself.
+file gets ``file.too-complex``.
+
+PDFium, like Chrome and poppler, takes the page count a PDF's page tree declares. When the file
+holds more page objects than that, pypdf walks the tree (:func:`page_tree_leaves`) and a
+mismatch is ``pages.ambiguous``, judged on the larger count.
 """
 
 from __future__ import annotations

@@ -183,7 +183,8 @@ def test_memory_limit_gives_too_complex(tmp_path: Path) -> None:
 
 
 def test_cpu_limit_kills_the_worker_and_the_next_file_is_checked(tmp_path: Path) -> None:
-    slow = timed(_large_streams_pdf(tmp_path / "slow.pdf", streams=40), "pdf",
+    """60 pages of 70 MB of content each: about 6 s of PDFium's time here, far over 1 s."""
+    slow = timed(_large_streams_pdf(tmp_path / "slow.pdf", streams=60), "pdf",
                  Limits(cpu_seconds=1))
     assert rules(slow) == ["file.too-complex"]
     assert "processor time" in slow.findings[0].message

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from checker.inspect.pdflines import Line, PageLines, body_font_size
+from checker.inspect.pdflines import Line, PageLines, body_font_size, most_common
 
 MIN_LINES = 12  # a page with fewer body lines (figures, title page) tells little about columns
 MAX_MEASURED_PAGES = 30
@@ -96,7 +96,7 @@ def measure(pages: Sequence[PageLines]) -> dict[str, Any] | None:
         "pages_measured": len(measured),
     }
     if columns:
-        out["columns"] = columns.most_common(1)[0][0]
+        out["columns"] = most_common(columns)
     margins: dict[str, float] = {}
     if lefts:
         margins["left"] = round(_percentile(lefts, _EDGE), 1)

@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from checker.inspect.pdfium import FS_MATRIX, Page, lib
 
@@ -240,6 +241,12 @@ def read_page(page: Page) -> PageLines:
     return PageLines("\n".join(kept), lines, width, height)
 
 
+def most_common(counts: Counter[Any]) -> Any:
+    """The key counted most (the first one counted, among equals): ``most_common(1)`` without
+    the import of heapq it makes in every worker."""
+    return max(counts.items(), key=lambda item: item[1])[0]
+
+
 def body_font_size(pages: list[PageLines]) -> float | None:
     """The size of most characters (HotCRP's "body font size": the mode by characters)."""
     weights: Counter[float] = Counter()
@@ -248,10 +255,10 @@ def body_font_size(pages: list[PageLines]) -> float | None:
             weights[round(line.size * 2) / 2] += len(line.text)
     if not weights:
         return None
-    mode = weights.most_common(1)[0][0]
+    mode = most_common(weights)
     exact: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
             if abs(line.size - mode) <= 0.25:
                 exact[line.size] += len(line.text)
-    return exact.most_common(1)[0][0] if exact else mode
+    return most_common(exact) if exact else mode

@@ -21,6 +21,7 @@ Where ``os.fork`` does not exist (Windows) the inspection runs in this process w
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import json
 import os
 import select
@@ -31,6 +32,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+try:  # imported here, once, not in every worker (a worker exists only where fork does)
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 from checker.bounds import clean, clean_json
 from checker.limits import WORKER_REPLY_MAX_BYTES
@@ -56,8 +62,7 @@ class Outcome:
 
 
 def _apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
-    import resource
-
+    assert resource is not None  # workers exist only where fork and resource do
     inherited = _address_space_bytes()
     budget = inherited + memory_bytes
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
@@ -108,8 +113,6 @@ def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
         # those of the git processes the command reads the PR through.
         os.closerange(3, write_fd)
         os.closerange(write_fd + 1, _fd_limit())
-        import faulthandler
-
         faulthandler.disable()  # a parser that aborts is an answer, not a crash report to print
         _apply_limits(lim.cpu_seconds, lim.memory_bytes)
         data = _answer(func, args)
@@ -122,10 +125,8 @@ def _child(write_fd: int, func: Callable[..., Any], args: tuple[Any, ...],
 
 def _fd_limit() -> int:
     try:
-        import resource
-
-        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    except (ImportError, OSError, ValueError):
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0] if resource is not None else -1
+    except (OSError, ValueError):
         soft = -1
     return soft if 0 < soft <= 1 << 20 else 1 << 16
 

@@ -32,9 +32,9 @@ MAX_LINES_PER_PAGE = 2_000  # a page with more lines is measured from its first 
 SAMPLES_PER_LINE = 4  # characters of a line whose font is read (first, last, two between)
 MIN_NOMINAL_PT = 1.0  # below this, a font's size is in glyph units (Type 3): use its boxes
 # Bold by name: the words, Computer Modern and EC "bx" (cmbx10, cmbxti10, Mcmbx, cmssbx10,
-# ecbx1000, sfbx), Libertine and Biolinum's "TB"/"TZ" (acmart, PVLDB), txfonts' rtxb,
-# ",Bold"-style suffixes.
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi\b|cmbx|bx\d|cmb\d|sfbx|sfsx|"
+# ecbx1000, sfbx), Libertine and Biolinum's "TB"/"TZ" (acmart, PVLDB), txfonts' rtxb, URW's
+# "Medi"/"MediItal" (NimbusRomNo9L-Medi is Times Bold), ",Bold"-style suffixes.
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi(?:ital)?\b|cmbx|bx\d|cmb\d|sfbx|sfsx|"
                    r"(?:libertine|biolinum)t[bz]|^rtxb|,b\b|-b\b", re.IGNORECASE)
 # The font descriptor's ForceBold flag. Not PDFium's FPDFText_GetFontWeight: for a font that
 # declares no weight it estimates one from the stems, and calls Times-Roman or CMR10 bold (744).

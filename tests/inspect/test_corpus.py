@@ -241,7 +241,8 @@ def test_positions_are_measured_from_the_visible_box(tmp_path: Path) -> None:
     ("CMBX10", True), ("CMBXTI10", True), ("Mcmbx", True), ("ABCDEF+CMSSBX10", True),
     ("ecbx1000", True), ("SFBX1200", True),
     ("LinLibertineTB", True), ("LinLibertineTBI", True), ("LinBiolinumTB", True),
-    ("rtxb", True), ("Times-Bold", True), ("NimbusRomNo9L-Medi", True), ("Arial,Bold", True),
+    ("rtxb", True), ("Times-Bold", True), ("NimbusRomNo9L-Medi", True),
+    ("NimbusRomNo9L-MediItal", True), ("Arial,Bold", True),
     ("CMR10", False), ("CMSS10", False), ("LinLibertineT", False), ("LinLibertineTI", False),
     ("rtxr", False), ("Times-Roman", False), ("NimbusRomNo9L-Regu", False), ("", False),
 ])

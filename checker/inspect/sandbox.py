@@ -281,8 +281,8 @@ def worker_count() -> int:
 def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
     """Run ``jobs`` in limited workers, at most ``workers`` at once; outcomes in job order.
 
-    ``jobs`` is pulled one job at a time, when a worker is free: work done to produce a job
-    (copying the next file) overlaps the workers already running. Each job has its own wall
+    ``jobs`` is pulled one job at a time, at most one ahead of the busy workers: producing a
+    job (copying the next file) overlaps the workers already running. Each job has its own wall
     clock from the moment its worker starts. Never raises for anything a file makes a worker
     do; raises :class:`WorkerFailed` when the checker's own code failed in one, and whatever
     pulling a job raised (every worker is killed and reaped first).

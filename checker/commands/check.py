@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.paths:
         if args.head:
             raise UsageError("give PATHs or --head, not both")
-        head = gitio.resolve_commit(root, head) if head else None
-        changes = changes_from_paths(root, args.paths)
+        changes = changes_from_paths(root, args.paths)  # head is None: the work tree is read
         source = Source(root, from_git=False)
         base_sha = local.optional_commit(root, args.base)
     else:

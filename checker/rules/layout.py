@@ -24,8 +24,9 @@ PAPER_NAMES = {"letter": "US Letter (8.5 x 11 in)", "a4": "A4 (210 x 297 mm)",
 PAPER_TOLERANCE_PT = 9.0  # HotCRP's tolerance for paper sizes
 FONT_TOLERANCE_PT = 0.3  # 9.96 pt (LaTeX's 10 pt) is 10 pt
 MARGIN_TOLERANCE_PT = 3.0
-# the right margin rests on estimated glyph widths (kerning and encodings are not applied):
-# inspect shows it, the rule does not judge it; shrunk margins show on the left as well
+# the right margin is the least certain of the four (ragged-right text ends anywhere, a few
+# lines overshoot): inspect shows it, the rule does not judge it; shrunk margins show on the
+# left as well
 CHECKED_MARGINS = ("left", "top", "bottom")
 _COLUMN_WORDS = {1: "one column", 2: "two columns", 3: "three columns"}
 

@@ -2,7 +2,7 @@
 
 The worker is a plain ``os.fork()`` of this process, taken after the caller imported the
 parser the file needs (``checker.inspect.preload``): it starts in about a millisecond with
-pypdfium2 or python-docx already loaded, and no server process outlives the command. The worker
+PDFium or python-docx already loaded, and no server process outlives the command. The worker
 sets RLIMIT_AS (the memory it may add to what it inherited), RLIMIT_CPU (SIGXCPU, then SIGKILL
 one second later), RLIMIT_CORE 0 and RLIMIT_FSIZE 0 (a parser has no reason to write files),
 runs the inspection and writes its answer to a pipe as JSON: an 8-byte length, then the text.

@@ -110,7 +110,7 @@ def plain_reason(exc: BaseException) -> str:
     if isinstance(exc, zipfile.BadZipFile):
         return f"it is not a valid ZIP container ({text})"
     module = type(exc).__module__ or ""
-    if isinstance(exc, DamagedFile) or module.startswith(("pypdfium2", "pypdf")):
+    if isinstance(exc, DamagedFile) or module.startswith("pypdf"):
         return f"its structure is damaged ({text})"
     if module.startswith(("lxml", "docx")):
         return f"its XML content is malformed ({text})"
@@ -120,9 +120,8 @@ def plain_reason(exc: BaseException) -> str:
 
 
 # Where a bad-file error may come from: the parsers, and the standard library they read with.
-PARSER_MODULES = ("pypdfium2", "pypdfium2_raw", "pypdf", "docx", "lxml", "zipfile", "zlib",
-                  "bz2", "lzma", "_compression", "gzip", "struct", "xml", "encodings", "codecs",
-                  "PIL")
+PARSER_MODULES = ("pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma", "_compression",
+                  "gzip", "struct", "xml", "encodings", "codecs", "PIL")
 _FILE_ERRORS = (DamagedFile, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError,
                 zlib.error, struct.error)
 # Never the file's fault, wherever they are raised.
@@ -144,18 +143,19 @@ def _raised_in(exc: BaseException) -> str:
 def is_bad_file(exc: BaseException) -> bool:
     """True when ``exc`` is a parser's complaint about the bytes, not a failure of the checker.
 
-    The parsers' own error types (pypdfium2's, lxml's, python-docx's, ``zipfile.BadZipFile``,
-    :class:`DamagedFile`, truncation, decoding) count wherever they are raised; any other
-    exception counts only when it was raised inside a parser or the standard-library module it
-    reads with (python-docx and pypdf raise KeyError or ValueError on some damaged files). An
-    ImportError, or an exception from the checker's own code, is never the file's fault.
+    The parsers' own error types (pypdf's, lxml's, python-docx's, ``zipfile.BadZipFile``,
+    :class:`DamagedFile` and so PDFium's refusals, truncation, decoding) count wherever they
+    are raised; any other exception counts only when it was raised inside a parser or the
+    standard-library module it reads with (python-docx and pypdf raise KeyError or ValueError
+    on some damaged files). An ImportError, or an exception from the checker's own code, is
+    never the file's fault.
     """
     if isinstance(exc, _INTERNAL_ERRORS) or type(exc).__name__ in _INTERNAL_ERROR_NAMES:
         return False
     if isinstance(exc, _FILE_ERRORS):
         return True
     module = type(exc).__module__ or ""
-    if module.split(".")[0] in ("pypdfium2", "pypdfium2_raw", "pypdf", "lxml", "docx"):
+    if module.split(".")[0] in ("pypdf", "lxml", "docx"):
         return True
     origin = _raised_in(exc).split(".")[0]
     return origin in PARSER_MODULES

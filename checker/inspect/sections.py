@@ -93,8 +93,14 @@ def looks_like_heading(line: str, strict: bool = False) -> bool:
 
 
 def is_references_heading(line: str) -> bool:
-    """"References", "7. REFERENCES", "Bibliography", small capitals read as "R EFERENCES"."""
+    """"References", "7. REFERENCES", "Bibliography", small capitals read as "R EFERENCES".
+
+    Not the last word of a sentence left alone on its line ("sources."): lower case and a full
+    stop make it prose (a paper's body ended there on page 9 of 12)."""
     if len(line) > 40:
+        return False
+    stripped = line.strip()
+    if stripped.endswith(".") and stripped[:1].islower():
         return False
     text = normalize(line)
     return text in REFERENCE_TITLES or text.replace(" ", "") in REFERENCE_TITLES

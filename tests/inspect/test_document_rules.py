@@ -48,6 +48,8 @@ def test_section_headings_do_not_match_sentences(line: str, section: str) -> Non
 @pytest.mark.parametrize(("line", "expected"), [
     ("References", True), ("7. REFERENCES", True), ("Bibliography", True),
     ("Works Cited", True), ("VI. References:", True), ("References are listed below", False),
+    ("Sources", True), ("references", True),
+    ("sources.", False),  # a sentence's last word alone on its line (marsyas, page 9)
 ])
 def test_references_heading(line: str, expected: bool) -> None:
     assert sec.is_references_heading(line) is expected

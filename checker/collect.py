@@ -23,7 +23,7 @@ from checker.findings import error
 from checker.model import Course, Limits
 
 if TYPE_CHECKING:
-    from checker.inspect import Item
+    from checker.inspect import Budget, Item
 from checker.routing import Target, route
 
 TEXT_LIMIT = 256 * 1024  # group.yaml and questions: plenty for text, tiny for a bomb
@@ -149,13 +149,17 @@ def read_contents(course: Course, source: Source, changes: list[Change]) -> dict
     reader = _Reader(source, [change for _, change, _ in routed],
                      meanwhile=lambda: _preload_for(target.ext for _, _, target in routed))
     remaining = iter(routed)
+    from checker.inspect import Budget
+    from checker.limits import PR_REPLY_MAX_BYTES
+
+    budget = Budget(PR_REPLY_MAX_BYTES)  # the facts this pull request's files may bring back
     try:
         with private_dir() as tmp:
             while True:
                 batch: list[_Document] = []
                 finished: list[bool] = []
                 items = _documents(reader, remaining, tmp, contents, batch, finished)
-                contents.update(_inspect_batch(batch, items))
+                contents.update(_inspect_batch(batch, items, budget))
                 if finished:
                     break
     finally:
@@ -221,13 +225,14 @@ class _Document:
     size: int
 
 
-def _inspect_batch(batch: list[_Document], items: Iterator[Item]) -> dict[str, Content | None]:
+def _inspect_batch(batch: list[_Document], items: Iterator[Item],
+                   budget: Budget) -> dict[str, Content | None]:
     """Inspect ``items`` (which fill ``batch`` as they are produced); delete their copies."""
     # Documents are parsed only by the inspectors, in worker processes under limits.
     from checker.inspect import inspect_files
 
     try:
-        facts = inspect_files(items)
+        facts = inspect_files(items, budget)
     finally:
         for d in batch:
             d.local.unlink(missing_ok=True)

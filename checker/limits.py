@@ -22,6 +22,7 @@ MEMORY_BYTES = 512 * MiB  # RLIMIT_AS of that worker (Limits.memory_bytes)
 WALL_SECONDS_FACTOR = 2
 WALL_SECONDS_EXTRA = 5
 WORKER_REPLY_MAX_BYTES = 8 * MiB  # JSON a worker may send back; a larger answer is refused unread
+PR_REPLY_MAX_BYTES = 64 * MiB  # JSON all the workers of one check may send back, together
 MAX_TEXT_CHARS = 1_000_000  # extracted text kept per file
 SNIFF_BYTES = 8192  # bytes read to recognise the content type
 

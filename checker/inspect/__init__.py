@@ -21,12 +21,12 @@ from pathlib import Path
 from checker.facts import NO_LIBREOFFICE, FileFacts
 from checker.findings import error, info
 from checker.inspect import magic
-from checker.inspect.sandbox import Job, Outcome, WorkerFailed, run_limited, run_many
+from checker.inspect.sandbox import Budget, Job, Outcome, WorkerFailed, run_limited, run_many
 from checker.inspect.worker import inspect_to_wire, too_complex
-from checker.limits import GITHUB_HARD_LIMIT_BYTES, SNIFF_BYTES
+from checker.limits import GITHUB_HARD_LIMIT_BYTES, PR_REPLY_MAX_BYTES, SNIFF_BYTES
 from checker.model import Limits
 
-__all__ = ["WorkerFailed", "inspect_file", "inspect_files", "preload"]
+__all__ = ["Budget", "WorkerFailed", "inspect_file", "inspect_files", "preload"]
 
 # The inspector module (and so the parser) each detected kind needs.
 _INSPECTORS = {
@@ -78,11 +78,13 @@ def inspect_file(path: Path, repo_path: str, limits: Limits,
 Item = tuple[Path, str, Limits, "str | None"]  # local path, repository path, limits, extension
 
 
-def inspect_files(items: Iterable[Item]) -> list[FileFacts]:
+def inspect_files(items: Iterable[Item], budget: Budget | None = None) -> list[FileFacts]:
     """The facts of each file, in order; the files are parsed in workers, several at once.
 
     ``items`` is read one item at a time, as workers are free (the caller may produce each file
-    only then); a DOCX's LibreOffice layout is done once every worker has answered."""
+    only then); a DOCX's LibreOffice layout is done once every worker has answered. A
+    ``budget`` bounds the facts received over several calls (a whole pull request): a file whose
+    facts come after it is spent gets ``file.too-complex`` saying so."""
     out: list[FileFacts | None] = []
     parsed: list[tuple[int, Item, str]] = []  # index in out, the item, its detected kind
 
@@ -103,7 +105,7 @@ def inspect_files(items: Iterable[Item]) -> list[FileFacts]:
             parsed.append((len(out) - 1, item, kind))
             yield Job(inspect_to_wire, (path, repo_path, lim, extension), lim)
 
-    outcomes = run_many(jobs())
+    outcomes = run_many(jobs(), budget=budget)
     for (index, (path, repo_path, lim, _), kind), outcome in zip(parsed, outcomes, strict=True):
         facts = _facts_of(outcome, path, repo_path, kind)
         if facts.kind == "docx" and not any(f.severity.value == "error" for f in facts.findings):
@@ -150,6 +152,17 @@ def _without_parsing(path: Path, repo_path: str, lim: Limits) -> FileFacts | Non
 
 
 def _facts_of(outcome: Outcome, path: Path, repo_path: str, kind: str) -> FileFacts:
+    if outcome.over_budget:
+        facts = FileFacts(path=repo_path, kind=kind, size=path.stat().st_size)
+        facts.findings.append(error(
+            "file.too-complex",
+            f"{repo_path} was not checked: the files of this pull request together produced "
+            f"more than {PR_REPLY_MAX_BYTES // 2**20} MB of facts (text, names, findings) "
+            "before it, which is more than one check holds.",
+            "Submit fewer or smaller files in one pull request: each deliverable in a pull "
+            "request of its own is always within the limit.",
+            repo_path))
+        return facts
     if outcome.value is None:
         facts = FileFacts(path=repo_path, kind=kind, size=path.stat().st_size)
         facts.findings.append(too_complex(facts, outcome.failure or "the worker stopped"))

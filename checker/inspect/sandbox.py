@@ -53,12 +53,22 @@ class WorkerFailed(Exception):
 
 
 @dataclass
+class Budget:
+    """Bytes of answers that several runs of :func:`run_many` may receive, together (a pull
+    request's files are inspected in batches: the parent's memory is bounded per PR)."""
+
+    max_bytes: int
+    used: int = 0
+
+
+@dataclass
 class Outcome:
     value: Any = None  # the worker's JSON answer
     failure: str | None = None  # why the worker gave no value (the file's doing), in plain words
     exitcode: int | None = None  # negative: killed by that signal (-9: killed after answering)
     peak_rss_bytes: int | None = None  # the worker's peak resident memory (kernel's figure)
     seconds: float = 0.0  # wall clock from fork to reaping
+    over_budget: bool = False  # answered, but the Budget was spent: the answer was dropped
 
 
 def _apply_limits(cpu_seconds: int, memory_bytes: int) -> None:
@@ -278,14 +288,16 @@ def worker_count() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
+def run_many(jobs: Iterable[Job], workers: int | None = None,
+             budget: Budget | None = None) -> list[Outcome]:
     """Run ``jobs`` in limited workers, at most ``workers`` at once; outcomes in job order.
 
     ``jobs`` is pulled one job at a time, at most one ahead of the busy workers: producing a
     job (copying the next file) overlaps the workers already running. Each job has its own wall
-    clock from the moment its worker starts. Never raises for anything a file makes a worker
-    do; raises :class:`WorkerFailed` when the checker's own code failed in one, and whatever
-    pulling a job raised (every worker is killed and reaped first).
+    clock from the moment its worker starts. With a ``budget``, an answer that would take the
+    bytes received past it is dropped (``Outcome.over_budget``). Never raises for anything a
+    file makes a worker do; raises :class:`WorkerFailed` when the checker's own code failed in
+    one, and whatever pulling a job raised (every worker is killed and reaped first).
     """
     if not hasattr(os, "fork"):
         return [Outcome(value=job.func(*job.args)) for job in jobs]
@@ -324,9 +336,18 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
             for index, run in list(running.items()):
                 if run.done:
                     del running[index]
+                    over = (budget is not None and run.data is not None
+                            and budget.used + len(run.data) > budget.max_bytes)
+                    if over:  # dropped: the worker is reaped now, as one that did not answer
+                        run.data = None
+                        run.why = "the answers of this run came to more than its budget"
+                    elif budget is not None and run.data is not None:
+                        budget.used += len(run.data)
                     if run.data is not None:
                         dying.append((index, run.pid))
-                    outcomes[index] = _finish(run)
+                    outcome = _finish(run)
+                    outcome.over_budget = over
+                    outcomes[index] = outcome
     finally:
         for run in running.values():  # only after a failure: leave no worker behind
             with contextlib.suppress(OSError):
@@ -334,9 +355,9 @@ def run_many(jobs: Iterable[Job], workers: int | None = None) -> list[Outcome]:
             _reap(run.pid, 0.0)
         for index, pid in dying:
             code, peak = _reap(pid, 0.0)
-            outcome = outcomes[index]
-            if outcome is not None:
-                outcome.exitcode, outcome.peak_rss_bytes = code, peak
+            answered = outcomes[index]
+            if answered is not None:
+                answered.exitcode, answered.peak_rss_bytes = code, peak
     return [o if o is not None else Outcome(failure="not run") for o in outcomes]
 
 

@@ -51,13 +51,13 @@ def test_small_batches_read_the_same_facts_and_leave_no_copy(
     seen: list[int] = []
     real = sandbox.run_many
 
-    def counting(jobs: Iterable[sandbox.Job],
-                 workers: int | None = None) -> list[sandbox.Outcome]:
+    def counting(jobs: Iterable[sandbox.Job], workers: int | None = None,
+                 budget: sandbox.Budget | None = None) -> list[sandbox.Outcome]:
         pulled = list(jobs)
         seen.append(len(pulled))
         for job in pulled:
             assert Path(job.args[0]).is_file()  # its private copy exists while it is read
-        return real(pulled, workers)
+        return real(pulled, workers, budget)
 
     monkeypatch.setattr(collect, "BATCH_BYTES", 1)  # one document per batch
     monkeypatch.setattr("checker.inspect.run_many", counting)
@@ -97,15 +97,30 @@ def test_documents_are_copied_one_at_a_time_as_the_workers_take_them(
     real = sandbox.run_many
     copies_when_pulled: list[int] = []
 
-    def watching(jobs: Iterable[sandbox.Job],
-                 workers: int | None = None) -> list[sandbox.Outcome]:
+    def watching(jobs: Iterable[sandbox.Job], workers: int | None = None,
+                 budget: sandbox.Budget | None = None) -> list[sandbox.Outcome]:
         def pulled() -> Iterable[sandbox.Job]:
             for job in jobs:
                 copies_when_pulled.append(len(list(Path(job.args[0]).parent.iterdir())))
                 yield job
-        return real(pulled(), workers)
+        return real(pulled(), workers, budget)
 
     monkeypatch.setattr("checker.inspect.run_many", watching)
     contents = _read(tmp_path, from_git=True)
     assert copies_when_pulled == [1, 2, 3, 4]
     assert contents["submissions/g10/final/report.pdf"].facts.pages == 6
+
+
+def test_a_pull_requests_facts_are_bounded_together(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files whose facts come after the pull request's budget is spent are not judged on
+    nothing: they get file.too-complex saying why and what to do."""
+    monkeypatch.setattr("checker.limits.PR_REPLY_MAX_BYTES", 1)  # spent by the first answer
+    monkeypatch.setattr("checker.inspect.sandbox.worker_count", lambda: 1)
+    contents = _read(tmp_path, from_git=True)
+    judged = [c.facts for c in contents.values()]
+    refused = [f for f in judged if [x.rule for x in f.findings] == ["file.too-complex"]]
+    assert len(refused) == len(judged) == 4  # even the first: 1 byte holds no answer
+    message = refused[0].findings[0].message
+    assert "files of this pull request together produced more than" in message
+    assert "pull request of its own" in refused[0].findings[0].hint

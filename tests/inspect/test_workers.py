@@ -151,3 +151,25 @@ def test_a_worker_holds_no_descriptor_but_its_answer_pipe(tmp_path: Path) -> Non
     for outcome in out:
         # its answer pipe, and the descriptor that lists /proc/self/fd: nothing inherited
         assert outcome.value is not None and len(outcome.value) <= 2, outcome.value
+
+
+def _text(n: int, tag: str) -> dict[str, str]:
+    return {"tag": tag, "text": "x" * n}
+
+
+def test_a_budget_bounds_what_all_the_workers_of_a_check_bring_back() -> None:
+    """The parent holds every file's facts until the rules run: a budget shared by the batches
+    of one pull request bounds them; answers past it are dropped, their workers reaped."""
+    from checker.inspect.sandbox import Budget
+
+    budget = Budget(max_bytes=2000)
+    jobs = [Job(_text, (900, f"job-{i}"), Limits()) for i in range(4)]
+    first = run_many(jobs[:1], workers=1, budget=budget)
+    rest = run_many(jobs[1:], workers=1, budget=budget)  # a second batch, the same budget
+    outcomes = first + rest
+    assert [o.over_budget for o in outcomes] == [False, False, True, True]
+    assert [o.value["tag"] if o.value else None for o in outcomes] == [
+        "job-0", "job-1", None, None]
+    assert outcomes[2].failure is not None and "budget" in outcomes[2].failure
+    assert budget.used <= budget.max_bytes
+    assert zombies() == [] and not _children()

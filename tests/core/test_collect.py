@@ -23,9 +23,11 @@ FILES = {
 
 
 def _code_zip() -> bytes:
+    """The same bytes on every call (a fixed entry date), so two reads compare blob ids."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr("README.md", "# Build\n`make`\n# Run\n`./run`\n")
+        zf.writestr(zipfile.ZipInfo("README.md", date_time=(2024, 12, 1, 12, 0, 0)),
+                    "# Build\n`make`\n# Run\n`./run`\n")
     return buffer.getvalue()
 
 

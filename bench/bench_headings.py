@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "inspect"))
 
+from conftest import QUESTIONS  # noqa: E402  (tests/inspect: the course page's five questions)
+
 from checker.facts import FileFacts  # noqa: E402
 from checker.inspect import pdf  # noqa: E402
 from checker.inspect.pdf import choose_headings  # noqa: E402
@@ -39,13 +41,6 @@ from checker.inspect.sections import normalize  # noqa: E402
 from checker.model import Limits  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-QUESTIONS = [
-    "What is the problem addressed in the lecture, and why is this problem important?",
-    "What is the state of related works in this topic?",
-    "What is the proposed solution, and what key insight guides their solution?",
-    "What is one (or more) drawback or limitation of the proposal?",
-    "What are potential directions for future research?",
-]
 
 Doc = tuple[str, list[PageLines], list[tuple[str, int | None]], list[str]]
 

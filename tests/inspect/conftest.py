@@ -25,6 +25,15 @@ LOREM = (
     "most of it while keeping the latency of each request within its target. "
 )
 
+# the course page's five summary questions, verbatim (tests and bench/bench_headings.py)
+QUESTIONS = [
+    "What is the problem addressed in the lecture, and why is this problem important?",
+    "What is the state of related works in this topic?",
+    "What is the proposed solution, and what key insight guides their solution?",
+    "What is one (or more) drawback or limitation of the proposal?",
+    "What are potential directions for future research?",
+]
+
 SUMMARY_SECTIONS = (
     Section("Problem and Importance", ("Problem Statement", "Motivation")),
     Section("Related Work", ("Prior Work", "Background")),

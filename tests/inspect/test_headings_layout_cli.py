@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LOREM, write_docx
+from conftest import LOREM, QUESTIONS, write_docx
 
 from checker.cli import main
 from tests.core.course_repo import CourseRepo
@@ -18,14 +18,6 @@ SUMMARY = "submissions/g03/summaries/2024-11-21.pdf"
 ON_TIME = ("--author", "ken-t", "--at", "2024-11-22T17:00:00Z")
 REPORT = "submissions/g10/final/report.pdf"
 REPORT_ON_TIME = ("--author", "ada-lovelace", "--at", "2024-12-10T12:00:00Z")
-# the course page's five summary questions, verbatim
-QUESTIONS = [
-    "What is the problem addressed in the lecture, and why is this problem important?",
-    "What is the state of related works in this topic?",
-    "What is the proposed solution, and what key insight guides their solution?",
-    "What is one (or more) drawback or limitation of the proposal?",
-    "What are potential directions for future research?",
-]
 DISCUSSION = "Key Observations from the Class Discussion"
 
 

@@ -81,15 +81,6 @@ class ZipScan:
         return [e.name for e in self.entries]
 
 
-def encrypted_finding(repo_path: str, hint: str) -> Finding:
-    return error(
-        "file.encrypted",
-        f"{repo_path} is password-protected; the checker and the staff cannot open it.",
-        hint,
-        repo_path,
-    )
-
-
 def unsafe_reason(name: str) -> str | None:
     """Why an entry name could escape the folder it is extracted into, or None.
 

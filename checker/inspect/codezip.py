@@ -10,8 +10,9 @@ from pathlib import Path
 from checker.facts import FileFacts
 from checker.findings import warning
 from checker.inspect import readme as readme_mod
-from checker.inspect.archive import ZipScan, encrypted_finding, scan_zip
+from checker.inspect.archive import ZipScan, scan_zip
 from checker.inspect.magic import ARCHIVE_KINDS, sniff
+from checker.inspect.worker import encrypted_finding
 from checker.limits import ZIP_README_MAX_BYTES
 from checker.model import Limits
 

@@ -21,7 +21,6 @@ mismatch is ``pages.ambiguous``, judged on the larger count.
 
 from __future__ import annotations
 
-import mmap
 import re
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from checker.inspect.pdfheadings import font_headings, line_headings, outline_en
 from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
-from checker.inspect.worker import empty_document, is_bad_file
+from checker.inspect.worker import empty_document, encrypted_finding, is_bad_file
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 
@@ -45,16 +44,6 @@ def looks_truncated(path: Path) -> bool:
     with path.open("rb") as f:
         f.seek(max(0, size - 2048))
         return b"%%EOF" not in f.read()
-
-
-def _encrypted(repo_path: str) -> Finding:
-    return error(
-        "file.encrypted",
-        f"{repo_path} is password-protected; the checker and the staff cannot open it.",
-        "Export or print it to PDF again without a password (no 'open' password; "
-        "restrictions on editing are fine).",
-        repo_path,
-    )
 
 
 def open_document(path: Path, facts: FileFacts) -> Document | None:
@@ -77,17 +66,16 @@ def open_document(path: Path, facts: FileFacts) -> Document | None:
         return Document(path)
     except PdfiumError as exc:
         if exc.code in (ERR_PASSWORD, ERR_SECURITY):
-            facts.findings.append(_encrypted(repo_path))
+            facts.findings.append(encrypted_finding(
+                repo_path, "Export or print it to PDF again without a password (no 'open' "
+                "password; restrictions on editing are fine)."))
             return None
         raise
 
 
-def visible_page_objects(path: Path) -> int:
+def visible_page_objects(data: bytes) -> int:
     """Page dictionaries written in the clear anywhere in the file, used or not."""
-    if path.stat().st_size == 0:
-        return 0
-    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return sum(1 for _ in _PAGE_OBJECT.finditer(data))
+    return sum(1 for _ in _PAGE_OBJECT.finditer(data))
 
 
 def page_tree_leaves(path: Path) -> int | None:
@@ -136,7 +124,7 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
         facts.pages = count
         facts.body_pages = count
-        if visible_page_objects(path) > count:  # more pages than declared, or unused ones
+        if visible_page_objects(document.data) > count:  # more pages than declared, or unused ones
             listed = page_tree_leaves(path)
             if listed is not None and listed != count:
                 facts.findings.append(ambiguous_pages(facts, count, listed))

@@ -19,8 +19,8 @@ from lxml import etree
 from checker.bounds import shown
 from checker.facts import FileFacts
 from checker.findings import error
-from checker.inspect.archive import encrypted_finding, scan_zip
-from checker.inspect.worker import empty_document
+from checker.inspect.archive import scan_zip
+from checker.inspect.worker import empty_document, encrypted_finding
 from checker.model import Limits
 
 PRESENTATION = "ppt/presentation.xml"

@@ -83,12 +83,7 @@ def mismatch(facts: FileFacts, extension: str, head: bytes) -> Finding | None:
     if expected in TEXT_KINDS and facts.kind in TEXT_KINDS:
         return None
     if facts.kind == "ole" and expected in ("docx", "pptx") and magic.is_encrypted_ooxml(head):
-        return error(
-            "file.encrypted",
-            f"{facts.path} is password-protected; the checker and the staff cannot open it.",
-            "Save it again without a password.",
-            facts.path,
-        )
+        return encrypted_finding(facts.path, "Save it again without a password.")
     hint = {
         "pdf": "Export or print the document to PDF (File > Export > PDF) and submit that file.",
         "docx": "Save the document as 'Word Document (.docx)'.",
@@ -159,6 +154,17 @@ def is_bad_file(exc: BaseException) -> bool:
         return True
     origin = _raised_in(exc).split(".")[0]
     return origin in PARSER_MODULES
+
+
+def encrypted_finding(repo_path: str, hint: str) -> Finding:
+    """``file.encrypted``: a password keeps the checker and the staff out (``hint``: how to
+    save this kind of file without one)."""
+    return error(
+        "file.encrypted",
+        f"{repo_path} is password-protected; the checker and the staff cannot open it.",
+        hint,
+        repo_path,
+    )
 
 
 def empty_document(facts: FileFacts, unit: str) -> Finding:

@@ -31,9 +31,9 @@ MAX_OUTLINE_ITEMS = 10_000  # bookmarks visited at most (titles are kept up to t
 
 # FPDF_GetLastError
 ERR_UNKNOWN, ERR_FILE, ERR_FORMAT, ERR_PASSWORD, ERR_SECURITY = 1, 2, 3, 4, 5
-_REASONS = {ERR_UNKNOWN: "unknown error", ERR_FILE: "file not found or not readable",
-            ERR_FORMAT: "not a PDF, or its structure is damaged",
-            ERR_PASSWORD: "a password is needed", ERR_SECURITY: "unsupported security scheme"}
+_REASONS = {ERR_UNKNOWN: "an unknown error", ERR_FILE: "the file cannot be read",
+            ERR_FORMAT: "no PDF structure it can read",
+            ERR_PASSWORD: "a password is needed", ERR_SECURITY: "an unsupported encryption"}
 
 _initialised: list[bool] = []
 
@@ -133,12 +133,11 @@ class Document:
 
     def __init__(self, path: Path) -> None:
         initialise()
-        self._data = path.read_bytes()
-        self.raw = lib.FPDF_LoadMemDocument64(self._data, len(self._data), None)
+        self.data = path.read_bytes()  # PDFium reads from it while the document is open
+        self.raw = lib.FPDF_LoadMemDocument64(self.data, len(self.data), None)
         if not self.raw:
             code = int(lib.FPDF_GetLastError())
-            raise PdfiumError(f"PDFium cannot open it: {_REASONS.get(code, 'error ' + str(code))}",
-                              code)
+            raise PdfiumError(f"PDFium: {_REASONS.get(code, f'error {code}')}", code)
 
     def __enter__(self) -> Document:
         return self
@@ -150,7 +149,7 @@ class Document:
         if self.raw:
             lib.FPDF_CloseDocument(self.raw)
             self.raw = None
-        self._data = b""
+        self.data = b""
 
     def page_count(self) -> int:
         return int(lib.FPDF_GetPageCount(self.raw))
@@ -159,7 +158,7 @@ class Document:
     def page(self, index: int) -> Iterator[Page]:
         raw = lib.FPDF_LoadPage(self.raw, index)
         if not raw:
-            raise PdfiumError(f"PDFium cannot load page {index + 1}")
+            raise PdfiumError(f"PDFium cannot load page {index + 1}, which the document lists")
         try:
             yield Page(raw)
         finally:

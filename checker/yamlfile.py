@@ -90,7 +90,7 @@ def load(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
     the cache as JSON, with its line numbers, without importing PyYAML."""
     if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
         return None, [Problem(file, None, "", f"is larger than {MAX_YAML_BYTES // 1024} KB")]
-    entry = schemacache.key("yaml-parse", _PARSER_SOURCE, text)
+    entry = schemacache.key("yaml-parse", _parser_source(), text)
     remembered = _from_cache(schemacache.recall(entry), file, text)
     if remembered is not None:
         return remembered, []
@@ -102,7 +102,10 @@ def load(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
     return doc, problems
 
 
-_PARSER_SOURCE = Path(__file__).read_text(encoding="utf-8")  # a new parser, new cache keys
+@cache
+def _parser_source() -> str:
+    """This module's source: part of each parse-cache key (a new parser, new cache keys)."""
+    return Path(__file__).read_text(encoding="utf-8")
 
 
 def _from_cache(raw: str | None, file: str, text: str) -> YamlDocument | None:
@@ -185,7 +188,9 @@ def _build(
 SCHEMAS = Path(__file__).resolve().parent / "schemas"  # package data, beside the modules
 
 
+@cache
 def schema_text(name: str) -> str:
+    """A schema's text, read once per process (a check validates 16 documents against two)."""
     return (SCHEMAS / name).read_text(encoding="utf-8")
 
 

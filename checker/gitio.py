@@ -228,15 +228,11 @@ def config_value(root: Path, key: str) -> str | None:
     return value or None
 
 
-def uncommitted(root: Path, under: str) -> list[tuple[str, str]]:
-    """Files under ``under`` whose work-tree state is not in HEAD: (path, what), what being
-    "untracked", "modified", "staged" or "deleted" (git status, NUL-separated, no renames)."""
-    return uncommitted_later(root, under)()
-
-
 def uncommitted_later(root: Path, under: str) -> Callable[[], list[tuple[str, str]]]:
-    """:func:`uncommitted`, started now and read when the returned function is called: git
-    looks at the work tree while the checker does something else."""
+    """Files under ``under`` whose work-tree state is not in HEAD: (path, what), what being
+    "untracked", "modified", "staged" or "deleted" (git status, NUL-separated, no renames).
+    git starts now and is read when the returned function is called, so it looks at the work
+    tree while the checker does something else."""
     args = ["git", "-C", str(root), "status", "--porcelain=v1", "-z", "--untracked-files=all",
             "--no-renames", "--", under]
     try:

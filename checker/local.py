@@ -64,13 +64,9 @@ def _members_with_email(roster: Roster, email: str) -> list[tuple[str, str]]:
             if m.email.strip().lower() == key]
 
 
-def not_pushed(root: Path, course: Course) -> list[tuple[str, str]]:
-    """Files under submissions/ that are not committed (so not part of a push of HEAD)."""
-    return not_pushed_later(root, course)()
-
-
 def not_pushed_later(root: Path, course: Course) -> Callable[[], list[tuple[str, str]]]:
-    """:func:`not_pushed`, with git started now and read when the result is called for."""
+    """Files under submissions/ that are not committed (so not part of a push of HEAD), with
+    git started now and read when the returned function is called."""
     try:
         later = gitio.uncommitted_later(root, course.submissions_dir)
     except UsageError:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from checker import gitio
+from checker import gitio, limits
 from checker.engine import MAX_FILES, Change, Content
 from checker.errors import UsageError
 from checker.facts import FileFacts
@@ -135,6 +135,8 @@ def private_dir() -> Iterator[Path]:
 def read_contents(course: Course, source: Source, changes: list[Change]) -> dict[str, Content]:
     """What each changed deliverable file is: small text files decoded here, documents parsed
     by the inspectors in workers, several at once (``checker.inspect.inspect_files``)."""
+    from checker.inspect import Budget
+
     routed = []
     for index, change in enumerate(changes[:MAX_FILES]):  # the engine judges no more
         if change.removed:
@@ -149,10 +151,7 @@ def read_contents(course: Course, source: Source, changes: list[Change]) -> dict
     reader = _Reader(source, [change for _, change, _ in routed],
                      meanwhile=lambda: _preload_for(target.ext for _, _, target in routed))
     remaining = iter(routed)
-    from checker.inspect import Budget
-    from checker.limits import PR_REPLY_MAX_BYTES
-
-    budget = Budget(PR_REPLY_MAX_BYTES)  # the facts this pull request's files may bring back
+    budget = Budget(limits.PR_REPLY_MAX_BYTES)  # the facts this pull request's files bring back
     try:
         with private_dir() as tmp:
             while True:

@@ -266,3 +266,51 @@ def _parse_status(raw: bytes) -> list[tuple[str, str]]:
                 else "modified" if y != " " else "staged")
         out.append((path, what))
     return out
+
+
+MAX_FETCHED = 200  # commits fetched by id for one pull request's record
+
+
+def missing_commits(root: Path, shas: list[str]) -> list[str]:
+    """The commits of ``shas`` the repository at ``root`` does not have."""
+    if not shas:
+        return []
+    out = git(root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              input_bytes=_checked_shas(shas))
+    have = {line.split()[0] for line in out.decode("ascii", "replace").splitlines()
+            if line.endswith(" commit")}
+    return [s for s in shas if s not in have]
+
+
+def fetch_commits(root: Path, shas: list[str], token: str | None = None) -> list[str]:
+    """Fetch ``shas`` by id from ``origin`` (GitHub serves a commit by its id even after a
+    force-push took it off the branch) under ``refs/checker/received/``; returns those still
+    missing. The token, if any, goes to git in its environment, never on a command line."""
+    import base64
+    import os
+
+    wanted = missing_commits(root, sorted(set(shas)))
+    if not wanted:
+        return []
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    if token:
+        auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraheader",
+                   GIT_CONFIG_VALUE_0=f"AUTHORIZATION: basic {auth}")
+
+    def fetch(batch: list[str]) -> bool:
+        specs = [f"+{s}:refs/checker/received/{s}" for s in batch]
+        try:
+            proc = subprocess.run(["git", "-C", str(root), "fetch", "-q", "--no-tags",
+                                   "--no-write-fetch-head", "origin", *specs],
+                                  capture_output=True, timeout=GIT_TIMEOUT, env=env,
+                                  check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return proc.returncode == 0
+
+    batch = wanted[:MAX_FETCHED]
+    if not fetch(batch):  # one the server does not serve fails them all: one at a time
+        for sha in batch:
+            fetch([sha])
+    return [*missing_commits(root, batch), *wanted[MAX_FETCHED:]]

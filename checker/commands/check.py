@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from checker.engine import Change
     from checker.event import PullRequestEvent
     from checker.findings import Finding
+    from checker.github.sources import Sources
     from checker.received import Version
     from checker.result import Result
 
@@ -107,23 +109,25 @@ def run(args: argparse.Namespace) -> int:
     if not is_login(author.removesuffix("[bot]")):  # in full: "ada\n" is no login
         raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
                          "most 39)")
-    received, received_versions, unavailable = (
-        ({}, {}, None) if event is None or not head
-        else receipt_times(root, event, changes, at, args.receipts))
+    received = (Dating() if event is None or not head
+                else receipt_times(root, event, changes, at, args.receipts))
     submission = Submission(
         author=author,
         at=at.astimezone(course.timezone),
         changes=changes,
         pr=event.number if event else None,
         head_sha=head or (event.head_sha if event else None),
-        received=received,
-        versions=received_versions,
+        received=received.times,
+        versions=received.versions,
         ci=event is not None,
+        uncertain=received.uncertain,
     )
     contents = read_contents(course, source, changes)
     result = evaluate(course, base_roster, submission, contents)
-    if unavailable is not None:
-        result.findings.append(unavailable)
+    if received.note is not None:
+        result.findings.append(received.note)
+    if event is not None and event.wrong_base:
+        result.findings.insert(0, wrong_base(event.base_ref or "", event.default_branch or ""))
     unpushed = unpushed_later()
     if unpushed:
         result.findings.append(local.not_pushed_finding(unpushed, f"the check read commit "
@@ -139,53 +143,112 @@ def run(args: argparse.Namespace) -> int:
 
 
 def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,
-                  receipts_file: str | None = None
-                  ) -> tuple[dict[str, datetime], dict[str, list[Version]], Finding | None]:
-    """When GitHub first received each changed file, from the PR's receipt runs (CI only): read
-    from ``receipts_file`` (written by the ``receipts`` command), else with GITHUB_TOKEN.
+                  receipts_file: str | None = None) -> Dating:
+    """When GitHub first received each changed file, from its own record of the PR's pushes
+    (the receipt runs and the push log, CI only): read from ``receipts_file`` (written by the
+    ``receipts`` command), else with GITHUB_TOKEN.
 
-    With neither (a student's machine) nothing is read: every file counts from ``at``.
-    When the receipts cannot be read, the same, plus a ``receipt.unavailable`` note: the
-    publish job then still counts files from the checker's own record in its comment.
+    With neither (a student's machine) nothing is read: every file counts from ``at``. A source
+    that could not be read in full is reported (``receipt.unavailable``) when it matters, and
+    the files it could date too late are ``uncertain``: never counted late on its account.
     """
     # Taken out of the environment before any submitted file is parsed: the workers that parse
     # them never inherit it (it is read-only, but a parser has no use for it).
     token = os.environ.pop("GITHUB_TOKEN", None)
     if not token and receipts_file is None:
-        return {}, {}, None
+        return Dating()
+    from checker import gitio
+    from checker.github import sources as src
+    from checker.github.receipts import ReceiptsUnavailable, api_of_env, pull_of
+
+    if receipts_file is not None:
+        try:
+            found = src.load(read_receipts_file(Path(receipts_file)))
+        except ReceiptsUnavailable as exc:
+            found = src.Sources(problems=[f"{src.RECEIPTS}: {exc}"])
+    else:
+        try:
+            found = src.gather(api_of_env(), token or "", pull_of(event))
+        except ReceiptsUnavailable as exc:
+            found = src.Sources(problems=[f"{src.RECEIPTS}: {exc}"])
+        found.unfetched = gitio.fetch_commits(root, found.shas(), token)
+    found.unfetched = sorted(set(found.unfetched) | set(gitio.missing_commits(root, found.shas())))
+    return date_from(root, event, changes, at, found)
+
+
+@dataclass
+class Dating:
+    """What ``check`` learns from GitHub's record: path -> first received, path -> versions,
+    the paths it may date too late, and the ``receipt.unavailable`` note if there is one."""
+
+    times: dict[str, datetime] = field(default_factory=dict)
+    versions: dict[str, list[Version]] = field(default_factory=dict)
+    uncertain: frozenset[str] = frozenset()
+    note: Finding | None = None
+
+
+def date_from(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,
+              found: Sources) -> Dating:
     from checker.findings import info
-    from checker.github.receipts import ReceiptsUnavailable, fetch_receipts, load_receipts
-    from checker.received import date_files, git_tree, versions
+    from checker.received import combine, date_files, git_tree, pr_history, uncertain, versions
 
     wanted = {c.path: c.blob_sha for c in changes if c.blob_sha and not c.removed}
-    try:
-        if receipts_file is not None:
-            receipts = load_receipts(read_receipts_file(Path(receipts_file)))
-        else:
-            receipts = fetch_receipts(event, token or "")
-    except ReceiptsUnavailable as exc:
-        return {}, {}, info(
-            "receipt.unavailable",
-            f"GitHub's receipts of the pushes to this pull request could not be read ({exc}), "
-            "so each file counts from this push, or from an earlier push of the same content "
-            "that the checker recorded in its comment.",
-            "Nothing to do for you. Course staff can re-run the check later: files are then "
-            "dated from GitHub's receipts again.")
+    record = [r for r in combine(found.receipts, found.pushes, event.opened_at)
+              if r.head_sha not in found.unfetched]
     tree = git_tree(root)
-    return (date_files(wanted, receipts, at, tree), versions(sorted(wanted), receipts, tree),
-            None)
+    out = Dating(date_files(wanted, record, at, tree), versions(sorted(wanted), record, tree))
+    if not (found.problems or found.unfetched):
+        return out
+    if found.receipts_complete:  # only the push log: a commit no entry names may hide a push
+        heads = [event.head_sha, *(r.head_sha for r in record)]
+        out.uncertain = frozenset(uncertain(wanted, [r.head_sha for r in record],
+                                            pr_history(root, event.base_sha, heads), tree))
+        if not out.uncertain:
+            return out  # nothing the unread source could show would date a file earlier
+    else:
+        out.uncertain = frozenset(wanted)
+    why = list(found.problems)
+    if found.unfetched:
+        why.append(f"{len(found.unfetched)} commit(s) GitHub received could not be fetched by "
+                   f"id ({', '.join(s[:12] for s in found.unfetched[:5])})")
+    out.note = info(
+        "receipt.unavailable",
+        "GitHub's record of when it received this pull request's pushes could not be read in "
+        f"full ({'; '.join(why)}). A file that would count as late by the part that could be "
+        "read is marked unverified, never late; a file on time by it is on time.",
+        "Nothing to do for you. Course staff can re-run the check later, or confirm the record "
+        "from GitHub's own facts with `python -m checker gradebook --recheck`.")
+    return out
+
+
+WRONG_BASE = "pr.wrong-base"
+
+
+def wrong_base(base: str, default: str) -> Finding:
+    """Only the course's default branch judges: a PR into any other branch counts for nothing."""
+    from checker.findings import error
+
+    return error(
+        WRONG_BASE,
+        f"This pull request targets the branch `{base[:100]}`, not the course's default branch "
+        f"`{default[:100]}`. Only pull requests into `{default[:100]}` are submissions: this "
+        "one is judged by the default branch's rules for your information, but nothing in it "
+        "counts (it is never on time and never passes).",
+        f"Change the base branch to `{default[:100]}` (Edit, next to the pull request's "
+        "title), or close this pull request and open a new one into it.")
 
 
 def read_receipts_file(path: Path) -> str:
     """The text of a receipts file; a missing, unreadable or oversized one is unavailable."""
-    from checker.github.receipts import RECEIPTS_FILE_MAX_BYTES, ReceiptsUnavailable
+    from checker.github.receipts import ReceiptsUnavailable
+    from checker.github.sources import FILE_MAX_BYTES
 
     try:
         with path.open("rb") as f:
-            raw = f.read(RECEIPTS_FILE_MAX_BYTES + 1)
+            raw = f.read(FILE_MAX_BYTES + 1)
     except OSError as exc:
         raise ReceiptsUnavailable(f"the receipts file cannot be read: {exc.strerror}") from None
-    if len(raw) > RECEIPTS_FILE_MAX_BYTES:
+    if len(raw) > FILE_MAX_BYTES:
         raise ReceiptsUnavailable("the receipts file is too large")
     return raw.decode("utf-8", errors="replace")
 

@@ -94,6 +94,8 @@ def status_text(f: dict[str, Any], result: dict[str, Any] | None = None) -> str:
         return text
     if f.get("status") == "on-time":
         return "✅ on time" + (time_left(result, f) if result is not None else "")
+    if f.get("status") == "unverified":
+        return "❔ unverified: GitHub's record could not be read in full"
     return DASH
 
 

@@ -42,7 +42,9 @@ def render_text(result: dict[str, Any]) -> str:
         lines.append(f"{clean(f['path'])}  [{what}]")
         if f["due"]:
             when = "on time" if f["status"] == "on-time" else (
-                f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else "")
+                f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else
+                "UNVERIFIED (GitHub's record could not be read in full)"
+                if f["status"] == "unverified" else "")
             if f["status"] == "late" and f.get("counted") is False:
                 when += ", will not be counted"
             elif f.get("penalty_percent"):

@@ -39,6 +39,13 @@ class PullInfo:
     title: str
     labels: tuple[str, ...] = ()
     head_sha: str | None = None  # the PR's head commit now
+    base_ref: str | None = None  # the branch it targets
+    default_branch: str | None = None  # the repository's default branch: the only judge
+
+    @property
+    def wrong_base(self) -> bool:
+        """Not into the default branch: not a submission (staff views leave it out)."""
+        return bool(self.base_ref and self.default_branch and self.base_ref != self.default_branch)
 
     @property
     def merged(self) -> bool:
@@ -60,6 +67,7 @@ class FileRecord:
     # a late file: the last other version GitHub received on time (time, commit), from receipts
     on_time_at: datetime | None = None
     on_time_commit: str | None = None
+    unverified: bool = False  # True: dated after the deadline by a record not read in full
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,8 @@ def files_payload(result: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {"path": f["path"], "at": _iso(when), "errors": errors}
         if any(denies(x.get("rule")) for x in f.get("findings", [])):
             entry["denied"] = True  # the author was not allowed to submit it (then)
+        if f.get("status") == "unverified":
+            entry["unverified"] = True  # after the deadline by a record not read in full
         earlier = f.get("on_time_version")
         if isinstance(earlier, dict) and _instant(earlier.get("received_at")) is not None:
             entry["on_time"] = {"at": _iso(_instant(earlier["received_at"])),  # type: ignore[arg-type]
@@ -165,8 +175,8 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
             return None
         if blob is not None and (not isinstance(blob, str) or not _BLOB.fullmatch(blob)):
             return None
-        denied = f.get("denied", False)
-        if not isinstance(denied, bool):
+        denied, unverified = f.get("denied", False), f.get("unverified", False)
+        if not isinstance(denied, bool) or not isinstance(unverified, bool):
             return None
         on_time = f.get("on_time")
         on_at, on_commit = None, None
@@ -175,7 +185,8 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
             on_commit = on_time.get("commit") if isinstance(on_time, dict) else None
             if on_at is None or not isinstance(on_commit, str) or not _BLOB.fullmatch(on_commit):
                 return None
-        out.append(FileRecord(path, at, errors, pages, blob, denied, on_at, on_commit))
+        out.append(FileRecord(path, at, errors, pages, blob, denied, on_at, on_commit,
+                              unverified))
     return tuple(out)
 
 

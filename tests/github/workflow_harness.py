@@ -4,7 +4,9 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 ``env:`` with its ``${{ }}`` expressions evaluated by the runner, never inside the script), in
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
-- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``;
+- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``, through git's
+  own transport (``--no-local``), so it carries only the objects reachable from origin's refs,
+  as a clone from GitHub does (a commit a force-push took off a branch is fetched by its id);
 - ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
@@ -69,7 +71,8 @@ class Runner:
     def __init__(self, workflow: Path, *, origin: Path, event: dict[str, Any], event_name: str,
                  api_url: str, token: str, tmp: Path, repository: str,
                  extra_env: dict[str, str] | None = None,
-                 variables: dict[str, str] | None = None) -> None:
+                 variables: dict[str, str] | None = None,
+                 never: frozenset[str] = frozenset()) -> None:
         self.wf = yaml.safe_load(workflow.read_text(encoding="utf-8"))
         if True in self.wf:
             self.wf["on"] = self.wf.pop(True)
@@ -88,6 +91,7 @@ class Runner:
         # sys.executable unresolved: the venv's bin/, whose python finds the venv's pyvenv.cfg
         self.bin = Path(sys.executable).parent
         self.apt_installed: list[str] = []  # Debian packages the steps installed, in order
+        self.never = never  # jobs that never run (cancelled, or the runner lost): "cancelled"
 
     # -- expressions -----------------------------------------------------------------------
     def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
@@ -138,6 +142,9 @@ class Runner:
             ctx = self._context(needs_ctx, {}, True)
             deps_ok = all(results[n].result == "success" for n in needs)
             ctx["_job_ok"] = deps_ok
+            if job_id in self.never:
+                results[job_id] = JobRun(result="cancelled")
+                continue
             if not self._cond(job.get("if"), ctx):
                 results[job_id] = JobRun(result="skipped")
                 continue
@@ -232,8 +239,9 @@ class Runner:
         action = uses.split("@")[0]
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
-            subprocess.run(["git", "clone", "-q", "--no-checkout", str(self.origin),
-                            str(self.workspace)], check=True, capture_output=True)
+            subprocess.run(["git", "clone", "-q", "--no-local", "--no-checkout",
+                            str(self.origin), str(self.workspace)], check=True,
+                           capture_output=True)
             ref = with_.get("ref") or "main"  # a commit, or a branch of origin as it is now
             branch = subprocess.run(["git", "-C", str(self.workspace), "rev-parse", "--verify",
                                      "-q", f"refs/remotes/origin/{ref}"], capture_output=True)

@@ -268,7 +268,7 @@ def _parse_status(raw: bytes) -> list[tuple[str, str]]:
     return out
 
 
-MAX_FETCHED = 200  # commits fetched by id for one pull request's record
+MAX_FETCHED = 200  # commits fetched by id in one git command
 
 
 def missing_commits(root: Path, shas: list[str]) -> list[str]:
@@ -282,35 +282,48 @@ def missing_commits(root: Path, shas: list[str]) -> list[str]:
     return [s for s in shas if s not in have]
 
 
-def fetch_commits(root: Path, shas: list[str], token: str | None = None) -> list[str]:
-    """Fetch ``shas`` by id from ``origin`` (GitHub serves a commit by its id even after a
-    force-push took it off the branch) under ``refs/checker/received/``; returns those still
-    missing. The token, if any, goes to git in its environment, never on a command line."""
+def _fetch_env(token: str | None) -> dict[str, str]:
+    """git's environment for a fetch from GitHub: the token as a header, never on a command
+    line, and no prompt."""
     import base64
     import os
 
-    wanted = missing_commits(root, sorted(set(shas)))
-    if not wanted:
-        return []
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
     if token:
         auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
         env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraheader",
                    GIT_CONFIG_VALUE_0=f"AUTHORIZATION: basic {auth}")
+    return env
 
-    def fetch(batch: list[str]) -> bool:
-        specs = [f"+{s}:refs/checker/received/{s}" for s in batch]
-        try:
-            proc = subprocess.run(["git", "-C", str(root), "fetch", "-q", "--no-tags",
-                                   "--no-write-fetch-head", "origin", *specs],
-                                  capture_output=True, timeout=GIT_TIMEOUT, env=env,
-                                  check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        return proc.returncode == 0
 
-    batch = wanted[:MAX_FETCHED]
-    if not fetch(batch):  # one the server does not serve fails them all: one at a time
-        for sha in batch:
-            fetch([sha])
-    return [*missing_commits(root, batch), *wanted[MAX_FETCHED:]]
+def _fetch(root: Path, specs: list[str], env: dict[str, str]) -> bool:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "fetch", "-q", "--no-tags",
+                               "--no-write-fetch-head", "origin", *specs],
+                              capture_output=True, timeout=GIT_TIMEOUT * 5, env=env, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
+def fetch_pull_heads(root: Path, token: str | None = None) -> bool:
+    """Every pull request's head from ``origin`` (``refs/pull/N/head``) as
+    ``refs/checker/pull/N``; False if git could not fetch them."""
+    return _fetch(root, ["+refs/pull/*/head:refs/checker/pull/*"], _fetch_env(token))
+
+
+def fetch_commits(root: Path, shas: list[str], token: str | None = None, *,
+                  limit: int = 1000) -> list[str]:
+    """Fetch ``shas`` by id from ``origin`` (GitHub serves a commit by its id even after a
+    force-push took it off the branch) under ``refs/checker/received/``; returns those still
+    missing (at most ``limit`` are tried). The token, if any, goes to git in its environment,
+    never on a command line."""
+    wanted = missing_commits(root, sorted(set(shas)))
+    env = _fetch_env(token)
+    for start in range(0, min(len(wanted), limit), MAX_FETCHED):
+        batch = wanted[start:start + MAX_FETCHED]
+        # one the server does not serve fails the whole batch: then one at a time
+        if not _fetch(root, [f"+{s}:refs/checker/received/{s}" for s in batch], env):
+            for sha in batch:
+                _fetch(root, [f"+{sha}:refs/checker/received/{sha}"], env)
+    return missing_commits(root, wanted)

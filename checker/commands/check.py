@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from checker.errors import UsageError
 
 if TYPE_CHECKING:
-    from checker.engine import Change
+    from checker.collect import Source
+    from checker.engine import Change, Submission
     from checker.event import PullRequestEvent
     from checker.findings import Finding
     from checker.github.sources import Sources
+    from checker.model import Course, Roster
     from checker.received import Version
     from checker.result import Result
 
@@ -54,10 +56,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from checker import gitio, local
-    from checker.collect import Source, changes_from_git, changes_from_paths, read_contents
+    from checker.collect import Source, changes_from_git, changes_from_paths
     from checker.commands.output import emit
-    from checker.config import load_course, load_roster
-    from checker.engine import Submission, evaluate
+    from checker.config import load_course
+    from checker.engine import Submission
     from checker.event import read_event
     from checker.timeutil import parse_instant
 
@@ -92,14 +94,7 @@ def run(args: argparse.Namespace) -> int:
         source = Source(root, from_git=head is not None)
     # a local check of a commit: git looks for uncommitted files while the files are read
     unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
-    # A group.yaml the change touches is judged as a change (group.* findings), never read as
-    # the base branch's declaration: the base roster takes the base commit's version of it.
-    changed = local.changed_declarations(course, [c.path for c in changes])
-    base_roster, problems = load_roster(root, course, instead=(
-        local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
-    if problems:
-        raise UsageError("the group declarations on the base branch are invalid (run `python -m "
-                         "checker validate`):\n  " + "\n  ".join(map(str, problems)))
+    roster = base_roster(root, course, base_sha, changes)
     author = args.author or (event.author if event else None)
     if not author:
         author, how = local.author_from_git(root, course)
@@ -122,12 +117,7 @@ def run(args: argparse.Namespace) -> int:
         ci=event is not None,
         uncertain=received.uncertain,
     )
-    contents = read_contents(course, source, changes)
-    result = evaluate(course, base_roster, submission, contents)
-    if received.note is not None:
-        result.findings.append(received.note)
-    if event is not None and event.wrong_base:
-        result.findings.insert(0, wrong_base(event.base_ref or "", event.default_branch or ""))
+    result = judge(course, roster, submission, source, received, event)
     unpushed = unpushed_later()
     if unpushed:
         result.findings.append(local.not_pushed_finding(unpushed, f"the check read commit "
@@ -140,6 +130,59 @@ def run(args: argparse.Namespace) -> int:
     if args.json_output:
         emit(render(result, "json"), args.json_output)
     return 1 if result.verdict == "fail" or nothing else 0
+
+
+def base_roster(root: Path, course: Course, base_sha: str | None,
+                changes: list[Change]) -> Roster:
+    """The groups as the base branch declares them. A group.yaml the change touches is judged
+    as a change (group.* findings), never read as the base branch's declaration: the base
+    roster takes the base commit's version of it."""
+    from checker import local
+    from checker.config import load_roster
+
+    changed = local.changed_declarations(course, [c.path for c in changes])
+    roster, problems = load_roster(root, course, instead=(
+        local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
+    if problems:
+        raise UsageError("the group declarations on the base branch are invalid (run `python -m "
+                         "checker validate`):\n  " + "\n  ".join(map(str, problems)))
+    return roster
+
+
+def judge(course: Course, roster: Roster, submission: Submission, source: Source,
+          received: Dating, event: PullRequestEvent | None) -> Result:
+    """The rules on the read files, with what GitHub's record and the event add."""
+    from checker.collect import read_contents
+    from checker.engine import evaluate
+
+    result = evaluate(course, roster, submission,
+                      read_contents(course, source, submission.changes))
+    if received.note is not None:
+        result.findings.append(received.note)
+    if event is not None and event.wrong_base:
+        result.findings.insert(0, wrong_base(event.base_ref or "", event.default_branch or ""))
+    return result
+
+
+def judge_pull(root: Path, course: Course, event: PullRequestEvent, found: Sources,
+               roster: Roster | None = None) -> Result:
+    """What the check job decides for ``event`` (its head, base and author, received at
+    ``event.submitted_at``), with GitHub's record ``found`` already read: the same steps as
+    ``check --event``, for ``gradebook --recheck``. ``roster``: the groups of ``root``, read
+    once for many pull requests (used when the change touches no group declaration)."""
+    from checker import local
+    from checker.collect import Source, changes_from_git
+    from checker.engine import Submission
+
+    changes = changes_from_git(root, event.base_sha, event.head_sha)
+    if roster is None or local.changed_declarations(course, [c.path for c in changes]):
+        roster = base_roster(root, course, event.base_sha, changes)
+    received = date_from(root, event, changes, event.submitted_at, found)
+    submission = Submission(
+        author=event.author, at=event.submitted_at.astimezone(course.timezone), changes=changes,
+        pr=event.number, head_sha=event.head_sha, received=received.times,
+        versions=received.versions, ci=True, uncertain=received.uncertain)
+    return judge(course, roster, submission, Source(root, from_git=True), received, event)
 
 
 def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,

@@ -40,17 +40,20 @@ class Push:
     activity_id: int
     kind: str  # push, force_push, branch_creation, ...
     before: str | None = None  # the commit it replaced (a force-push's is kept by GitHub too)
+    ref: str = ""  # refs/heads/BRANCH
 
 
-def read_pushes(api_url: str, token: str, repo: str, branch: str) -> list[Push]:
-    """Every push to ``branch`` of ``repo`` (OWNER/NAME), oldest first. Raises Unavailable."""
-    if not _REPO.fullmatch(repo) or not branch:
+def read_pushes(api_url: str, token: str, repo: str, branch: str | None, *,
+                max_pages: int = MAX_PAGES) -> list[Push]:
+    """Every push to ``branch`` of ``repo`` (OWNER/NAME), or to any branch when ``branch`` is
+    None, oldest first. Raises Unavailable."""
+    if not _REPO.fullmatch(repo) or branch == "":
         raise Unavailable("no repository and branch to read the push log of")
-    ref = f"refs/heads/{branch}"
-    query = urllib.parse.urlencode({"ref": ref, "per_page": PER_PAGE})
+    ref = f"refs/heads/{branch}" if branch is not None else None
+    query = urllib.parse.urlencode({**({"ref": ref} if ref else {}), "per_page": PER_PAGE})
     url: str | None = f"{api_url.rstrip('/')}/repos/{repo}/activity?{query}"
     out: list[Push] = []
-    for _ in range(MAX_PAGES):
+    for _ in range(max_pages):
         if url is None:
             break
         data, url = get_json(url, token, api_url)
@@ -59,14 +62,17 @@ def read_pushes(api_url: str, token: str, repo: str, branch: str) -> list[Push]:
         out.extend(p for item in data if (p := _push(item, ref)) is not None)
     else:
         if url is not None:
-            raise Unavailable(f"the push log of {branch!r} has more than "
-                              f"{MAX_PAGES * PER_PAGE} entries (truncated)")
+            raise Unavailable(f"the push log of {branch or repo!r} has more than "
+                              f"{max_pages * PER_PAGE} entries (truncated)")
     return sorted(out, key=lambda p: (p.received_at, p.activity_id))
 
 
-def _push(item: Any, ref: str) -> Push | None:
-    """An activity of ``ref`` that left a received commit at its tip -> Push, else None."""
-    if not isinstance(item, dict) or item.get("ref") != ref:
+def _push(item: Any, ref: str | None) -> Push | None:
+    """An activity (of ``ref``, if given) that left a received commit at a branch's tip ->
+    Push, else None."""
+    if not isinstance(item, dict) or not isinstance(item.get("ref"), str):
+        return None
+    if (ref is not None and item["ref"] != ref) or not item["ref"].startswith("refs/heads/"):
         return None
     kind, after, when, aid = (item.get(k) for k in ("activity_type", "after", "timestamp", "id"))
     if kind not in RECEIVING or not isinstance(after, str) or not _SHA.fullmatch(after):
@@ -81,4 +87,5 @@ def _push(item: Any, ref: str) -> Push | None:
         return None
     before = item.get("before")
     return Push(after, at, aid, str(kind),
-                before if isinstance(before, str) and _SHA.fullmatch(before) else None)
+                before if isinstance(before, str) and _SHA.fullmatch(before) else None,
+                item["ref"])

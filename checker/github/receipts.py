@@ -75,7 +75,7 @@ def read_receipts(api_url: str, token: str, pull: PullRef, *,
     branch of the same name cannot push this PR's receipts out of the list. A listing that
     would need more than ``MAX_REQUESTS`` pages is truncated, and says so.
     """
-    lister = _Lister(api_url, token, pull)
+    lister = _Lister(api_url, token, pull.repo, pull.head_ref)
     lo = (pull.opened_at - timedelta(minutes=1)) if pull.opened_at else EPOCH
     hi = (now or datetime.now(timezone.utc)) + timedelta(days=1)
     try:
@@ -89,8 +89,28 @@ def read_receipts(api_url: str, token: str, pull: PullRef, *,
             raise ReceiptsUnavailable("GitHub answered HTTP 404") from None
     except Unavailable as exc:
         raise ReceiptsUnavailable(str(exc)) from None
+    return receipts_of(runs, pull)
+
+
+def receipts_of(runs: list[Any], pull: PullRef) -> list[Receipt]:
+    """The receipts of ``pull`` among listed runs (any others left out), oldest first."""
     out = {r.run_id: r for run in runs if (r := _receipt(run, pull)) is not None}
     return sorted(out.values(), key=lambda r: (r.received_at, r.run_id))
+
+
+def list_runs(api_url: str, token: str, repo: str, since: datetime, *,
+              now: datetime | None = None, max_requests: int = 2000) -> list[Any]:
+    """Every ``pull_request`` run of receipt.yml in ``repo`` created since ``since``, for a
+    whole course at once (``receipts_of`` sorts them by pull request). Raises
+    ReceiptsUnavailable, also when it would need more than ``max_requests`` pages."""
+    lister = _Lister(api_url, token, repo, None, max_requests)
+    hi = (now or datetime.now(timezone.utc)) + timedelta(days=1)
+    try:
+        return lister.window("workflows/" + RECEIPT_WORKFLOW, since, hi)
+    except ReceiptsUnavailable:
+        raise
+    except Unavailable as exc:
+        raise ReceiptsUnavailable(str(exc)) from None
 
 
 def fetch_receipts(event: PullRequestEvent, token: str) -> list[Receipt]:
@@ -117,17 +137,20 @@ def _stamp(dt: datetime) -> str:
 
 
 class _Lister:
-    """The runs of one branch name, window by window, within a budget of requests."""
+    """The runs of one branch name (or all), window by window, within a budget of requests."""
 
-    def __init__(self, api_url: str, token: str, pull: PullRef) -> None:
-        self.api_url, self.token, self.pull = api_url, token, pull
+    def __init__(self, api_url: str, token: str, repo: str, branch: str | None,
+                 max_requests: int | None = None) -> None:
+        self.api_url, self.token, self.repo, self.branch = api_url, token, repo, branch
+        self.max_requests = MAX_REQUESTS if max_requests is None else max_requests
         self.requests = 0
+        self.what = f"of the branch {branch!r}" if branch is not None else f"of {repo}"
 
     def _page(self, url: str) -> tuple[list[Any], int, str | None]:
-        if self.requests >= MAX_REQUESTS:
+        if self.requests >= self.max_requests:
             raise ReceiptsUnavailable(
-                f"more receipt runs of the branch {self.pull.head_ref!r} than "
-                f"{MAX_REQUESTS} pages hold (truncated)")
+                f"more receipt runs {self.what} than {self.max_requests} pages hold "
+                "(truncated)")
         self.requests += 1
         data, nxt = get_json(url, self.token, self.api_url)
         runs = data.get("workflow_runs") if isinstance(data, dict) else None
@@ -139,16 +162,16 @@ class _Lister:
     def window(self, where: str, lo: datetime, hi: datetime) -> list[Any]:
         """Every run created in [lo, hi] (whole seconds), splitting a window GitHub caps."""
         query = urllib.parse.urlencode({
-            "event": "pull_request", "branch": self.pull.head_ref, "per_page": PER_PAGE,
-            "created": f"{_stamp(lo)}..{_stamp(hi)}"})
-        base = f"{self.api_url.rstrip('/')}/repos/{self.pull.repo}/actions"
+            "event": "pull_request", **({"branch": self.branch} if self.branch else {}),
+            "per_page": PER_PAGE, "created": f"{_stamp(lo)}..{_stamp(hi)}"})
+        base = f"{self.api_url.rstrip('/')}/repos/{self.repo}/actions"
         path = f"{base}/{where}/runs" if where else f"{base}/runs"
         runs, total, nxt = self._page(f"{path}?{query}")
         if total >= SEARCH_CAP:
             if hi - lo < timedelta(seconds=2):
                 raise ReceiptsUnavailable(
-                    f"{total} runs of the branch {self.pull.head_ref!r} within one second, "
-                    "more than GitHub lists (truncated)")
+                    f"{total} receipt runs {self.what} within one second, more than GitHub "
+                    "lists (truncated)")
             mid = lo + (hi - lo) / 2
             mid = mid.replace(microsecond=0)
             return [*self.window(where, lo, mid), *self.window(where, mid + timedelta(

@@ -6,7 +6,7 @@ import argparse
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +76,7 @@ class CourseState:
     repo: Any
     now: datetime
     rows: list[Row]
+    pulls: list[PullRecord] = field(default_factory=list)
 
 
 def load_state(args: argparse.Namespace) -> CourseState:
@@ -85,8 +86,9 @@ def load_state(args: argparse.Namespace) -> CourseState:
     now = now_arg(args.now)
     course, roster = course_and_roster(args.root)
     session, repo = connect_from_env(args)
-    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
-    return CourseState(course, roster, session, repo, now, rows)
+    pulls = read_pulls(session, repo, args.bot_login)
+    rows = build_rows(course, roster, pulls, now)
+    return CourseState(course, roster, session, repo, now, rows, pulls)
 
 
 def read_pulls(session: Session, repo: Any, bot_login: str) -> list[PullRecord]:

@@ -90,6 +90,11 @@ def pull_info(p: Any) -> PullInfo:
         base_ref=str(p.base.ref) if p.base and p.base.ref else None,
         default_branch=str(p.base.repo.default_branch) if p.base and p.base.repo
         and p.base.repo.default_branch else None,
+        base_sha=str(p.base.sha) if p.base and p.base.sha else None,
+        head_ref=str(p.head.ref) if p.head and p.head.ref else None,
+        head_repo=str(p.head.repo.full_name) if p.head and p.head.repo
+        and p.head.repo.full_name else None,
+        opened_at=_aware(p.created_at), updated_at=_aware(p.updated_at),
     )
 
 

@@ -41,6 +41,12 @@ class PullInfo:
     head_sha: str | None = None  # the PR's head commit now
     base_ref: str | None = None  # the branch it targets
     default_branch: str | None = None  # the repository's default branch: the only judge
+    # GitHub's facts for `gradebook --recheck` (from the same list; never state a bot wrote)
+    base_sha: str | None = None
+    head_ref: str | None = None
+    head_repo: str | None = None  # OWNER/NAME; None when the fork is gone
+    opened_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def wrong_base(self) -> bool:

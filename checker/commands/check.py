@@ -157,7 +157,8 @@ def judge(course: Course, roster: Roster, submission: Submission, source: Source
 
     result = evaluate(course, roster, submission,
                       read_contents(course, source, submission.changes))
-    if received.note is not None:
+    if received.note is not None and (not received.note_if_unverified or any(
+            f.status == "unverified" for f in result.files)):
         result.findings.append(received.note)
     if event is not None and event.wrong_base:
         result.findings.insert(0, wrong_base(event.base_ref or "", event.default_branch or ""))
@@ -228,6 +229,7 @@ class Dating:
     versions: dict[str, list[Version]] = field(default_factory=dict)
     uncertain: frozenset[str] = frozenset()
     note: Finding | None = None
+    note_if_unverified: bool = False  # only the push log was missing: say so only if it mattered
 
 
 def date_from(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,
@@ -248,6 +250,7 @@ def date_from(root: Path, event: PullRequestEvent, changes: list[Change], at: da
                                             pr_history(root, event.base_sha, heads), tree))
         if not out.uncertain:
             return out  # nothing the unread source could show would date a file earlier
+        out.note_if_unverified = True
     else:
         out.uncertain = frozenset(wanted)
     why = list(found.problems)

@@ -73,7 +73,8 @@ def dump(sources: Sources) -> str:
         "receipts": [{"head_sha": r.head_sha, "received_at": r.received_at.isoformat(),
                       "run_id": r.run_id} for r in sources.receipts],
         "pushes": [{"head_sha": p.head_sha, "received_at": p.received_at.isoformat(),
-                    "activity_id": p.activity_id, "kind": p.kind, "before": p.before}
+                    "activity_id": p.activity_id, "kind": p.kind, "before": p.before,
+                    "ref": p.ref}
                    for p in sources.pushes],
         "problems": [p[:MAX_PROBLEM] for p in sources.problems],
         "unfetched": sources.unfetched,
@@ -108,7 +109,8 @@ def _load(data: object) -> Sources:
         before = p.get("before")
         out.pushes.append(Push(_sha(p["head_sha"]), _when(p["received_at"]),
                                _int(p["activity_id"]), str(p["kind"])[:40],
-                               None if before is None else _sha(before)))
+                               None if before is None else _sha(before),
+                               str(p.get("ref", ""))[:300]))
     out.problems = [str(p)[:MAX_PROBLEM] for p in problems[:20]]
     out.unfetched = [_sha(s) for s in unfetched]
     return out

@@ -306,15 +306,20 @@ def _iso(dt: datetime) -> str:
 
 def test_a_300_student_course_rebuilt_from_facts_equals_its_comments_but_a_tampered_one(
         big: Big, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big.fake.clear_log()
     code, data = recheck(big.fake, big.root, tmp_path / "big.json", monkeypatch,
                          "--now", "2024-12-20T12:00:00Z")
+    requests = len(big.fake.requests())
     rows = [r for r in data["rows"] if r["deliverable"] == "questions" and r["pr"]]
     statuses: dict[str, int] = {}
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
     print(f"\nrecheck: {big.pulls} pull requests ({big.kinds}); {len(data['rows'])} rows, "
           f"submitted rows by status {statuses}; {len(data['recheck']['disagreements'])} "
-          "disagreements")
+          f"disagreements; {requests} API requests")
+    # pulls and comments (one page each), the course's receipt runs (a page per window), its
+    # push log, and one push log per fork: never a request per pull request of the course repo
+    assert requests <= 2 + 3 + 1 + big.kinds["private-fork"] + 2
     assert data["recheck"]["judged"] == big.pulls == len(rows) == 75
     assert len({r["student"] for r in data["rows"] if r["student"]}) == 300
     assert data["recheck"]["disagreements"] == [] and code == 0

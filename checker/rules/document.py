@@ -83,6 +83,9 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
                      "available to lay the document out); export a PDF to check it exactly.")
     make = error if facts.pages_exact else warning
     out: list[Finding] = estimate
+    # references never push a document over its maximum, and they do count toward its
+    # minimum: where the page is silent on them, the reading that fails no one
+    least, least_what, least_scope = total, n(total), "including the references"
     if rule.max is not None and counted > rule.max:
         out.append(make(
             "pages.too-many",
@@ -90,12 +93,12 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
             f"Shorten it to at most {rule.max} {unit} {scope}.{estimate_note}",
             facts.path,
         ))
-    if rule.min is not None and counted < rule.min:
+    if rule.min is not None and least < rule.min:
         out.append(make(
             "pages.too-few",
-            f"{facts.path} has {about}{what}; at least {rule.min} {unit} are expected "
-            f"({scope}).",
-            f"Complete it to at least {rule.min} {unit} {scope}.{estimate_note}",
+            f"{facts.path} has {about}{least_what}; at least {rule.min} {unit} are expected "
+            f"({least_scope}).",
+            f"Complete it to at least {rule.min} {unit} {least_scope}.{estimate_note}",
             facts.path,
         ))
     return out

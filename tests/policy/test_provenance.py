@@ -19,11 +19,13 @@ def test_deadlines_mark_staff_choices_and_topics(
     repo = CourseRepo(tmp_path / "c")
     assert main(["deadlines", "--root", str(repo.root), "--group", "g10"]) == 0
     text = capsys.readouterr().out
-    assert "Mid-semester presentation slides [set by staff] — g10" in text
-    assert "Final poster [set by staff] — g10" in text
+    assert "Mid-semester presentation slides [course staff rule] — g10" in text
+    assert "Final poster [course staff rule] — g10" in text
     assert "Final report — g10" in text  # the page's own deliverable: no mark
     assert "(session 2024-10-03 · Inference)" in text
-    assert "pages.references_count (a staff choice)" in text
+    assert "course staff rule: Final report, pages.references_count: The page says" in text
+    assert "course staff rule (submission): The page says slides and summaries are e-mailed" \
+        in text
     assert 'says "the following four questions" and lists five' in text
     assert main(["deadlines", "--root", str(repo.root), "--group", "g10",
                  "--format", "json"]) == 0
@@ -47,8 +49,12 @@ def test_staff_led_sessions_keep_the_page_presenters() -> None:
     assert by_day["2024-09-17"].unit == "Pre-Training"
     assert by_day["2024-11-26"].unit == "Ethical Considerations"
     notes = staff_notes(course)
-    assert any(n.startswith("Final poster (set by staff)") for n in notes)
-    assert not any(n.startswith("Project proposal") for n in notes)
+    assert any(n.startswith("course staff rule: Final poster is asked for by the staff")
+               for n in notes)
+    # the proposal is the page's; only its formats (the page gives none) are the staff's
+    proposal = [n for n in notes if "Project proposal" in n]
+    assert proposal == [n for n in notes if n.startswith("course staff rule: Project proposal, "
+                                                         "formats: ")] and len(proposal) == 1
 
 
 def test_share_steps() -> None:

@@ -148,7 +148,9 @@ def _marked(deliverable: Deliverable, setting: str | None) -> str | None:
     if setting is None:
         return None
     for key, why in deliverable.staff_choices:
-        if key == setting or key.startswith(setting + ".") or setting.startswith(key + "."):
+        # a choice covers its sub-settings; a choice on a part of a setting (how references
+        # count in the page's page limit) leaves the rule the page's
+        if key == setting or setting.startswith(key + "."):
             return why
     return None
 

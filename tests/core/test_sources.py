@@ -94,8 +94,9 @@ def test_the_comment_and_text_report_say_course_staff_rule() -> None:
                     "s.pdf"), COURSE, COURSE.deliverables["summary"])
     result: dict[str, Any] = {
         "schema": "submission-checker/result/v1", "verdict": "fail", "author": "ada",
-        "submitted_at": "2024-10-04T10:00:00-04:00", "counts": {"error": 1, "warning": 0, "info": 0},
-        "findings": [], "files": [{"path": "s.pdf", "deliverable": "summary", "group": "g03", "student": None,
+        "submitted_at": "2024-10-04T10:00:00-04:00",
+        "counts": {"error": 1, "warning": 0, "info": 0}, "findings": [],
+        "files": [{"path": "s.pdf", "deliverable": "summary", "group": "g03", "student": None,
                    "session": "2024-11-21", "status": "on-time", "late_seconds": 0,
                    "due": "2024-11-22T12:00:00-05:00", "findings": [f.to_json()]}],
     }

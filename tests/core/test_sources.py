@@ -214,3 +214,29 @@ def test_shipped_schedule_is_the_frozen_fixture() -> None:
 def test_staff_choice_warning_stays_a_warning() -> None:
     f = stamp(warning("sections.order", "m", "h"), COURSE, COURSE.deliverables["summary"])
     assert (f.source, f.severity) == ("staff", Severity.WARNING)
+
+
+def test_a_late_summary_fix_is_told_it_will_not_count() -> None:
+    from zoneinfo import ZoneInfo
+
+    from checker.rules.deadlines import which_version_counts
+
+    version = {"commit": "a" * 40, "received_at": "2024-11-22T15:00:00+00:00",
+               "blob_sha": "b" * 40}
+    f = which_version_counts("s.pdf", "Paper summary", False, version,
+                             ZoneInfo("America/Detroit"))
+    assert f is not None and "will not be counted" in f.message
+    assert "commit aaaaaaaaaaaa" in f.message and "Fri 2024-11-22 10:00" in f.message
+    assert which_version_counts("s.pdf", "Paper summary", False, None,
+                                ZoneInfo("America/Detroit")) is None
+
+
+def test_a_categorys_shares_weigh_its_deliverables() -> None:
+    from checker.staff.students import weighted_mean
+
+    project = next(c for c in COURSE.grading if c.name == "Project Report")
+    assert (project.share("report"), project.share("proposal")) == (70, 10)
+    # a missing proposal (0) costs 10 % of the category, not a third of it
+    assert weighted_mean([(0.0, project.share("proposal")), (100.0, project.share("report")),
+                          (100.0, project.share("code"))]) == 90.0
+    assert weighted_mean([(None, 1.0)]) is None

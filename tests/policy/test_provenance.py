@@ -87,3 +87,21 @@ def test_sessions_keep_topic_and_presenters_in_deadlines_ics_and_board(
     html = render_html(build(course, [], now, {}))
     assert "Classes in the next 7 days" in html
     assert "GenAI Basics: Outrageously Large Neural Networks" in html and "(Mosharaf, Insu)" in html
+
+
+def test_validate_warns_of_an_extension_reason_in_the_public_schedule(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = CourseRepo(tmp_path / "c")
+    schedule = repo.root / "schedule.yaml"
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(
+        "extensions: []",
+        "extensions:\n  - {deliverable: summary, group: g03, session: 2024-11-21, "
+        "until: \"2024-11-24 12:00\", reason: disability accommodation}"), encoding="utf-8")
+    assert main(["validate", "--root", str(repo.root)]) == 0  # a warning, not a failure
+    out = capsys.readouterr().out
+    assert "extensions[0] (summary, g03) carries a reason" in out
+    assert "readable by every student" in out
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(
+        ", reason: disability accommodation", ""), encoding="utf-8")
+    assert main(["validate", "--root", str(repo.root)]) == 0
+    assert "carries a reason" not in capsys.readouterr().out

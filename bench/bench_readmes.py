@@ -54,12 +54,12 @@ def installed_readmes() -> list[tuple[str, str, bytes]]:
     seen: set[str] = set()
     out = []
     for dist in importlib.metadata.distributions():
-        name = dist.metadata["Name"]
-        body = dist.metadata.get_payload() or dist.metadata.get("Description") or ""  # type: ignore[attr-defined]
+        data = dist.metadata.json
+        name, body = str(data.get("name") or ""), str(data.get("description") or "")
         if not name or name.lower() in seen or not body.strip():
             continue
         seen.add(name.lower())
-        kind = (dist.metadata.get("Description-Content-Type") or "").lower()
+        kind = str(data.get("description_content_type") or "").lower()
         readme = "README.md" if "markdown" in kind else "README.rst" if "rst" in kind \
             else "README.txt"
         out.append((readme, name, body.encode("utf-8")))

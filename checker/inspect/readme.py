@@ -34,8 +34,12 @@ MAX_DEPTH = 4  # folders a README may be under when each level holds one folder 
 _IGNORED_BASENAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Shell prompts: "$ make", "(venv) $ python main.py", "src$ javac *.java",
+# "user@host:~/proj$ ./run.sh", "root@c3c1e5:/workspace# ./sim", "PS C:\proj> .\run.ps1",
+# "C:\proj> python main.py"; a bare "> " (a Markdown quote) only before a command.
 _PROMPT = re.compile(
-    r"^(?:[$%>]\s+|PS [^>]{0,80}>\s*|PS>\s*|[A-Za-z]:\\[^>]{0,80}>\s*)(\S.*)$")
+    r"^(?:(?:\([\w.-]{1,40}\)\s*)?(?:[\w.-]{1,40}@[\w.-]{1,80}(?::[^\s$#]{0,120})?[$#]|"
+    r"[\w.~/-]{0,80}\$|[%>])\s+|PS [^>]{0,120}>\s*|PS>\s*|[A-Za-z]:\\[^>]{0,120}>\s*)(\S.*)$")
 _LIST_ITEM = re.compile(
     r"^\s*(?:[-*+\u2022\u00b7\u2013]|\(?\d{1,2}[.):]|\(?[a-zA-Z][.)]|\([a-zA-Z]\))\s+(\S.*)$")
 _RULE_LINE = re.compile(r"^\s*([-*_=]\s*){3,}$")
@@ -85,6 +89,8 @@ _BUILD_FIRST = frozenset({"pip", "pip3", "pipx", "conda", "mamba", "micromamba",
                           "brew", "source", ".", "npm", "yarn", "pnpm", "mvn", "gradle",
                           "ant", "sbt", "bazel", "dotnet", "cargo", "go", "docker",
                           "docker-compose", "podman", "make"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
+_WRAPPERS = frozenset({"sudo", "time", "nohup", "env", "exec", "command"})
 _RUN_SUBCOMMANDS = frozenset({"run", "start", "exec", "up", "test", "serve", "dev"})
 _BUILD_SCRIPT = re.compile(r"(install|setup|build|compile|configure|requirements)",
                            re.IGNORECASE)
@@ -161,10 +167,19 @@ def is_text_readme(name: str) -> bool:
     return posixpath.basename(name).lower() in README_NAMES
 
 
+def _program(words: list[str]) -> list[str]:
+    """The words from the program on: without ``VAR=value`` assignments and ``sudo``, ``time``,
+    ``nohup``, ``env`` before it (``CUDA_VISIBLE_DEVICES=0 torchrun train.py``)."""
+    at = 0
+    while at < len(words) - 1 and (_ASSIGNMENT.match(words[at]) or words[at] in _WRAPPERS):
+        at += 1
+    return words[at:]
+
+
 def looks_like_command(line: str, *, strict: bool = False) -> bool:
     """Whether a line starts with a program. ``strict`` (for prose): the program in lower
     case, as typed, so that "Python 3.10 is required." is not a command."""
-    words = line.split()
+    words = _program(line.split())
     if not words:
         return False
     first = words[0] if strict else words[0].lower()
@@ -192,6 +207,7 @@ def _kind(command: str) -> tuple[bool, bool]:
 
 
 def _one_kind(words: list[str]) -> tuple[bool, bool]:
+    words = _program(words)
     if not words:
         return False, False
     first = words[0].lower()
@@ -274,8 +290,7 @@ def _scan(text: str) -> _Scan:
         if not line:
             continue
         prompt = _PROMPT.match(line)
-        if prompt and (line[0] in "$%" or looks_like_command(prompt.group(1))
-                       or line.startswith(("PS", "C:", "c:"))):
+        if prompt and (line[0] != ">" or looks_like_command(prompt.group(1))):
             scan.command(prompt.group(1).strip())
             continue
         if in_fence or raw.startswith(("    ", "\t")):
@@ -297,21 +312,18 @@ def _prose_line(scan: _Scan, line: str) -> None:
                 and (step is not None or " " in c or "/" in c or "." in c)]
     for c in commands:
         scan.command(c)
-    if step is not None:
-        bare = re.sub(r"`[^`\n]*`", "", step)
-        tail = None if commands else _after_label(step) or (
-            step if looks_like_command(step, strict=True) else None)
+    if step is not None and not commands:
+        tail = _after_label(step)
         if tail is not None:
             scan.command(tail)
-        elif not commands:
-            scan.prose(step)
-        else:
-            b, r = _text_kind(bare)
+        elif looks_like_command(step, strict=True):
+            scan.command(step)  # "cd into src and compile": the words say what it does too
+            b, r = _text_kind(step)
             scan.build, scan.run = scan.build or b, scan.run or r
+        else:
+            scan.prose(step)
         return
-    if commands:
-        b, r = _text_kind(re.sub(r"`[^`\n]*`", "", line))
-        scan.build, scan.run = scan.build or b, scan.run or r
+    if step is not None or commands:
         return
     tail = _after_label(line) or (line if looks_like_command(line, strict=True) else None)
     if tail is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -113,7 +114,7 @@ def test_where_the_readme_is_found(files: dict[str, bytes | str], readme: str) -
 
 @pytest.mark.parametrize("names", [
     ["a/README.md", "b/x.py"],  # two top-level folders: which one is the project?
-    ["main.py", "docs/README.md"],  # a README below files is not the archive's README
+    ["main.py", "notes/README.md"],  # a README below files is not the archive's README
     ["src/main.py", "node_modules/left-pad/README.md", "package.json"],
 ])
 def test_where_the_readme_is_not_looked_for(names: list[str]) -> None:
@@ -301,3 +302,19 @@ def test_unknown_deliverable_is_a_usage_error(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no such deliverable" in done.stderr
     assert "code" in done.stderr
+
+
+def test_a_real_virtualenv_zipped_by_make_archive(tmp_path: Path) -> None:
+    """``python -m venv`` then ``shutil.make_archive`` (which stores what links point to):
+    the virtualenv is listed as a bundled dependency and nothing is reported."""
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project / "venv")],
+                   check=True, timeout=120)
+    (project / "README.md").write_text("1. source venv/bin/activate\n2. python main.py\n")
+    (project / "main.py").write_text("print('hello')\n")
+    archive = Path(shutil.make_archive(str(tmp_path / "code"), "zip", tmp_path, "project"))
+    code, facts = inspect_cli(archive)
+    got = facts["code.zip"]
+    assert code == 0 and got["findings"] == []
+    assert [d["path"] for d in got["archive"]["dependencies"]] == ["project/venv/"]

@@ -38,6 +38,9 @@ DEPENDENCY_DIRS = {
     "wheelhouse": "bundled wheels",
     "jars": "bundled jars",
 }
+# Installed package trees: every package in them brings its own README, LICENSE, tests.
+INSTALLED_DIRS = frozenset({"node_modules", "bower_components", "site-packages",
+                            "dist-packages"})
 # Folders whose archives are packages (Java's lib/*.jar, NuGet's packages/, ...).
 _PACKAGE_DIRS = frozenset(DEPENDENCY_DIRS) | {"lib", "libs", "packages", "pkgs", "external",
                                               "extern", "offline", "downloads"}

@@ -95,9 +95,9 @@ def is_secret(name: str) -> bool:
 
 def _may_be_readme(name: str) -> bool:
     """The READMEs whose bytes are kept while scanning: plain-text ones that ``find_readme``
-    could choose (not deeper than it looks, not inside a bundled dependency)."""
+    could choose (not deeper than it looks, not in an installed package tree)."""
     return (readme_mod.is_text_readme(name) and name.count("/") <= readme_mod.MAX_DEPTH
-            and bundled.dependency_of(name, {}) is None)
+            and not bundled.INSTALLED_DIRS & {p.lower() for p in name.split("/")[:-1]})
 
 
 def inspect_code_zip(path: Path, facts: FileFacts, lim: Limits) -> None:

@@ -18,6 +18,8 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from checker.inspect.bundled import INSTALLED_DIRS
+
 # README files whose text is read (compared in lower case).
 README_NAMES = frozenset({
     "readme", "readme.md", "readme.markdown", "readme.mkd", "readme.rst", "readme.txt",
@@ -78,7 +80,7 @@ _BUILD_WORDS = re.compile(
     r"package|activate)\b", re.IGNORECASE)
 _RUN_WORDS = re.compile(
     r"\b(run\w*|execut\w*|launch\w*|start\w*|reproduc\w*|train(?:ing)?|evaluat\w*|"
-    r"benchmark|usage|how to use|notebook|serve|demo)\b", re.IGNORECASE)
+    r"benchmark|usage|how to use|notebook|serve|demo)\b|\.ipynb\b", re.IGNORECASE)
 # Commands that only prepare: neither building nor running the code.
 _NEUTRAL_FIRST = frozenset({"cd", "export", "set", "git", "mkdir", "unzip", "tar", "wget",
                             "curl", "chmod", "module", "sudo", "nvidia-smi", "echo", "cp",
@@ -152,7 +154,7 @@ def find_readme(names: list[str]) -> str | None:
         if found:
             return prefix + min(found, key=_rank)
         folders = {n.split("/", 1)[0] for n in here if "/" in n}
-        if direct or len(folders) != 1:
+        if direct or len(folders) != 1 or next(iter(folders)).lower() in INSTALLED_DIRS:
             return None
         prefix += next(iter(folders)) + "/"
     return None
@@ -374,8 +376,10 @@ def analyse(text: str, names: list[str], readme_path: str) -> ReadmeReport:
                 and "-r" not in command.split():
             continue
         for named in files_named(command):
-            candidates = {posixpath.normpath(posixpath.join(base, named)), named}
-            if present & candidates or any(n.endswith("/" + named) for n in present):
+            # after `cd build`, `../configs/a.json` is configs/a.json of the project
+            tail = re.sub(r"^(\.\./)+", "", named)
+            candidates = {posixpath.normpath(posixpath.join(base, named)), named, tail}
+            if present & candidates or any(n.endswith("/" + tail) for n in present):
                 continue
             if named not in report.missing_files:
                 report.missing_files.append(named)

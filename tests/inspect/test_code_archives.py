@@ -24,7 +24,7 @@ from conftest import code_files, write_zip
 
 from checker.inspect import inspect_file
 from checker.inspect.bundled import dependency_of, environment_roots, is_package_archive
-from checker.inspect.readme import decode, find_readme
+from checker.inspect.readme import analyse, decode, find_readme
 from checker.model import Deliverable, Limits
 from checker.rules.document import document_findings
 
@@ -119,6 +119,18 @@ def test_where_the_readme_is_found(files: dict[str, bytes | str], readme: str) -
 ])
 def test_where_the_readme_is_not_looked_for(names: list[str]) -> None:
     assert find_readme(names) is None
+
+
+@pytest.mark.parametrize("top", ["project", "deps", "vendor"])
+def test_the_readme_is_read_whatever_the_top_folder_is_called(
+    top: str, tmp_path: Path, code_deliverable: Deliverable
+) -> None:
+    path = write_zip(tmp_path / "code.zip", {f"{top}/README.md": "1. python main.py\n",
+                                             f"{top}/main.py": ""})
+    facts = inspect_file(path, "code.zip", Limits(), "zip")
+    assert facts.archive is not None and facts.archive["readme"] == f"{top}/README.md"
+    assert facts.archive["readme_steps"] == 1 and facts.archive["readme_run"]
+    assert document_findings(facts, code_deliverable, ()) == []
 
 
 def test_missing_empty_and_stepless_readmes_are_errors(tmp_path: Path) -> None:
@@ -318,3 +330,28 @@ def test_a_real_virtualenv_zipped_by_make_archive(tmp_path: Path) -> None:
     got = facts["code.zip"]
     assert code == 0 and got["findings"] == []
     assert [d["path"] for d in got["archive"]["dependencies"]] == ["project/venv/"]
+
+
+@pytest.mark.parametrize(("text", "steps", "build", "run"), [
+    ("```\npython -m venv .venv\npip install -r requirements.txt\n```\n", 2, True, False),
+    ("Python 3.10 is required.\n", 0, False, False),  # a sentence, not a command
+    ("100% of requests met the SLO.\n", 0, False, False),  # not a "%" prompt
+    ("> Note: the traces are large.\n", 0, False, False),  # a quote, not a ">" prompt
+    ("```\nCUDA_VISIBLE_DEVICES=0 torchrun train.py\n```\n", 1, False, True),
+    ("```\nsudo ./run.sh\n```\n", 1, False, True),
+    ("```\nbash install_deps.sh\n```\n", 1, True, False),
+    ("1. Open analysis.ipynb in Jupyter and run all cells\n", 1, False, True),
+    ("This ``pip``-installable package is great.\n", 0, False, False),
+    ("Usage: python main.py <input>\n", 1, False, True),
+])
+def test_what_a_step_does(text: str, steps: int, build: bool, run: bool) -> None:
+    report = analyse(text, ["README.md", "main.py"], "README.md")
+    assert (report.steps, report.build, report.run) == (steps, build, run)
+
+
+def test_files_named_after_cd_are_found_in_the_project() -> None:
+    names = ["p/README.md", "p/configs/a.json"]
+    assert analyse("```\ncd build\n./kvsim ../configs/a.json\n```\n", names,
+                   "p/README.md").missing_files == []
+    assert analyse("```\n./kvsim ../configs/b.json\n```\n", names,
+                   "p/README.md").missing_files == ["../configs/b.json"]

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from checker.result import parse_time
+from checker.sources import STAFF_RULE
 from checker.timeutil import describe_delay
 
 # GitHub refuses comment bodies over 65,536 characters; leave room for the hidden state.
@@ -168,11 +169,20 @@ def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
         where = f" (line {int(x['line'])})" if isinstance(x.get("line"), int) else ""
         out.append(
             f"| {ICON.get(sev, '')} {escape(sev, 10)} | {escape(x.get('message', ''))}{where} "
-            f"<sub>{code(x.get('rule', ''), 80)}</sub> | {hint_cell(x.get('hint', '')) or DASH} |"
+            f"<sub>{code(x.get('rule', ''), 80)}</sub>{staff_note(x)} "
+            f"| {hint_cell(x.get('hint', '')) or DASH} |"
         )
     if len(rows) > MAX_FINDINGS_PER_FILE:
         out.append(f"| | … and {len(rows) - MAX_FINDINGS_PER_FILE} more (see the job summary) | |")
     return out
+
+
+def staff_note(x: dict[str, Any], limit: int = 300, sep: str = "<br>") -> str:
+    """'<br>course staff rule: why': a rule the staff chose where the course page is silent."""
+    if x.get("source") != "staff":
+        return ""
+    why = x.get("staff_rule")
+    return f"{sep}_{STAFF_RULE}_" + (f": {escape(why, limit)}" if why else "")
 
 
 def _file_section(result: dict[str, Any], f: dict[str, Any]) -> list[str]:
@@ -260,7 +270,8 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
         if first:
             lines += ["", "#### What to fix first", ""]
             lines += [f"- {code(f.get('path', ''))}: {escape(x.get('message', ''), 300)} "
-                      f"**Fix:** {hint_cell(x.get('hint', ''), 300)}" for f, x in first]
+                      f"**Fix:** {hint_cell(x.get('hint', ''), 300)}{staff_note(x, 200, ' ')}"
+                      for f, x in first]
         lines += ["", "This report is too long for one comment: it lists each file's status; "
                   "every problem and its fix is in the job summary and the Files tab annotations.",
                   "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]

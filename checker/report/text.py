@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from checker.report.markdown import late_note
+from checker.sources import STAFF_RULE
 from checker.timeutil import describe_delay
 
 MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -74,4 +75,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
     if f.get("hint"):
         for i, line in enumerate(clean(f["hint"], lines=True).splitlines()):
             out.append(("      fix: " if i == 0 else "           ") + line)
+    if f.get("source") == "staff":
+        why = clean(f.get("staff_rule") or "")
+        out.append(f"      {STAFF_RULE}" + (f": {why}" if why else ""))
     return out

@@ -4,7 +4,7 @@ Page limits (``pages.too-many`` / ``pages.too-few``), required and optional sect
 (``sections.missing``, ``sections.optional-missing``, ``sections.order``), the layout
 (``layout.*``, in ``checker.rules.layout``), member names and emails (``members.missing``) and
 the code-archive README
-(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-no-run``,
+(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-no-run-step``,
 ``zip.readme-not-text``, ``zip.readme-missing-file``), each as
 configured on the deliverable in schedule.yaml.
 """
@@ -84,6 +84,9 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
                      "available to lay the document out); export a PDF to check it exactly.")
     make = error if facts.pages_exact else warning
     out: list[Finding] = estimate
+    # references never push a document over its maximum, and they do count toward its
+    # minimum: where the page is silent on them, the reading that fails no one
+    least, least_what, least_scope = total, n(total), "including the references"
     if rule.max is not None and counted > rule.max:
         out.append(make(
             "pages.too-many",
@@ -91,12 +94,12 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
             f"Shorten it to at most {rule.max} {unit} {scope}.{estimate_note}",
             facts.path,
         ))
-    if rule.min is not None and counted < rule.min:
+    if rule.min is not None and least < rule.min:
         out.append(make(
             "pages.too-few",
-            f"{facts.path} has {about}{what}; at least {rule.min} {unit} are expected "
-            f"({scope}).",
-            f"Complete it to at least {rule.min} {unit} {scope}.{estimate_note}",
+            f"{facts.path} has {about}{least_what}; at least {rule.min} {unit} are expected "
+            f"({least_scope}).",
+            f"Complete it to at least {rule.min} {unit} {least_scope}.{estimate_note}",
             facts.path,
         ))
     return out
@@ -344,7 +347,7 @@ def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]
         lacks = "how to run the code" if archive.get("readme_build") else \
             "how to build or run the code"
         out.append(warning(
-            "zip.readme-no-run",
+            "zip.readme-no-run-step",
             f"{facts.path}: {readme} gives {archive.get('readme_steps')} step(s), but none "
             f"that says {lacks}; the course page asks for {PAGE_README}.",
             "Add the step that runs it with its exact command, e.g. `2. python main.py` or "

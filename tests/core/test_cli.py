@@ -110,10 +110,10 @@ def test_broken_schedule_is_exit_2_with_file_and_line(repo: CourseRepo,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     text = (repo.root / "schedule.yaml").read_text(encoding="utf-8")
     (repo.root / "schedule.yaml").write_text(
-        text.replace("pages: {min: 2, max: 3}", "pages: {min: 2, max: three}"), encoding="utf-8")
+        text.replace("pages: {min: 2, max: 3,", "pages: {min: 2, max: three,"), encoding="utf-8")
     code = main(["check", "--root", str(repo.root), SLIDES, "--author", "ada-lovelace"])
     err = capsys.readouterr().err
-    line = next(i for i, x in enumerate(text.splitlines(), 1) if "max: 3}" in x)
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "max: 3," in x)
     assert code == 2
     assert f"schedule.yaml:{line}: deliverables.summary.pages.max: expected integer" in err
     assert "Traceback" not in err

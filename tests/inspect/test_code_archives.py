@@ -169,7 +169,7 @@ def test_steps_that_never_run_the_code_are_a_warning(tmp_path: Path) -> None:
     pdf = write_zip(tmp_path / "pdf-readme.zip", {**SOURCES, "README.pdf": b"%PDF-1.7\n"})
     code, facts = inspect_cli(install_only, features, pdf)
     assert code == 0
-    assert readme_rules(facts["install-only.zip"]) == [("zip.readme-no-run", "warning")]
+    assert readme_rules(facts["install-only.zip"]) == [("zip.readme-no-run-step", "warning")]
     assert "none that says how to run the code" in facts["install-only.zip"]["findings"][0][
         "message"]
     assert "how to build or run" in facts["features.zip"]["findings"][0]["message"]

@@ -120,6 +120,7 @@ RULES: Mapping[str, Origin] = {
     "zip.readme-no-instructions": Origin("page", "zip.readme"),
     "zip.readme-missing-file": _CHECKER,
     "zip.readme-no-run-step": _CHECKER,
+    "zip.readme-not-text": _CHECKER,
     "zip.unsafe-path": _SAFETY,
     "zip.symlink": _SAFETY,
     "zip.inconsistent": _SAFETY,

@@ -142,7 +142,8 @@ def _ignored(name: str) -> bool:
 
 def find_readme(names: list[str]) -> str | None:
     """The README at the root or, while a folder holds exactly one folder and no other file,
-    inside it (``project/README.md``, ``final/code/README.md``). Plain-text READMEs first
+    inside it (``project/README.md``, ``final/code/README.md``); else the shallowest README
+    anywhere outside an installed package tree (``docs/README.md``). Plain-text READMEs first
     (README.md before README.rst before README.txt before README), then README.pdf and the
     like. OS metadata (``__MACOSX/``, ``.DS_Store``) and dotfiles do not count as contents."""
     files = [n for n in names if not n.endswith("/") and not _ignored(n)]
@@ -155,9 +156,15 @@ def find_readme(names: list[str]) -> str | None:
             return prefix + min(found, key=_rank)
         folders = {n.split("/", 1)[0] for n in here if "/" in n}
         if direct or len(folders) != 1 or next(iter(folders)).lower() in INSTALLED_DIRS:
-            return None
+            break
         prefix += next(iter(folders)) + "/"
-    return None
+    # The page asks that the zip "include a README file", not where: a README anywhere
+    # else counts too (the shallowest, not one of a bundled dependency's).
+    elsewhere = [n for n in files if is_readme(n) and n.count("/") <= MAX_DEPTH
+                 and not INSTALLED_DIRS & {p.lower() for p in n.split("/")[:-1]}]
+    if not elsewhere:
+        return None
+    return min(elsewhere, key=lambda n: (n.count("/"), _rank(posixpath.basename(n)), n))
 
 
 def _rank(name: str) -> tuple[int, str]:

@@ -107,15 +107,17 @@ def test_every_form_of_steps_passes(tmp_path: Path) -> None:
      "project/README.md"),
     ({"README.md": "1. python main.py\n", "main.py": "", "src/README.md": "inner"}, "README.md"),
     ({"README.txt": "", "README.md": "1. python main.py\n", "main.py": ""}, "README.md"),
+    # the page asks the zip to "include a README file", not where: the shallowest counts
+    ({"a/README.md": "1. make\n", "b/x.py": ""}, "a/README.md"),
+    ({"main.py": "", "notes/README.md": "1. make\n", "x/y/README": ""}, "notes/README.md"),
 ])
 def test_where_the_readme_is_found(files: dict[str, bytes | str], readme: str) -> None:
     assert find_readme(list(files)) == readme
 
 
 @pytest.mark.parametrize("names", [
-    ["a/README.md", "b/x.py"],  # two top-level folders: which one is the project?
-    ["main.py", "notes/README.md"],  # a README below files is not the archive's README
     ["src/main.py", "node_modules/left-pad/README.md", "package.json"],
+    ["main.py", "venv/lib/python3.11/site-packages/x/README.md"],
 ])
 def test_where_the_readme_is_not_looked_for(names: list[str]) -> None:
     assert find_readme(names) is None
@@ -137,7 +139,7 @@ def test_missing_empty_and_stepless_readmes_are_errors(tmp_path: Path) -> None:
     cases = {
         "missing": write_zip(tmp_path / "missing.zip", dict(SOURCES)),
         "two-tops": write_zip(tmp_path / "two-tops.zip", {
-            "code/main.py": "", "report/README.md": "1. python main.py\n"}),
+            "code/main.py": "", "deps/node_modules/x/README.md": "1. python main.py\n"}),
         "empty": _form_zip(tmp_path, "empty", "README.md", ""),
         "blank": _form_zip(tmp_path, "blank", "README.txt", "\n  \n\t\n"),
         "prose": _form_zip(tmp_path, "prose", "README.md",

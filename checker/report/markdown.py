@@ -26,6 +26,7 @@ _INVISIBLE = re.compile(
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$^%;,?/])")
 _WJ = "\u2060"  # WORD JOINER: invisible, breaks @mentions and autolinks
 DASH = "\u2013"  # en dash: an empty cell
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # a file's errors (what to fix) first
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}  # noqa: RUF001
 
 
@@ -160,8 +161,7 @@ def hint_cell(text: object, limit: int = MAX_CELL) -> str:
 
 
 def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(findings, key=lambda x: order.get(x.get("severity", "info"), 3))
+    rows = sorted(findings, key=lambda x: SEVERITY_ORDER.get(x.get("severity", "info"), 3))
     out = ["| | Problem | How to fix |", "|---|---|---|"]
     for x in rows[:MAX_FINDINGS_PER_FILE]:
         sev = x.get("severity", "info")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from checker.findings import Finding, error, warning
 from checker.routing import Target
+from checker.shell import sh as _sh
 
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"})
 JUNK_FOLDERS = frozenset({"__MACOSX"})
@@ -41,12 +42,6 @@ class Grouped:
 def _listed(paths: Sequence[str]) -> str:
     more = f" and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
     return ", ".join(paths[:MAX_LISTED]) + more
-
-
-def _sh(path: str) -> str:
-    if path and all(c.isalnum() or c in "/._-" for c in path):
-        return path
-    return "'" + path.replace("'", "'\\''") + "'"
 
 
 def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) -> Grouped:

@@ -95,6 +95,17 @@ def not_pushed_finding(files: list[tuple[str, str]], checked: str) -> Finding:
     )
 
 
+def course_ref(root: Path, course: Course) -> str:
+    """The course repository's default branch as this clone names it (upstream/main), without
+    asking the remote; origin/main when no remote is the course repository."""
+    from checker.upstream import find
+
+    try:
+        return find(root, course.repository, ask_remote=False).ref
+    except UsageError:
+        return "origin/main"
+
+
 def optional_commit(root: Path, rev: str) -> str | None:
     """``rev`` as a commit SHA, or None when ``root`` has no such commit (or no git at all)."""
     try:

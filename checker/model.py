@@ -338,6 +338,7 @@ class Course:
     submissions_dir: str = "submissions"
     email_domain: str | None = None  # members' email addresses must be at this domain
     remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
+    repository: str | None = None  # OWNER/NAME on GitHub: the course repository itself
     grading: tuple[GradeCategory, ...] = ()
 
     def session(self, day: date) -> Session | None:

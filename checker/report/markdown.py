@@ -201,9 +201,13 @@ def local_command(result: dict[str, Any]) -> list[str]:
         "",
         "<details><summary>Run the same check on your computer</summary>",
         "",
+        "In your clone, on this branch (the check compares with the course repository's "
+        "default branch, as this one does: from a fork, add the course repository once as "
+        "the remote <code>upstream</code>, see <code>submissions/README.md</code>):",
+        "",
         "```sh",
-        "git fetch origin main",
-        f"python -m checker check --author {login} --base origin/main --head HEAD",
+        "git fetch --all",
+        f"python -m checker check --author {login} --head HEAD",
         "```",
         "",
         "</details>",

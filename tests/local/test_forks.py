@@ -232,3 +232,15 @@ def test_the_comments_commands_work_in_a_fork(repos: Repos) -> None:
     proc = run(repos.student, "bash", "-c", f"set -e\n{block}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "\nPASS: " in proc.stdout and "up to date" in proc.stderr  # (late: it runs today)
+
+
+def test_the_repository_key_is_owner_slash_name(tmp_path: Path) -> None:
+    course = CourseRepo(tmp_path / "course")
+    schedule = course.root / "schedule.yaml"
+    text = schedule.read_text(encoding="utf-8")
+    for value, code in (("hub/course", 0), ("https://github.com/hub/course", 1), ("hub", 1)):
+        schedule.write_text(text.replace("\ntimezone:", f"\nrepository: {value}\ntimezone:", 1),
+                            encoding="utf-8")
+        proc = checker(course.root, "validate")
+        assert proc.returncode == code, proc.stdout + proc.stderr
+        assert code == 0 or "repository" in proc.stdout + proc.stderr

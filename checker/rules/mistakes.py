@@ -54,7 +54,8 @@ def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) ->
             "files.os-junk",
             f"{len(junk)} file(s) that your operating system or editor made are in the pull "
             f"request: {_listed(junk)}.",
-            "Take them out: `git rm --cached " + " ".join(_sh(p) for p in junk[:MAX_LISTED])
+            "Take them out: `git rm --cached --ignore-unmatch "
+            + " ".join(_sh(p) for p in junk[:MAX_LISTED])
             + "` then commit (the course repository's .gitignore lists them, so a new clone "
             "does not add them again).",
         ))
@@ -76,7 +77,8 @@ def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) ->
             f"{folder}: {len(inside)} file(s) pushed as a folder; the course expects one "
             f"archive, {archive}.",
             f"Zip the folder and submit the archive instead: `cd {_sh(parent)} && zip -r "
-            f"{_sh(zip_name)} {_sh(name)} && git rm -r -q --cached {_sh(name)} && git add "
+            f"{_sh(zip_name)} {_sh(name)} && git rm -r -q --cached --ignore-unmatch "
+            f"{_sh(name)} && git add "
             f"{_sh(zip_name)}`, then commit and push (Windows: right-click the folder → Send to "
             "→ Compressed (zipped) folder; macOS: right-click → Compress).",
         ))

@@ -142,3 +142,16 @@ def test_a_files_errors_come_before_its_warnings(repo: CourseRepo) -> None:
     comment = cli(repo, "check", slides, "--author", "ada-lovelace", "--at", late,
                   "--format", "markdown").stdout
     assert comment.index("format\\.unsupported") < comment.index("deadline\\.late")
+
+
+def test_the_code_folder_command_works_before_the_folder_is_committed(repo: CourseRepo) -> None:
+    files = [f"submissions/g10/final/code/src/main {i}.py" for i in range(3)]
+    for path in files:
+        repo.write(path, "print('hello')\n")
+    proc = cli(repo, "check", *files, "--author", "ada-lovelace", "--at", AT, "--format", "json")
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["rule"] == "zip.folder"
+    subprocess.run(["bash", "-c", command_in(finding["hint"])],
+                   cwd=repo.root, check=True, capture_output=True)
+    status = git(repo.root, "status", "--porcelain", "--", "submissions/g10/final")
+    assert "A  submissions/g10/final/code.zip" in status.splitlines()

@@ -69,19 +69,22 @@ def _words(text: str) -> set[str]:
 
 
 def named_deliverables(course: Course, path: str) -> set[str]:
-    """The deliverables whose name the submitted path uses (its id, title or fixed path words:
-    ``paper-summary.pdf`` -> summary); a word of one deliverable only weighs twice a word
-    several share (``final``), and the best score wins."""
+    """The deliverables whose name the submitted path uses (``paper-summary.pdf`` -> summary).
+
+    A word of a deliverable's id or path (``slides``, ``summaries``) weighs twice a word of its
+    title only (``Mid-semester presentation slides``), and a word of one deliverable twice a
+    word several share (``final``); the best score wins."""
     prefix = course.submissions_dir + "/"
     said = _words(posixpath.splitext(path.removeprefix(prefix))[0])
-    own = {d.id: _words(f"{d.id} {d.title} " + re.sub(r"{[a-z]+}", " ",
-                                                      d.path.removeprefix(prefix)))
-           for d in course.deliverables.values()}
+    named = {d.id: _words(d.id + " " + re.sub(r"{[a-z]+}", " ", d.path.removeprefix(prefix)))
+             for d in course.deliverables.values()}
+    titled = {d.id: _words(d.title) | named[d.id] for d in course.deliverables.values()}
     scores: dict[str, int] = {}
     for word in said:
-        having = [d for d, words in own.items() if word in words]
+        having = [d for d, words in titled.items() if word in words]
         for d in having:
-            scores[d] = scores.get(d, 0) + (2 if len(having) == 1 else 1)
+            weight = (2 if word in named[d] else 1) * (2 if len(having) == 1 else 1)
+            scores[d] = scores.get(d, 0) + weight
     top = max(scores.values(), default=0)
     return {d for d, score in scores.items() if score == top > 0}
 

@@ -46,9 +46,9 @@ def command_in(hint: str) -> str:
     return re.findall(r"`([^`]+)`", hint)[-1]
 
 
-def g10_summary_session(repo: CourseRepo) -> str:
+def g10_session(repo: CourseRepo, deliverable: str = "summary") -> str:
     proc = cli(repo, "deadlines", "--group", "g10", "--format", "json")
-    [row] = [r for r in json.loads(proc.stdout) if r["deliverable"] == "summary"]
+    [row] = [r for r in json.loads(proc.stdout) if r["deliverable"] == deliverable]
     return str(row["session"])
 
 
@@ -83,10 +83,25 @@ def test_a_summary_by_another_name_points_to_the_groups_summary(
     repo.write(wrong, pdf_bytes(3))
     code, res = check(repo, wrong)
     finding = only_finding(res, wrong)
-    expected = f"submissions/g10/summaries/{g10_summary_session(repo)}.pdf"
+    expected = f"submissions/g10/summaries/{g10_session(repo)}.pdf"
     assert code == 1 and finding["rule"] == "path.unknown"
     assert finding["hint"].startswith(f"Did you mean {expected}?")
     assert "midterm" not in finding["hint"] and "proposal" not in finding["hint"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("slides.pdf", "submissions/g10/slides/{slides}.pdf"),  # not midterm.pdf ("... slides")
+    ("final_report.docx", "submissions/g10/final/report.pdf"),
+    ("presentation.pptx", "submissions/g10/midterm.pptx"),
+    ("propsal.pdf", "submissions/g10/proposal.pdf"),  # no deliverable's word: the closest path
+])
+def test_a_name_points_to_the_deliverable_it_says(repo: CourseRepo, name: str,
+                                                 expected: str) -> None:
+    wrong = f"submissions/g10/{name}"
+    repo.write(wrong, b"x")
+    _, res = check(repo, wrong)
+    expected = expected.format(slides=g10_session(repo, "slides"))
+    assert only_finding(res, wrong)["hint"].startswith(f"Did you mean {expected}?")
 
 
 @pytest.mark.parametrize("tracked", [False, True])
@@ -101,7 +116,7 @@ def test_the_suggested_move_works_for_untracked_and_tracked_files(
     _, res = check(repo, wrong)
     command = command_in(only_finding(res, wrong)["hint"])
     subprocess.run(["bash", "-c", command], cwd=repo.root, check=True, capture_output=True)
-    expected = f"submissions/g10/summaries/{g10_summary_session(repo)}.pdf"
+    expected = f"submissions/g10/summaries/{g10_session(repo)}.pdf"
     assert not (repo.root / "pwned").exists() and not (repo.root / wrong).exists()
     assert (repo.root / expected).read_bytes() == data
     staged = git(repo.root, "status", "--porcelain", "--untracked-files=all", "--", "submissions")

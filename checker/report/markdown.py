@@ -201,8 +201,7 @@ def local_command(result: dict[str, Any]) -> list[str]:
         "",
         "<details><summary>Run the same check on your computer</summary>",
         "",
-        "In your clone, on this branch (the check compares with the course repository's "
-        "default branch, as this one does: from a fork, add the course repository once as "
+        "On this branch, in your clone (from a fork: with the course repository added once as "
         "the remote <code>upstream</code>, see <code>submissions/README.md</code>):",
         "",
         "```sh",
@@ -268,7 +267,7 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
         lines += ["", "This report is too long for one comment: it lists each file's status; "
                   "every problem and its fix is in the job summary and the Files tab annotations.",
                   "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]
-        tail = _footer(result, run_url)
+        tail = local_command(result) + _footer(result, run_url)
         used = sum(len(x) + 1 for x in lines + tail) + 200
         for i, f in enumerate(files):
             row = (f"| {code(f.get('path', ''))} | {deliverable_cell(f)} "

@@ -142,6 +142,7 @@ class _CourseBuilder:
             submissions_dir=d.get("submissions_dir", "submissions"),
             email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
             remind_mention_missing=bool(d.get("reminders", {}).get("mention_missing", False)),
+            repository=d.get("repository"),
             grading=self.grading(set(deliverables)),
             staff_choices=tuple(d.get("staff_choices", {}).items()),
         )

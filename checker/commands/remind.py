@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from checker.staff.common import add_common, load_state
+from checker.staff.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.staff.ghissues import apply, own_issues
+    from checker.commands.course_state import load_state
+    from checker.github.reminders import apply, own_issues
     from checker.staff.remind import plan
 
     st = load_state(args)

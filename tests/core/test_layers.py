@@ -127,3 +127,25 @@ def test_the_format_inspectors_share_common_not_the_worker() -> None:
 
 def test_the_checker_package_has_no_import_cycle() -> None:
     assert cycles(GRAPH) == []
+
+
+def test_staff_never_imports_the_github_package() -> None:
+    """staff/ is the pure course view; the commands compose it with github/ (the API edge)."""
+    reaching = {n: sorted(m for m in e if m.startswith("checker.github"))
+                for n, e in GRAPH.items() if n.startswith("checker.staff")}
+    assert not {n: m for n, m in reaching.items() if m}, reaching
+
+
+def third_party_imports(name: str) -> set[str]:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    found = {a.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for a in node.names}
+    found |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and not node.level}
+    return found
+
+
+def test_only_the_github_package_imports_the_github_client() -> None:
+    """PyGithub (``import github``) is imported by checker.github alone."""
+    importers = sorted(n for n in MODULES if "github" in third_party_imports(n))
+    assert importers and all(n.startswith("checker.github.") for n in importers), importers

@@ -14,9 +14,9 @@ from fake_course_github import EXAMPLES, CourseGitHub
 from checker.cli import main
 from checker.config import load_course, load_roster
 from checker.github.client import Session, connect
+from checker.github.pulls import read_course
+from checker.github.reminders import apply, own_issues
 from checker.staff.core import build_rows
-from checker.staff.ghissues import apply, own_issues
-from checker.staff.ghread import read_course
 from checker.staff.remind import LEAD, key_in, plan
 
 TOKEN = "ghs_actions_token"

@@ -48,3 +48,24 @@ def test_the_students_guide_explains_the_pull_request_itself() -> None:
                  "a\npush to a branch or fork with no pull request open yet is not a submission",
                  "python -m checker install-hook"):
         assert must in guide, must
+
+
+def test_section_references_name_a_heading_of_that_file() -> None:
+    """A comment or docstring that sends the reader to a section of README.md or of a docs/
+    file (the file, a comma and the section's name in double quotes, also across a comment's
+    line break) names a heading that exists there."""
+    ref = re.compile(r"\b(README\.md|docs/[\w-]+\.md)(?:,\s*(?:#\s*)?| \()\"([^\"\n]+)\"")
+    broken, seen = [], 0
+    for f in tracked_text_files():
+        for target, section in ref.findall(f.read_text(encoding="utf-8", errors="replace")):
+            doc = ROOT / target
+            if not doc.is_file():
+                continue  # test_every_docs_path_mentioned_exists reports it
+            headings = [h.strip("`") for h in re.findall(r"^#+ (.+)$", doc.read_text(
+                encoding="utf-8"), re.M)]
+            seen += 1
+            wanted = section.split(" > ")[-1]
+            if not any(h.startswith(wanted) or h.strip("`").startswith(wanted.strip("`"))
+                       for h in headings):
+                broken.append(f"{f.relative_to(ROOT)} -> {target}, {section!r}")
+    assert seen >= 5 and not broken, (seen, broken)

@@ -21,7 +21,7 @@ from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
 from checker.rules.mistakes import group_mistakes
-from checker.sources import stamp
+from checker.rules.provenance import stamp
 
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
 

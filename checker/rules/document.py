@@ -315,9 +315,9 @@ def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]
     if readme is None:
         return [error(
             "zip.readme-missing",
-            f"{facts.path} has no README at its top level (README.md, README.txt, README.rst "
-            "or README, at the root or inside the archive's one top-level folder); the course "
-            f"page asks for {PAGE_README}.",
+            f"{facts.path} has no README (README.md, README.txt, README.rst or README, "
+            "anywhere outside its bundled dependencies); the course page asks for "
+            f"{PAGE_README}.",
             "Add a README.md next to your code with numbered steps and the exact commands, "
             "e.g. `1. pip install -r requirements.txt` and `2. python main.py`.",
             facts.path,

@@ -17,7 +17,8 @@ from checker.config import parse_course
 from checker.findings import Severity, error, warning
 from checker.report.markdown import render_markdown
 from checker.report.text import render_text
-from checker.sources import RULES, SOURCES, resolve, stamp
+from checker.rules.provenance import resolve, stamp
+from checker.sources import RULES, SOURCES
 from tests.core.course_repo import SHIPPED_SCHEDULE, CourseRepo
 from tests.policy.test_course_rules_doc import rule_ids_in_checker
 

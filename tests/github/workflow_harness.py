@@ -4,7 +4,10 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 ``env:`` with its ``${{ }}`` expressions evaluated by the runner, never inside the script), in
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
-- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``;
+- ``actions/checkout``: the action's own git commands (``checkout_action``) from the step's
+  ``with:``, against the test's bare "origin" as a ``file://`` URL, serving partial clones as
+  GitHub does (a blobless clone fetches each blob it reads from it; ``Runner.checkouts``
+  keeps the git commands of each checkout);
 - ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from checkout_action import Checkout, serve_partial_clones
 
 # tests/conftest.py's guard that every Python a test starts is the test environment's own
 TEST_GUARD_VARIABLES = ("PYTHONPATH", "CHECKER_TESTS_PYTHON_PREFIX")
@@ -88,6 +92,8 @@ class Runner:
         # sys.executable unresolved: the venv's bin/, whose python finds the venv's pyvenv.cfg
         self.bin = Path(sys.executable).parent
         self.apt_installed: list[str] = []  # Debian packages the steps installed, in order
+        self.checkouts: list[Checkout] = []  # each actions/checkout step, with its git commands
+        self.git_env: dict[str, str] | None = None  # the checkout's git environment (bench)
 
     # -- expressions -----------------------------------------------------------------------
     def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
@@ -232,14 +238,16 @@ class Runner:
         action = uses.split("@")[0]
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
-            subprocess.run(["git", "clone", "-q", "--no-checkout", str(self.origin),
-                            str(self.workspace)], check=True, capture_output=True)
-            ref = with_.get("ref") or "main"  # a commit, or a branch of origin as it is now
-            branch = subprocess.run(["git", "-C", str(self.workspace), "rev-parse", "--verify",
-                                     "-q", f"refs/remotes/origin/{ref}"], capture_output=True)
-            subprocess.run(["git", "-C", str(self.workspace), "checkout", "-q", "--detach",
-                            f"origin/{ref}" if branch.returncode == 0 else ref],
-                           check=True, capture_output=True)
+            serve_partial_clones(self.origin)
+            # GITHUB_REF and GITHUB_SHA: the base branch (pull_request_target) or main, now
+            branch = ((self.event.get("pull_request") or {}).get("base") or {}).get("ref")
+            event_ref = f"refs/heads/{branch or 'main'}"
+            event_sha = subprocess.run(["git", "-C", str(self.origin), "rev-parse", event_ref],
+                                       check=True, capture_output=True, text=True).stdout.strip()
+            checkout = Checkout(self.workspace, self.git_env)
+            checkout.run(self.origin.resolve().as_uri(), with_, event_ref=event_ref,
+                         event_sha=event_sha)
+            self.checkouts.append(checkout)
             return StepLog(name, "success")
         if action == "actions/setup-python":
             return StepLog(name, "success")

@@ -34,6 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class StepLog:
     outcome: str  # success | failure | skipped
     stdout: str = ""
     stderr: str = ""
+    started: float = 0.0  # time.monotonic() around the step (bench/bench_checkouts.py)
+    ended: float = 0.0
 
 
 @dataclass
@@ -180,10 +183,12 @@ class Runner:
             with_ = {k: self._subst(v, ctx) for k, v in (step.get("with") or {}).items()}
             output_file = job_dir / f"output-{i}"
             output_file.touch()
+            started = time.monotonic()
             if "uses" in step:
                 log = self._uses(name, step["uses"], with_)
             else:
                 log = self._run(name, step["run"], env, output_file, summary)
+            log.started, log.ended = started, time.monotonic()
             outputs = dict(re.findall(r"^([\w-]+)=(.*)$", output_file.read_text(), re.M))
             if step.get("id"):
                 steps_ctx[step["id"]] = {"outcome": log.outcome, "outputs": outputs}

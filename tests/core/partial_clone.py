@@ -12,6 +12,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+
+def serve_partial_clones(origin: Path) -> None:
+    """Let ``origin`` (a bare repository standing for GitHub) serve what GitHub serves: filtered
+    (partial) clones, and any object a partial clone asks for by id."""
+    for key in ("uploadpack.allowFilter", "uploadpack.allowAnySHA1InWant"):
+        subprocess.run(["git", "-C", str(origin), "config", key, "true"], check=True,
+                       capture_output=True)
+
+
 COUNTER = '''\
 import os, subprocess, sys, time
 proc = subprocess.Popen(["git", "upload-pack", *sys.argv[1:]], stdout=subprocess.PIPE)

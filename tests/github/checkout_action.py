@@ -26,9 +26,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from core.partial_clone import serve_partial_clones
+
+__all__ = ["Checkout", "Inputs", "checkout_steps", "serve_partial_clones"]
 
 TAGS = "+refs/tags/*:refs/tags/*"
 IGNORED = {"persist-credentials", "show-progress", "set-safe-directory", "token", "clean"}
@@ -200,14 +206,6 @@ class Checkout:
                     check=False).returncode == 0:
             return f"refs/tags/{ref}", ""
         raise RuntimeError(f"A branch or tag with the name '{ref}' could not be found")
-
-
-def serve_partial_clones(origin: Path) -> None:
-    """Let ``origin`` (a bare repository standing for GitHub) serve what GitHub serves: filtered
-    (partial) clones, and any object a partial clone asks for by id."""
-    for key in ("uploadpack.allowFilter", "uploadpack.allowAnySHA1InWant"):
-        subprocess.run(["git", "-C", str(origin), "config", key, "true"], check=True,
-                       capture_output=True)
 
 
 def checkout_steps(workflow: Mapping[str, object]) -> list[tuple[str, str, dict[str, object]]]:

@@ -17,9 +17,13 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 - ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
   base branch's ``checker/`` (the current directory comes first on ``sys.path``).
-- ``run:`` steps that only ``sudo apt-get`` are recorded, not run (``Runner.apt_installed``):
-  the runner image has no LibreOffice, so until a step installs it every step runs with
-  ``CHECKER_SOFFICE=none``; after it, with this machine's LibreOffice.
+- ``run:`` steps whose every line runs ``sudo`` are recorded, not run (``Runner.apt_installed``
+  keeps the packages of their ``apt-get install``): the runner image has no LibreOffice, so
+  until a step installs it every step runs with ``CHECKER_SOFFICE=none``; after it, with this
+  machine's LibreOffice.
+- ``actions/cache/restore`` / ``save``: a folder per key under ``Runner.cache_dir`` (shared by
+  the runs of one test, as a repository's cache is), the ``cache-hit`` output, and each restore
+  and save in ``Runner.cache_log``.
 
 Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars;
 ``always()``, ``!cancelled()``, ``==``, ``&&``; ``vars`` holds the repository variables
@@ -96,6 +100,8 @@ class Runner:
         self.bin = Path(sys.executable).parent
         self.apt_installed: list[str] = []  # Debian packages the steps installed, in order
         self.checkouts: list[Checkout] = []  # each actions/checkout step, with its git commands
+        self.cache_dir = tmp.parent / "actions-cache"  # the repository's Actions cache
+        self.cache_log: list[tuple[str, str, bool]] = []  # (restore | save, key, found)
         self.git_env: dict[str, str] | None = None  # the checkout's git environment (bench)
 
     # -- expressions -----------------------------------------------------------------------
@@ -111,9 +117,9 @@ class Runner:
         expr = expr.strip()
         if "&&" in expr:
             return all(self._truthy(self._eval(p, ctx)) for p in expr.split("&&"))
-        m = re.fullmatch(r"(.+?)\s*==\s*'([^']*)'", expr)
+        m = re.fullmatch(r"(.+?)\s*(==|!=)\s*'([^']*)'", expr)
         if m:
-            return str(self._eval(m.group(1), ctx)) == m.group(2)
+            return (str(self._eval(m.group(1), ctx)) == m.group(3)) == (m.group(2) == "==")
         if expr == "always()":
             return True
         if expr in ("cancelled()", "!cancelled()"):  # the harness never cancels a run
@@ -185,7 +191,7 @@ class Runner:
             output_file.touch()
             started = time.monotonic()
             if "uses" in step:
-                log = self._uses(name, step["uses"], with_)
+                log = self._uses(name, step["uses"], with_, output_file)
             else:
                 log = self._run(name, step["run"], env, output_file, summary)
             log.started, log.ended = started, time.monotonic()
@@ -206,13 +212,17 @@ class Runner:
         lines = [x for x in script.splitlines() if x.strip()]
         if lines and all(x.strip().startswith("python -m pip install") for x in lines):
             return StepLog(name, "success", stdout="(pip install skipped: already installed)")
-        if lines and all(x.strip().startswith("sudo apt-get ") for x in lines):
-            for x in lines:
-                words = x.split()
-                if "install" in words:
-                    self.apt_installed += [w for w in words[words.index("install") + 1:]
-                                           if not w.startswith("-")]
-            return StepLog(name, "success", stdout="(apt-get recorded: " +
+        commands = " ".join(x.strip() for x in script.splitlines()).replace("\\ ", "")
+        if lines and all(x.strip().startswith("sudo ") or
+                         (i and lines[i - 1].rstrip().endswith("\\"))
+                         for i, x in enumerate(lines)):
+            for command in commands.split("sudo ")[1:]:
+                words = command.split()
+                if words[:1] == ["apt-get"] and "install" in words:
+                    after = words[words.index("install") + 1:]
+                    self.apt_installed += [w for i, w in enumerate(after) if not w.startswith(
+                        "-") and (i == 0 or after[i - 1] != "-o")]
+            return StepLog(name, "success", stdout="(sudo recorded: " +
                            " ".join(self.apt_installed) + ")")
         runner_image = {} if any(p.startswith("libreoffice") for p in self.apt_installed) \
             else {"CHECKER_SOFFICE": "none"}  # the runner image ships no LibreOffice
@@ -239,8 +249,10 @@ class Runner:
         return StepLog(name, "success" if proc.returncode == 0 else "failure", proc.stdout,
                        proc.stderr)
 
-    def _uses(self, name: str, uses: str, with_: dict[str, str]) -> StepLog:
+    def _uses(self, name: str, uses: str, with_: dict[str, str], output: Path) -> StepLog:
         action = uses.split("@")[0]
+        if action in ("actions/cache/restore", "actions/cache/save"):
+            return self._cache(name, action.rsplit("/", 1)[1], with_, output)
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
             serve_partial_clones(self.origin)
@@ -277,3 +289,17 @@ class Runner:
             shutil.copytree(src, dst, dirs_exist_ok=True)
             return StepLog(name, "success")
         raise ValueError(f"harness cannot emulate {uses}")
+
+    def _cache(self, name: str, verb: str, with_: dict[str, str], output: Path) -> StepLog:
+        key, path = with_["key"], Path(with_["path"])
+        stored = self.cache_dir / re.sub(r"[^\w.-]", "_", key)
+        found = stored.is_dir()
+        self.cache_log.append((verb, key, found))
+        if verb == "restore":
+            if found:
+                shutil.copytree(stored, path, dirs_exist_ok=True)
+            output.write_text(f"cache-hit={'true' if found else 'false'}\n"
+                              f"cache-primary-key={key}\n")
+        elif not found and path.is_dir():  # an entry is never overwritten; no path: no entry
+            shutil.copytree(path, stored)
+        return StepLog(name, "success")

@@ -20,7 +20,7 @@ from tests.core.partial_clone import Counter, missing_after, serve_partial_clone
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "submissions" / "README.md"
-URL = "https://github.com/OWNER/REPOSITORY.git"
+URL = "https://github.com/COURSE-OWNER/COURSE-REPO.git"
 PROPOSAL = "submissions/g10/proposal.pdf"
 REPORT = "submissions/g10/final/report.pdf"
 OTHERS = ("submissions/g11/proposal.pdf", "submissions/g03/slides/2024-10-03.pdf",
@@ -133,8 +133,10 @@ def test_a_missing_blob_is_fetched_in_one_request_and_never_judged_damaged(
     blob = git(clone, "rev-parse", f"{head}:{REPORT}").strip()
     assert blob in missing_after(clone, head)
     counter = Counter(tmp_path / "count")
+    # --base: no `git ls-remote` of the course branch, so every request counted is a fetch
     check = run(clone, sys.executable, "-m", "checker", "check", "--head", "origin/g10-report",
-                "--author", "grace-hopper", "--at", "2024-12-10T12:00:00Z", env=counter.env)
+                "--base", "origin/main", "--author", "grace-hopper", "--at",
+                "2024-12-10T12:00:00Z", env=counter.env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert REPORT in check.stdout and "file.unreadable" not in check.stdout
     assert blob not in missing_after(clone, head)
@@ -158,3 +160,38 @@ def test_a_blob_that_cannot_be_fetched_stops_the_check_and_the_push(
                stdin=f"refs/heads/x {head} refs/heads/x {'0' * 40}\n")
     assert hook.returncode == 1 and "push refused" in hook.stderr
     assert "file.unreadable" not in hook.stdout
+
+
+def guide_upstream_config() -> str:
+    """The guide's commands that make a fork clone's ``upstream`` remote partial."""
+    text = GUIDE.read_text(encoding="utf-8")
+    m = re.search(r"In a fork's clone.*?`(git config remote\.upstream\.[^`]+)`", text, re.S)
+    assert m, "submissions/README.md says nothing of a fork clone's upstream remote"
+    return m.group(1)
+
+
+def test_a_forks_clone_fetches_the_course_without_its_files(
+        tmp_path: Path, course: tuple[Path, Path]) -> None:
+    staff, origin = course
+    fork = tmp_path / "fork.git"
+    git(tmp_path, "clone", "-q", "--bare", str(origin), str(fork))
+    serve_partial_clones(fork)
+    clone = student_clone(tmp_path, fork)
+    # the course goes on after the fork: another group's large file, and ada's group's new one
+    other = "submissions/g11/final/report.pdf"
+    teammate_pushes(staff, origin, "other", other, pdf_bytes(2) + os.urandom(2 * 2**20))
+    git(staff, "push", "-q", str(origin), "other:main")
+    git(clone, "remote", "add", "upstream", origin.as_uri())
+    proc = run(clone, "bash", "-e", "-c", guide_upstream_config())
+    assert proc.returncode == 0, proc.stderr
+    counter = Counter(tmp_path / "count")
+    git(clone, "config", "remote.upstream.uploadpack", counter.env["GIT_CONFIG_VALUE_0"])
+    assert run(clone, "git", "fetch", "-q", "upstream").returncode == 0
+    fetched = sum(n for _, n in counter.entries())
+    assert 0 < fetched < 2**20  # commits and trees: not the 2 MB file pushed since the fork
+    main = git(clone, "rev-parse", "upstream/main").strip()
+    assert git(clone, "rev-parse", f"{main}:{other}").strip() in missing_after(clone, main)
+    (clone / PROPOSAL).write_bytes(proposal())
+    check = run(clone, sys.executable, "-m", "checker", "check", "--at", "2024-09-10T12:00:00Z")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert PROPOSAL in check.stdout and "file.unreadable" not in check.stdout

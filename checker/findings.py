@@ -2,6 +2,8 @@
 
 Rule ids are a public contract: staff filter on them, labels and the gradebook use them.
 Every finding says which file, what is wrong (``message``) and how to fix it (``hint``).
+Both are made inert where the finding is made (``checker.bounds.inert``): a file name or a
+heading quoted in them reaches no terminal, annotation or page as a control sequence or markup.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from checker.bounds import MAX_MESSAGE_CHARS, clip
+from checker.bounds import MAX_MESSAGE_CHARS, clip, inert
 
 
 class Severity(str, Enum):
@@ -31,6 +33,12 @@ class Finding:
     hint: str
     path: str | None = None  # repository-relative path, None for PR-level findings
     line: int | None = None  # 1-based line in the file, when the finding has a place
+
+    def __post_init__(self) -> None:
+        # One escaping rule for every message, at the point it is made: whatever text from a
+        # file (a name, a heading, a README command) a message quotes.
+        object.__setattr__(self, "message", inert(self.message))
+        object.__setattr__(self, "hint", inert(self.hint, lines=True))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

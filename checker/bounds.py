@@ -54,17 +54,22 @@ _UNSAFE_KEEP_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\
 # are no HTML element, and ``<!DOCTYPE>`` in a message is a bogus comment to a browser: they
 # stay as they are.
 _TAG = re.compile(r"<(?:(?=/|!--|!\[)|(?=([A-Za-z][A-Za-z0-9-]*)([\s/>]|$)))")
-_HTML_ELEMENTS = frozenset("""
-a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big
-blink blockquote body br button canvas caption center cite code col colgroup data datalist dd
-del details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame
-frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd
-keygen label legend li link listing main map mark marquee math menu menuitem meta meter
-multicol nav nextid nobr noembed noframes noscript object ol optgroup option output p param
-picture plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select
-slot small source spacer span strike strong style sub summary sup svg table tbody td template
-textarea tfoot th thead time title tr track tt u ul var video wbr xmp
-""".split())
+_HTML_ELEMENTS = frozenset((
+    "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b", "base",
+    "basefont", "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body", "br", "button",
+    "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "datalist", "dd",
+    "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "embed", "fieldset",
+    "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4",
+    "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "image", "img", "input",
+    "ins", "isindex", "kbd", "keygen", "label", "legend", "li", "link", "listing", "main", "map",
+    "mark", "marquee", "math", "menu", "menuitem", "meta", "meter", "multicol", "nav", "nextid",
+    "nobr", "noembed", "noframes", "noscript", "object", "ol", "optgroup", "option", "output", "p",
+    "param", "picture", "plaintext", "portal", "pre", "progress", "q", "rb", "rp", "rt", "rtc",
+    "ruby", "s", "samp", "script", "search", "section", "select", "slot", "small", "source",
+    "spacer", "span", "strike", "strong", "style", "sub", "summary", "sup", "svg", "table",
+    "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track",
+    "tt", "u", "ul", "var", "video", "wbr", "xmp"
+))
 _INERT_LT = "\u2039"  # SINGLE LEFT-POINTING ANGLE QUOTATION MARK: looks like "<", starts nothing
 
 

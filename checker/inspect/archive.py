@@ -230,9 +230,10 @@ def scan_zip(
             scan.findings.extend(_name_findings(info, extras.get(index, b""), seen, repo_path))
             unread = index in disagree  # which bytes are its data is the question: none read
             if ooxml and not unread:
-                office = _office_cannot_read(info, name, repo_path)
-                if office is not None:
-                    scan.findings.append(office)
+                office = _office_cannot_read(info, repo_path)
+                if office is not None:  # one finding says it: the file is refused
+                    if not any(f.message == office.message for f in scan.findings):
+                        scan.findings.append(office)
                     unread = True
             if unread:
                 scan.entries.append(Entry(name, 0, info.compress_size, info.is_dir()))
@@ -292,7 +293,7 @@ _OFFICE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _OFFICE_MAX_VERSION = 45
 
 
-def _office_cannot_read(info: zipfile.ZipInfo, name: str, repo_path: str) -> Finding | None:
+def _office_cannot_read(info: zipfile.ZipInfo, repo_path: str) -> Finding | None:
     """``file.unreadable`` for a part of an Office file that Office cannot unpack (python-docx
     can, through zipfile, so the file would pass here and open nowhere else)."""
     if info.compress_type in _OFFICE_METHODS and info.extract_version <= _OFFICE_MAX_VERSION:
@@ -305,9 +306,9 @@ def _office_cannot_read(info: zipfile.ZipInfo, name: str, repo_path: str) -> Fin
            f"{info.extract_version % 10} to unpack")
     return error(
         "file.unreadable",
-        f"{repo_path} cannot be opened by Word, PowerPoint or LibreOffice: its part "
-        f"{shown(name)} is {how}, and they read only stored or Deflate parts (ZIP version "
-        "4.5 at most), as unzip does.",
+        f"{repo_path} cannot be opened by Word, PowerPoint or LibreOffice: some of its parts "
+        f"are {how}, and they read only stored or Deflate parts (ZIP version 4.5 at most), "
+        "as unzip does.",
         "Open the document in Word, PowerPoint or LibreOffice and save it again; do not "
         "compress it again with another archiver.",
         repo_path,

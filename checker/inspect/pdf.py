@@ -121,8 +121,6 @@ def structure_findings(path: Path, data: bytes, facts: FileFacts, count: int,
     no catalog or page tree where the file says (``file.unreadable``: those viewers show
     nothing), or no valid page count (``pages.ambiguous``: they show no page, PDFium shows
     ``count``; the checker judges ``judged``, the larger of that and the pages listed)."""
-    if count == 0:  # no viewer shows a page: file.empty says so
-        return []
     tree = read_tree(data)
     if tree.problem == "unknown":
         tree = read_tree_with_pypdf(path)
@@ -131,14 +129,14 @@ def structure_findings(path: Path, data: bytes, facts: FileFacts, count: int,
                  "its catalog names no page tree")
         return [error(
             "file.unreadable",
-            f"{facts.path} is damaged: {where}. Chrome repairs it and shows {count} page(s), "
-            "but viewers that follow the file's structure (Evince, Okular, pdftotext) show "
-            "nothing, so a reviewer may see an empty file.",
+            f"{facts.path} is damaged: {where}. PDF viewers disagree on what it holds (Chrome "
+            f"repairs it and shows {count} page(s); Evince, Okular and pdftotext, which "
+            "follow the file's structure, show nothing), so a reviewer may see an empty file.",
             "Export or print the PDF again from your editor (not from a repair tool) and check "
             "that it opens in more than one viewer.",
             facts.path,
         )]
-    if tree.problem == "count":
+    if tree.problem == "count" and count > 0:  # none at all: file.empty says so
         what = "no page count" if tree.raw == "missing" else f"the page count {tree.raw}"
         return [error(
             "pages.ambiguous",

@@ -141,9 +141,9 @@ def read_tree(data: bytes) -> Tree:
 
 
 def judged_count(raw: str) -> Tree:
-    try:
-        value = int(raw)
-    except ValueError:
+    try:  # a real is taken by its integer part, by poppler and PDFium alike
+        value = int(float(raw))
+    except (ValueError, OverflowError):
         return Tree("count", raw=raw[:20])
     if not 0 < value <= MAX_PAGE_COUNT:
         return Tree("count", raw=raw[:20])

@@ -9,6 +9,7 @@ same code the tests use with a fixed seed.
 
 from __future__ import annotations
 
+import base64
 import io
 import random
 import re
@@ -253,11 +254,25 @@ def c1_malformed_part(rng: random.Random, folder: Path) -> bytes:
     return rezip(base, {name: broken})
 
 
+def utf7(text: str) -> bytes:
+    """``text`` in UTF-7 with its markup characters in base64 (``<`` is ``+ADw-``): legal
+    UTF-7 (RFC 2152 lets an encoder write any character so), which Python's encoder only
+    does for characters it must."""
+    out = []
+    for ch in text:
+        if ch in '<>!"[]&=':
+            out.append("+" + base64.b64encode(ch.encode("utf-16-be")).decode().rstrip("=")
+                       + "-")
+        else:
+            out.append(ch)
+    return "".join(out).encode("ascii")
+
+
 def h5_utf7_dtd(rng: random.Random, folder: Path) -> bytes:
     """H5: a DTD written in UTF-7 (``+ADw-!DOCTYPE``): lxml decodes it, a byte search does not."""
     base = docx_bytes(rng, folder)
     name = rng.choice(["word/document.xml", "customXml/item1.xml", "docProps/app.xml"])
-    dtd = ('<!DOCTYPE x [<!ENTITY a "' + "a" * rng.randint(1, 50) + '">]>').encode("utf-7")
+    dtd = utf7('<!DOCTYPE x [<!ENTITY a "' + "a" * rng.randint(1, 50) + '">]>')
     body = part(base, name).split(b"?>", 1)[1] if name != "customXml/item1.xml" else b"<x/>"
     encoding = rng.choice([b"UTF-7", b"utf-7", b"UNICODE-1-1-UTF-7", b"csUnicode11UTF7"])
     return rezip(base, {name: b'<?xml version="1.0" encoding="' + encoding + b'"?>' + dtd + body})

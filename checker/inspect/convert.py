@@ -15,7 +15,8 @@ is also cut off from what a file could make it fetch, as far as the platform all
     that is down (``unshare --net``, inside a user namespace: no privilege needed where the
     kernel allows unprivileged user namespaces; as root without one), so no request leaves it;
   - "files": in the same namespaces, a mount namespace in which the home folders and the
-    folder the checker runs in (the repository: every other file) are empty;
+    folder the checker runs in (the repository: every other file) are empty; LibreOffice
+    itself starts without any capability (``setpriv``), so it cannot undo those mounts;
   - everywhere, its profile sends HTTP, HTTPS and FTP through a proxy on a closed local port,
     and curl's proxy variables say the same, so that without namespaces (macOS, Windows, a
     kernel that refuses them: Ubuntu 24.04's AppArmor default) a fetch fails at once instead of
@@ -114,8 +115,13 @@ def _isolated(cmd: list[str], keep: list[Path]) -> list[str]:
     """``cmd`` run inside the namespaces found, with the folders that may hold other files
     mounted empty (never one that holds a path of ``keep``)."""
     flags, found = _namespaces()
+    if not found:
+        return cmd
+    setpriv = shutil.which("setpriv")
+    if setpriv is not None:  # no capability left in the namespaces: the mounts cannot be undone
+        cmd = [setpriv, "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--", *cmd]
     if "files" not in found:
-        return [*flags, "--net", "--", *cmd] if found else cmd
+        return [*flags, "--net", "--", *cmd]
     kept = [p.resolve() for p in keep]
     hidden: list[Path] = []
     for folder in sorted({Path(d).resolve() for d in (*_HIDDEN, os.getcwd())

@@ -142,7 +142,9 @@ class _CourseBuilder:
             submissions_dir=d.get("submissions_dir", "submissions"),
             email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
             remind_mention_missing=bool(d.get("reminders", {}).get("mention_missing", False)),
+            repository=d.get("repository"),
             grading=self.grading(set(deliverables)),
+            staff_choices=tuple(d.get("staff_choices", {}).items()),
         )
         self.check_roles(course)
         self.check_templates(course)
@@ -161,8 +163,18 @@ class _CourseBuilder:
                                  f"{seen[d]!r}; a deliverable counts in one category")
                 else:
                     seen[d] = c["name"]
+            shares = c.get("shares", {})
+            for d in shares:
+                if d not in c["deliverables"]:
+                    self.problem(("grading", i, "shares", d), f"{d!r} is not one of this "
+                                 f"category's deliverables ({', '.join(c['deliverables'])})")
+            if shares and set(shares) != set(c["deliverables"]):
+                missing = sorted(set(c["deliverables"]) - set(shares))
+                self.problem(("grading", i, "shares"), "give a share to every deliverable of "
+                             f"the category (missing: {', '.join(missing)})")
             out.append(GradeCategory(c["name"], float(c["weight"]), tuple(c["deliverables"]),
-                                     c.get("note")))
+                                     c.get("note"),
+                                     tuple((d, float(v)) for d, v in shares.items())))
         total = sum(c.weight for c in out)
         if out and abs(total - 100) > 1e-6:
             self.problem(("grading",), f"the weights add up to {total:g} %, not 100 %")

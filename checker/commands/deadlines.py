@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = "".join(
             f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
-            f"{' [set by staff]' if r['set_by'] == 'staff' else ''}"
+            f"{' [course staff rule]' if r['set_by'] == 'staff' else ''}"
             f"{' [' + r['_late'] + ']' if r['_late'] else ''}"
             f"{' — ' + r['_owner'] if r['_owner'] else ''}"
             f"{' (session ' + r['session'] + _topic(r) + ')' if r['session'] else ''}"
@@ -98,11 +98,12 @@ def _topic(r: dict[str, Any]) -> str:
 
 def provenance(course: Course, staff_set: list[Deliverable]) -> str:
     """Which rules are the staff's choices rather than the course page's (for people)."""
-    if not staff_set:
+    lines = course.provenance({d.id for d in staff_set})
+    if not lines:
         return ""
     out = ["", "Rules come from the course page, except the choices of the course staff "
            "marked here:"]
-    out.extend(f"  - {line}" for d in staff_set for line in d.provenance())
+    out.extend(f"  - {line}" for line in lines)
     return "\n".join(out) + "\n"
 
 

@@ -258,10 +258,24 @@ def libreoffice_round(folder: Path, count: int, seed: str, checker: Path) -> dic
                            *paths], capture_output=True, text=True, env=env, cwd=checker,
                           check=False)
     seconds = time.perf_counter() - start
+    guarded = {"files": count, "requests": len(seen), "seconds": seconds,
+               "exit": proc.returncode, "request_lines": seen[:6]}
+    seen.clear()  # the same files converted directly: the sandbox alone, past every guard
+    start = time.perf_counter()
+    script = ("import sys, tempfile; from pathlib import Path; "
+              "from checker.inspect import convert; from checker.model import Limits\n"
+              "done = 0\n"
+              "for p in sys.argv[1:]:\n"
+              "    with tempfile.TemporaryDirectory() as out:\n"
+              "        done += convert.to_pdf(Path(p), Path(out), 60.0, Limits())[0] is not None\n"
+              "print(done, getattr(convert, 'isolation', lambda: ())())")
+    proc = subprocess.run([sys.executable, "-c", script, *paths], capture_output=True,
+                          text=True, env=env, cwd=checker, check=False)
+    direct = {"requests": len(seen), "seconds": time.perf_counter() - start,
+              "converted_and_isolation": proc.stdout.strip(), "request_lines": seen[:6]}
     server.shutdown()
     server.server_close()
-    return {"files": count, "requests": len(seen), "seconds": seconds,
-            "exit": proc.returncode, "request_lines": seen[:10]}
+    return {"through_inspect": guarded, "converted_directly": direct}
 
 
 def summarise(records: list[dict[str, Any]], peaks: list[int]) -> dict[str, Any]:
@@ -286,6 +300,20 @@ def summarise(records: list[dict[str, Any]], peaks: list[int]) -> dict[str, Any]
     }
 
 
+def _print_campaign(summary: dict[str, Any], inspected: float) -> None:
+    print(f"{'class':6} {'files':>5} {'right':>5} {'crash':>5}  what")
+    for cls, (_share, _ext, _judge, what) in CLASSES.items():
+        c = summary["classes"].get(cls, {})
+        print(f"{cls:6} {c.get('files', 0):5} {c.get('right', 0):5} {c.get('crashed', 0):5}  "
+              f"{what}")
+    s = summary["seconds"]
+    print(f"{summary['files']} files in {inspected:.0f} s: per file median {s['median']:.2f} s, "
+          f"p95 {s['p95']:.2f} s, max {s['max']:.2f} s; worker peak median "
+          f"{summary['worker_peak_mb']['median']:.0f} MB, max "
+          f"{summary['worker_peak_mb']['max']:.0f} MB; parent peak "
+          f"{summary['parent_peak_mb']:.0f} MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--files", type=int, default=2050)
@@ -293,6 +321,8 @@ def main() -> int:
     parser.add_argument("--checker", type=Path, default=ROOT)
     parser.add_argument("--libreoffice", type=int, default=0, metavar="N")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--skip-campaign", action="store_true",
+                        help="only the LibreOffice round")
     parser.add_argument("--chunk", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.chunk:
@@ -302,7 +332,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-fuzz3-") as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
-        manifest = generate(folder, args.files, args.seed)
+        manifest = [] if args.skip_campaign else generate(folder, args.files, args.seed)
         built = time.perf_counter() - start
         print(f"{len(manifest)} distinct files built in {built:.0f} s "
               f"({dict(Counter(m['class'] for m in manifest))})", flush=True)
@@ -320,22 +350,13 @@ def main() -> int:
             records += answer["files"]
             peaks.append(answer["parent_peak"])
         inspected = time.perf_counter() - start
-        summary = summarise(records, peaks)
+        summary = summarise(records, peaks) if records else {"classes": {}}
         summary["wall_seconds"] = {"build": built, "inspect": inspected}
         if args.libreoffice:
             summary["libreoffice"] = libreoffice_round(folder, args.libreoffice, args.seed,
                                                        args.checker)
-    print(f"{'class':6} {'files':>5} {'right':>5} {'crash':>5}  what")
-    for cls, (_share, _ext, _judge, what) in CLASSES.items():
-        c = summary["classes"].get(cls, {})
-        print(f"{cls:6} {c.get('files', 0):5} {c.get('right', 0):5} {c.get('crashed', 0):5}  "
-              f"{what}")
-    s = summary["seconds"]
-    print(f"{summary['files']} files in {inspected:.0f} s: per file median {s['median']:.2f} s, "
-          f"p95 {s['p95']:.2f} s, max {s['max']:.2f} s; worker peak median "
-          f"{summary['worker_peak_mb']['median']:.0f} MB, max "
-          f"{summary['worker_peak_mb']['max']:.0f} MB; parent peak "
-          f"{summary['parent_peak_mb']:.0f} MB")
+    if records:
+        _print_campaign(summary, inspected)
     if args.libreoffice:
         print(f"LibreOffice round: {summary['libreoffice']}")
     if args.json:

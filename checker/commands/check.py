@@ -36,9 +36,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--author", help="GitHub login of the person submitting")
     p.add_argument("--at", help="submission time, ISO 8601 with offset (default: now)")
     p.add_argument("--root", default=".", help="the course repository (default: .)")
-    p.add_argument("--base", default="origin/main",
-                   help="branch or commit to compare with when no PATH is given (default: "
-                        "origin/main)")
+    p.add_argument("--base",
+                   help="branch or commit to compare with when no PATH is given (default: the "
+                        "course repository's default branch: the remote whose URL is "
+                        "schedule.yaml's repository, else `upstream`, else `origin`)")
     p.add_argument("--head", help="commit whose changes to check, read from git objects as data "
                    "(CI); default: the work tree")
     p.add_argument("--event", help="GitHub pull_request event payload (author, PR number, head "
@@ -83,17 +84,29 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give PATHs or --head, not both")
         changes = changes_from_paths(root, args.paths)  # head is None: the work tree is read
         source = Source(root, from_git=False)
-        base_sha = local.optional_commit(root, args.base)
+        base_label = args.base or "the course repository's branch"
+        base_sha = None  # looked up below, only when a group.yaml is among the files
     else:
-        base = event.base_sha if event and args.base == "origin/main" else args.base
+        base = args.base or (event.base_sha if event else None)
+        if base is None:  # a student's machine: the course repository's branch, fresh or not
+            from checker.upstream import local_base
+
+            found = local_base(root, course.repository)
+            base, base_label = found.rev, found.label
+            for note in found.notes:
+                print(note, file=sys.stderr)
+        else:
+            base_label = base
         if head:
             head, base_sha = gitio.resolve_commits(root, [head, base])
         else:
             base_sha = gitio.resolve_commit(root, base)
         changes = changes_from_git(root, base_sha, head)
-        source = Source(root, from_git=head is not None)
+        source = Source(root, from_git=head is not None, head=head)
     # a local check of a commit: git looks for uncommitted files while the files are read
     unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
+    if args.paths and local.changed_declarations(course, [c.path for c in changes]):
+        base_sha = local.optional_commit(root, args.base or local.course_ref(root, course))
     roster = base_roster(root, course, base_sha, changes)
     author = args.author or (event.author if event else None)
     if not author:
@@ -124,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
                                                                   f"{head[:12] if head else ''}"))
     nothing = not changes and event is None
     if nothing and args.format == "text":
-        emit(local.nothing_to_check(args.base, head, unpushed), args.output)
+        emit(local.nothing_to_check(base_label, head, unpushed), args.output)
     else:
         emit(render(result, args.format), args.output)
     if args.json_output:
@@ -183,7 +196,8 @@ def judge_pull(root: Path, course: Course, event: PullRequestEvent, found: Sourc
         author=event.author, at=event.submitted_at.astimezone(course.timezone), changes=changes,
         pr=event.number, head_sha=event.head_sha, received=received.times,
         versions=received.versions, ci=True, uncertain=received.uncertain)
-    return judge(course, roster, submission, Source(root, from_git=True), received, event)
+    return judge(course, roster, submission, Source(root, from_git=True, head=event.head_sha),
+                 received, event)
 
 
 def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at: datetime,

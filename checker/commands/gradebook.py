@@ -6,7 +6,7 @@ import argparse
 
 from checker.commands.output import emit
 from checker.errors import UsageError
-from checker.staff.common import add_common, load_state
+from checker.staff.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from checker.commands.course_state import load_state
     from checker.staff import gradebook
 
     if args.by == "student" and args.format == "markdown":
@@ -73,9 +74,11 @@ def recheck(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from checker.commands.course_state import load_state
+    from checker.commands.rebuild import rebuild
     from checker.staff import gradebook
     from checker.staff.core import build_rows
-    from checker.staff.recheck import compare, rebuild
+    from checker.staff.recheck import compare
 
     if args.by != "instance" or args.format == "canvas":
         raise UsageError("--recheck: one row per deliverable instance (--by instance), "

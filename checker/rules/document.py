@@ -4,7 +4,8 @@ Page limits (``pages.too-many`` / ``pages.too-few``), required and optional sect
 (``sections.missing``, ``sections.optional-missing``, ``sections.order``), the layout
 (``layout.*``, in ``checker.rules.layout``), member names and emails (``members.missing``) and
 the code-archive README
-(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-missing-file``), each as
+(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-no-run-step``,
+``zip.readme-not-text``, ``zip.readme-missing-file``), each as
 configured on the deliverable in schedule.yaml.
 """
 
@@ -83,6 +84,9 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
                      "available to lay the document out); export a PDF to check it exactly.")
     make = error if facts.pages_exact else warning
     out: list[Finding] = estimate
+    # references never push a document over its maximum, and they do count toward its
+    # minimum: where the page is silent on them, the reading that fails no one
+    least, least_what, least_scope = total, n(total), "including the references"
     if rule.max is not None and counted > rule.max:
         out.append(make(
             "pages.too-many",
@@ -90,12 +94,12 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
             f"Shorten it to at most {rule.max} {unit} {scope}.{estimate_note}",
             facts.path,
         ))
-    if rule.min is not None and counted < rule.min:
+    if rule.min is not None and least < rule.min:
         out.append(make(
             "pages.too-few",
-            f"{facts.path} has {about}{what}; at least {rule.min} {unit} are expected "
-            f"({scope}).",
-            f"Complete it to at least {rule.min} {unit} {scope}.{estimate_note}",
+            f"{facts.path} has {about}{least_what}; at least {rule.min} {unit} are expected "
+            f"({least_scope}).",
+            f"Complete it to at least {rule.min} {unit} {least_scope}.{estimate_note}",
             facts.path,
         ))
     return out
@@ -291,50 +295,80 @@ def member_findings(facts: FileFacts, members: Sequence[Member]) -> list[Finding
 
 # --- code archive ------------------------------------------------------------------------
 
+# The course page's words, quoted by the README rules.
+PAGE_README = ("a README file with a step-by-step guide on how to compile and run the provided "
+               "code")
+
+
 def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]:
+    """The README the page asks for: missing, empty or without a single step is an error; steps
+    none of which runs the code, a warning; a README the checker cannot read (README.pdf), a
+    warning. Files a README command names that are not in the archive, a warning."""
     archive = facts.archive
     if facts.kind != "zip" or archive is None:
         return []
     if any(f.rule == "file.encrypted" for f in facts.findings):
         return []
     readme = archive.get("readme")
-    out: list[Finding] = []
+    if not require_readme:
+        return _missing_files(facts) if readme else []
     if readme is None:
-        if require_readme:
-            out.append(error(
-                "zip.readme-missing",
-                f"{facts.path} has no README at its top level (README, README.md, README.txt "
-                "or README.rst, at the root or inside the single top-level folder).",
-                "Add a README.md that says how to install or build the code and how to run "
-                "it, with the exact commands.",
-                facts.path,
-            ))
-        return out
-    lacks = []
-    if not archive.get("readme_build"):
-        lacks.append("build or install steps")
-    if not archive.get("readme_run"):
-        lacks.append("steps to run it")
-    if not archive.get("readme_commands"):
-        lacks.append("a command line or code block")
-    if lacks and require_readme:
+        return [error(
+            "zip.readme-missing",
+            f"{facts.path} has no README (README.md, README.txt, README.rst or README, "
+            "anywhere outside its bundled dependencies); the course page asks for "
+            f"{PAGE_README}.",
+            "Add a README.md next to your code with numbered steps and the exact commands, "
+            "e.g. `1. pip install -r requirements.txt` and `2. python main.py`.",
+            facts.path,
+        )]
+    if not archive.get("readme_text", True):
+        return [warning(
+            "zip.readme-not-text",
+            f"{facts.path}: the checker reads only plain-text READMEs (Markdown, .txt, .rst), "
+            f"so the steps in {readme} were not checked; the staff will read it.",
+            "Add a README.md (or README.txt) with the steps, so that anyone can read them "
+            "without another program.",
+            facts.path,
+        )]
+    out: list[Finding] = []
+    if archive.get("readme_empty") or not archive.get("readme_steps"):
+        what = "is empty" if archive.get("readme_empty") else (
+            "gives no steps (no command, code block, numbered or bulleted step)")
         out.append(error(
             "zip.readme-no-instructions",
-            f"{facts.path}: {readme} does not give {', '.join(lacks)}.",
-            "Add sections such as '## Installation' and '## Running' with the exact commands "
-            "in code blocks, e.g. `pip install -r requirements.txt` and `python main.py`.",
+            f"{facts.path}: {readme} {what}; the course page asks for {PAGE_README}.",
+            "Write the steps one per line, with the exact commands, e.g. "
+            "`1. pip install -r requirements.txt`, `2. python main.py --config config.yaml` "
+            "(a numbered list, `$ ` prompts or a code block all work).",
             facts.path,
         ))
-    absent = archive.get("readme_missing_files") or []
-    if absent:
+    elif not archive.get("readme_run"):
+        lacks = "how to run the code" if archive.get("readme_build") else \
+            "how to build or run the code"
         out.append(warning(
-            "zip.readme-missing-file",
-            f"{facts.path}: {readme} runs files that are not in the archive: "
-            f"{', '.join(absent[:10])}.",
-            "Add the missing files to the archive, or correct the commands in the README.",
+            "zip.readme-no-run-step",
+            f"{facts.path}: {readme} gives {archive.get('readme_steps')} step(s), but none "
+            f"that says {lacks}; the course page asks for {PAGE_README}.",
+            "Add the step that runs it with its exact command, e.g. `2. python main.py` or "
+            "`$ ./bin/sim input.txt`.",
             facts.path,
         ))
-    return out
+    return out + _missing_files(facts)
+
+
+def _missing_files(facts: FileFacts) -> list[Finding]:
+    archive = facts.archive or {}
+    absent = archive.get("readme_missing_files") or []
+    if not absent:
+        return []
+    return [warning(
+        "zip.readme-missing-file",
+        f"{facts.path}: {archive.get('readme')} runs files that are not in the archive: "
+        f"{', '.join(absent[:10])}.",
+        "Add the missing files to the archive, or correct the commands in the README.",
+        facts.path,
+    )]
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:

@@ -28,8 +28,9 @@ from test_gh_e2e import REPO, Course, debug, git, run_workflow
 from test_gh_receipts import AFTER, BEFORE
 from test_gh_record import staff_env  # noqa: F401  (fixture)
 
+from checker import trailer
 from checker.cli import main
-from checker.github import comment, trailer
+from checker.github import comment
 
 NOW = "2024-11-01T00:00:00Z"
 

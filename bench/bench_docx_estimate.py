@@ -61,20 +61,31 @@ def variants(count: int, seed: int = 585) -> list[Variant]:
         paper = rng.choice(("letter", "letter", "a4"))
         before, after = rng.choice(((0.0, 0.0), (0.0, 0.0), (0.0, 6.0), (0.0, 10.0), (6.0, 6.0),
                                     (12.0, 0.0)))
-        target = rng.randint(1, 10)
-        width = (8.27 if paper == "a4" else 8.5) - 2 * margins
-        height = (11.69 if paper == "a4" else 11.0) - 2 * margins
-        lines = height * 72 / ((exact or size * 1.17 * spacing) + (before + after) / 5)
-        per_line = width * 72 / (size * 0.45 * 5.9)  # words of 4.9 letters and a space
-        words = max(60, int(target * lines * per_line * rng.uniform(0.6, 0.95)))
+        target = rng.uniform(0.6, 10.0)  # pages, fractional: the last page part-filled
         out.append(Variant(
-            name=f"v{i:03d}", words=words, font=font, size=size, spacing=spacing, exact=exact,
+            name=f"v{i:03d}", words=0, font=font, size=size, spacing=spacing, exact=exact,
             before=before, after=after, margins=margins, paper=paper,
             sections=rng.choice((0, 3, 5, 6)), paragraph_words=rng.choice((60, 120, 200)),
             bullets=rng.choice((0, 0, 0, 5)), tables=rng.choice((0, 0, 0, 1, 2)),
             images=rng.choice((0, 0, 0, 1, 2)), page_breaks=rng.choice((0,) * 6 + (1, 2)),
             references=rng.choice((0, 0, 8, 15)), start=i * 7))
+        out[-1].words = _words_for(out[-1], target)
     return out
+
+
+def _words_for(v: Variant, pages: float) -> int:
+    """The words that fill about ``pages`` pages in this layout (sized with the estimator:
+    the exact count is LibreOffice's all the same)."""
+    import io
+
+    import docx
+
+    probe = 600
+    for _ in range(2):
+        v.words = probe
+        length = docxpages.estimate_pages(docx.Document(io.BytesIO(build(v)))).lengths[METRIC]
+        probe = max(40, int(probe * pages / max(length, 0.05)))
+    return probe
 
 
 @dataclass

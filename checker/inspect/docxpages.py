@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.inspect.docxfonts import ENVIRONMENTS, METRIC, Font, font_for
+from checker.inspect.docxlayout import COLUMN, MIN_TEXT_PT, PAGE, Block, Geometry, Liner, Pages
 from checker.inspect.docxstyles import (
     MAX_TWIPS,
     Numbering,
@@ -41,6 +42,7 @@ from checker.inspect.docxstyles import (
     theme_fonts,
     w,
 )
+from checker.inspect.sections import is_references_heading
 
 MAX_CHARS = 300_000  # characters laid out per font environment (about 100 pages of prose)
 MAX_BLOCKS = 20_000  # paragraphs and table rows laid out
@@ -52,11 +54,8 @@ MAX_NESTING = 16
 UNDER = 0.10
 OVER = 0.10
 
-PAGE = -1.0  # in a paragraph's lines: a page break
-COLUMN = -2.0  # a column break
 EMU_PER_PT = 12_700
 _CELL_MARGIN_TWIPS = 108  # Word's default left and right cell margins
-_MIN_TEXT_PT = 18.0  # the narrowest line a hostile indent or margin leaves
 _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _CONTAINERS = frozenset(w(t) for t in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent",
@@ -92,14 +91,6 @@ def page_range(span: tuple[float, float]) -> tuple[int, int]:
     return max(1, math.ceil(low * (1 - UNDER) - 1e-9)), max(1, math.ceil(high * (1 + OVER)))
 
 
-@dataclass
-class Geometry:
-    width: float  # of one column, in points
-    height: float
-    columns: int = 1
-    start: str = "nextPage"
-
-
 def geometry(sect: Any) -> Geometry:
     """A section's text area (w:sectPr): page size less margins, split into columns."""
     size = sect.find(w("pgSz")) if sect is not None else None
@@ -120,141 +111,21 @@ def geometry(sect: Any) -> Geometry:
         count = number(cols.get(w("num")), 1, 16) or 1
     gap = twips(cols, "space", 720) if count > 1 else 0.0
     start = kind.get(w("val"), "nextPage") if kind is not None else "nextPage"
-    return Geometry(max((width - gap * (count - 1)) / count, _MIN_TEXT_PT),
-                    max(height, _MIN_TEXT_PT), count, start)
-
-
-@dataclass
-class Block:
-    """A paragraph or a table row, measured: its lines' heights (PAGE/COLUMN for breaks)."""
-
-    lines: list[float]
-    before: float = 0.0
-    after: float = 0.0
-    style: str | None = None
-    keep_next: bool = False
-    break_before: bool = False
-    widow: bool = False
-    contextual: bool = False
-    splittable: bool = True
-    references: bool = False
-
-    def height(self) -> float:
-        return self.before + sum(h for h in self.lines if h > 0) + self.after
-
-
-class Liner:
-    """Greedy line filling of one paragraph, as Word and LibreOffice wrap words."""
-
-    def __init__(self, first: float, rest: float, spacing: tuple[str, int], mark: float,
-                 tab: float) -> None:
-        self.first, self.rest = first, rest
-        self.rule, self.value = spacing
-        self.mark = mark  # natural height of an empty line (the paragraph mark's font)
-        self.tab = tab
-        self.lines: list[float] = []
-        self.x = 0.0  # width used on the current line
-        self.text_h = 0.0  # tallest text on it
-        self.image_h = 0.0  # tallest inline image on it
-        self.word = 0.0  # the word being read (words may span runs)
-        self.word_h = 0.0
-        self.floats: list[float] = []  # room taken by floating images
-
-    def available(self) -> float:
-        return self.rest if self.lines else self.first
-
-    def text(self, text: str, font: Font, size: float, bold: bool) -> None:
-        scale = size * (font.bold if bold else 1.0)
-        height = font.line * size
-        for i, part in enumerate(text.split(" ")):
-            if i:
-                self._end_word()
-                self.x += font.width(" ") * scale
-            if not part:
-                continue
-            self.word_h = max(self.word_h, height)
-            if "-" not in part:
-                self.word += font.width(part) * scale
-                continue
-            pieces = part.split("-")  # a line may break after a hyphen
-            for j, piece in enumerate(pieces):
-                last = j == len(pieces) - 1
-                self.word += font.width(piece if last else piece + "-") * scale
-                if not last:
-                    self._end_word()
-                    self.word_h = height
-
-    def _end_word(self) -> None:
-        if not self.word and not self.word_h:
-            return
-        if self.x > 0 and self.x + self.word > self.available():
-            self._close()
-        while self.word > self.available():  # one word longer than the line
-            self.text_h = max(self.text_h, self.word_h)
-            self.word -= self.available()
-            self._close()
-        self.x += self.word
-        self.text_h = max(self.text_h, self.word_h)
-        self.word = self.word_h = 0.0
-
-    def tabulate(self, font: Font, size: float) -> None:
-        self._end_word()
-        self.x = (math.floor(self.x / self.tab) + 1) * self.tab
-        self.text_h = max(self.text_h, font.line * size)
-        if self.x > self.available():
-            self._close()
-
-    def image(self, width: float, height: float) -> None:
-        self._end_word()
-        if self.x > 0 and self.x + width > self.available():
-            self._close()
-        self.x += width
-        self.image_h = max(self.image_h, height)
-
-    def line_break(self, font: Font, size: float) -> None:
-        self._end_word()
-        self.text_h = max(self.text_h, font.line * size)
-        self._close()
-
-    def page_break(self, marker: float) -> None:
-        self._end_word()
-        if self.x > 0 or self.text_h or self.image_h:
-            self._close()
-        self.lines.append(marker)
-
-    def _close(self) -> None:
-        text = self.text_h or self.mark
-        if self.rule == "exact":
-            height = self.value / 20
-        elif self.rule == "atLeast":
-            height = max(self.value / 20, self.text_h or (0.0 if self.image_h else text),
-                         self.image_h)
-        elif self.image_h > text * self.value / 240:
-            # an image taller than the text: the spacing adds the text's share, not the image's
-            height = self.image_h + text * max(self.value / 240 - 1, 0.0)
-        else:
-            height = text * self.value / 240
-        self.lines.append(max(height, 1.0))
-        self.x = self.text_h = self.image_h = 0.0
-
-    def finish(self) -> list[float]:
-        self._end_word()
-        if not (self.lines and self.lines[-1] < 0) or self.x or self.text_h or self.image_h:
-            self._close()  # a break that ends the paragraph moves the next one instead
-        if self.floats:
-            self.lines[1:1] = self.floats
-        return self.lines
+    return Geometry(max((width - gap * (count - 1)) / count, MIN_TEXT_PT),
+                    max(height, MIN_TEXT_PT), count, start)
 
 
 class Layout:
     """The document measured into blocks in one font environment."""
 
-    def __init__(self, styles: Styles, numbering: Numbering, environment: str,
-                 tab: float) -> None:
-        self.styles = styles
-        self.numbering = numbering
+    def __init__(self, parts: Parts, environment: str) -> None:
+        self.notes = parts.notes  # "footnote"/"endnote": id -> w:footnote/w:endnote
+        self.endnotes: list[Any] = []  # the endnotes referenced, in order
+        self.in_note = False
+        self.styles = parts.styles
+        self.numbering = parts.numbering
         self.environment = environment
-        self.tab = tab
+        self.tab = parts.tab
         self.chars = 0
         self.blocks = 0
         self.truncated = False
@@ -286,18 +157,16 @@ class Layout:
         left = props.get("left", 0) / 20
         right = props.get("right", 0) / 20
         first = props.get("first", 0) / 20 - props.get("hanging", 0) / 20
-        rest = max(width - max(left, 0) - max(right, 0), _MIN_TEXT_PT)
-        mark_size = props.get("mark_size", run_base.get("size", 20)) / 2
+        rest = max(width - max(left, 0) - max(right, 0), MIN_TEXT_PT)
+        mark_size = (props.get("mark_size") or run_base.get("size") or 20) / 2
         mark_font = self.font(run_base.get("font"))
-        liner = Liner(max(rest - first, _MIN_TEXT_PT), rest,
+        liner = Liner(max(rest - first, MIN_TEXT_PT), rest,
                       (props.get("rule", "auto"), props.get("line", 240)),
                       mark_font.line * mark_size, self.tab)
         text: list[str] = []
         for run in _runs(p, 0):
             self._run(run, run_base, liner, text)
         lines = liner.finish()
-        from checker.inspect.sections import is_references_heading
-
         joined = "".join(text).strip()
         return Block(lines, props.get("before", 0) / 20, props.get("after", 0) / 20,
                      style_id, bool(props.get("keep_next")), bool(props.get("break_before")),
@@ -343,11 +212,32 @@ class Layout:
                 liner.text("-", font, size, bold)
             elif tag == w("drawing"):
                 self._drawing(child, liner)
+            elif tag in (w("footnoteReference"), w("endnoteReference")) and not self.in_note:
+                self._note(child, liner)
             elif tag == f"{{{_MC_NS}}}AlternateContent":
                 choice = child.find(f"{{{_MC_NS}}}Choice")
                 drawing = choice.find(w("drawing")) if choice is not None else None
                 if drawing is not None:
                     self._drawing(drawing, liner)
+
+    def _note(self, reference: Any, liner: Liner) -> None:
+        """A footnote takes room at the foot of the page of its reference (counted with the
+        referring paragraph); endnotes come after the text (LibreOffice: on pages of their
+        own)."""
+        kind = "footnote" if reference.tag == w("footnoteReference") else "endnote"
+        note = self.notes.get(kind, {}).get(reference.get(w("id")) or "")
+        if note is None:
+            return
+        if kind == "endnote":
+            if len(self.endnotes) < MAX_BLOCKS:
+                self.endnotes.append(note)
+            return
+        self.in_note = True
+        try:
+            for block in self.blocks_of(note, liner.rest, None, 1):
+                liner.floats.extend(h for h in block.lines if h > 0)
+        finally:
+            self.in_note = False
 
     def _drawing(self, drawing: Any, liner: Liner) -> None:
         for shape in drawing:
@@ -360,7 +250,9 @@ class Layout:
             if shape.tag == f"{{{_WP_NS}}}inline":
                 liner.image(cx, cy)
             elif shape.tag == f"{{{_WP_NS}}}anchor":
-                liner.floats.append(_float_room(shape, cx, cy, liner.rest))
+                room = _float_room(shape, cx, cy, liner.rest)
+                if room > 0:
+                    liner.floats.append(room)
 
     # -- tables -------------------------------------------------------------------------------
     def table(self, tbl: Any, width: float, depth: int = 0) -> list[Block]:
@@ -370,7 +262,6 @@ class Layout:
         grid_el = tbl.find(w("tblGrid"))
         grid = [(number(c.get(w("w")), 0) or 0) / 20
                 for c in (grid_el.iterchildren(w("gridCol")) if grid_el is not None else ())]
-        margin = 2 * _CELL_MARGIN_TWIPS / 20
         border = self.styles.table_border(props, style)
         rows: list[Block] = []
         for tr in tbl.iterchildren(w("tr")):
@@ -404,7 +295,7 @@ class Layout:
             col += span
             if merged:
                 continue
-            inner = max(cell_width - 2 * _CELL_MARGIN_TWIPS / 20, _MIN_TEXT_PT)
+            inner = max(cell_width - 2 * _CELL_MARGIN_TWIPS / 20, MIN_TEXT_PT)
             lines: list[float] = []
             for block in self.blocks_of(tc, inner, style, depth + 1):
                 heights = [h for h in block.lines if h > 0] or [0.0]
@@ -460,137 +351,6 @@ def _runs(element: Any, depth: int) -> Iterator[Any]:
             yield from _runs(child, depth + 1)
 
 
-class Pages:
-    """Blocks placed onto pages and columns."""
-
-    def __init__(self, add_spacing: bool = False) -> None:
-        self.page = 0
-        self.col = 0
-        self.y = 0.0
-        self.geo = Geometry(468.0, 648.0)
-        self.pending_after = 0.0
-        self.previous: Block | None = None
-        self.references: tuple[int, bool] | None = None  # page index, at the top of it
-        self.references_length: float | None = None
-        self.break_pending: float | None = None  # a break that ended the previous paragraph
-        # the space between two paragraphs: the larger of the one's after and the other's
-        # before (Word's HTML-like default), or their sum (doNotUseHTMLParagraphAutoSpacing)
-        self.add_spacing = add_spacing
-
-    def length(self) -> float:
-        """Pages used so far, fractional (2.5: two pages and half of the third)."""
-        used = min(self.y, self.geo.height) / self.geo.height
-        return self.page + (self.col + used) / self.geo.columns
-
-    def section(self, geo: Geometry, first: bool) -> None:
-        if not first and geo.start in ("nextPage", "oddPage", "evenPage"):
-            self.new_page()
-            if (geo.start == "oddPage" and self.page % 2) or \
-                    (geo.start == "evenPage" and not self.page % 2):
-                self.new_page()  # LibreOffice inserts a blank page
-        elif not first and geo.columns != self.geo.columns:
-            self.col = 0  # continuous: the new columns start under what is there
-        self.geo = geo
-
-    def new_page(self) -> None:
-        self.page += 1
-        self.col = 0
-        self.y = 0.0
-        self.pending_after = 0.0
-
-    def new_column(self) -> None:
-        self.col += 1
-        self.y = 0.0
-        self.pending_after = 0.0
-        if self.col >= self.geo.columns:
-            self.new_page()
-
-    def place(self, block: Block, following: Block | None) -> None:
-        height = self.geo.height
-        if self.break_pending is not None:
-            self._break(self.break_pending)
-            self.break_pending = None
-        if block.break_before and (self.y > 0 or self.col > 0):
-            self.new_page()
-        before, after = block.before, self.pending_after
-        if self.previous is not None and self.previous.style == block.style:
-            before = 0.0 if block.contextual else before
-            after = 0.0 if self.previous.contextual else after
-        gap = before + after if self.add_spacing else max(before, after)
-        if block.keep_next and following is not None and self.y > 0:
-            need = (gap + block.height() - block.before + following.before
-                    + sum(h for h in following.lines[:2] if h > 0))
-            if self.y + need > height >= need:
-                self.new_column()
-                gap = before
-        self.y += gap
-        self.pending_after = 0.0
-        if block.references and self.references is None:
-            self._mark_references(block, gap)
-        segment: list[float] = []
-        for i, h in enumerate(block.lines):
-            if h > 0:
-                segment.append(h)
-                continue
-            self._place_lines(segment, block)
-            segment = []
-            if i == len(block.lines) - 1:
-                self.break_pending = h
-            else:
-                self._break(h)
-        self._place_lines(segment, block)
-        self.pending_after = block.after
-        self.previous = block
-
-    def _break(self, marker: float) -> None:
-        if marker == COLUMN and self.geo.columns > 1:
-            self.new_column()
-        else:
-            self.new_page()
-
-    def _mark_references(self, block: Block, before: float) -> None:
-        """Where the references start: their page, and the length of the text before them."""
-        first = next((h for h in block.lines if h > 0), 0.0)
-        if self.y + first > self.geo.height + 1e-6 and self.y > before:
-            self.new_column()
-            self.y = before
-        at_top = self.col == 0 and self.y <= before + 1e-6
-        self.references = (self.page, at_top)
-        self.references_length = float(self.page) if at_top else self.length()
-
-    def _place_lines(self, lines: list[float], block: Block) -> None:
-        height = self.geo.height
-        i, n = 0, len(lines)
-        while i < n:
-            room = height - self.y
-            k, used = 0, 0.0
-            while i + k < n and used + lines[i + k] <= room + 1e-6:
-                used += lines[i + k]
-                k += 1
-            if i + k == n:
-                self.y += used
-                return
-            if not block.splittable and self.y > 0:
-                self.new_column()
-                continue
-            if block.widow and n >= 2:
-                if i == 0 and k == 1:
-                    k = 0  # a lone first line (an orphan) goes with the rest
-                elif n - (i + k) == 1 and k >= 1:
-                    k -= 1  # a lone last line (a widow) takes one more with it
-                    if i == 0 and k == 1:
-                        k = 0
-            if k == 0 and self.y == 0:
-                k = 1  # taller than a column: it goes here anyway
-            self.y += sum(lines[i:i + k])
-            i += k
-            while self.y > height + 1e-6 and not block.splittable:
-                self.y -= height  # a row taller than a page runs onto the next ones
-                self.new_column()
-            if i < n:
-                self.new_column()
-
-
 def _sections(body: Any) -> list[Any]:
     """The w:sectPr of each section in order: in the paragraphs that end them, then the
     body's own (the last section's)."""
@@ -620,20 +380,53 @@ def _top_blocks(layout: Layout, body: Any, geos: list[Geometry], depth: int = 0,
 
 
 @dataclass
-class Settings:
-    """What the document's settings.xml says about its layout."""
+class Parts:
+    """What the layout reads besides the body: styles, list indents, settings, notes."""
 
+    styles: Styles
+    numbering: Numbering
     tab: float = 36.0  # default tab stops, in points
     add_spacing: bool = False  # see Pages.add_spacing
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)  # see Layout.notes
 
 
-def _lay_out(document: Any, styles: Styles, numbering: Numbering, settings: Settings,
-             environment: str) -> tuple[float, float | None, tuple[int, bool] | None, bool]:
-    """(length in pages, length before the references, references page/at top, truncated)."""
-    body = document.element.body
+def _parts(document: Any) -> Parts:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+
+    part = document.part
+    try:
+        theme = theme_fonts(parse_xml(part.part_related_by(RT.THEME).blob))
+    except (KeyError, ValueError, SyntaxError):
+        theme = {}
+    parts = Parts(Styles(part.styles.element if _has(part, RT.STYLES) else None, theme),
+                  Numbering(part.numbering_part.element if _has(part, RT.NUMBERING) else None))
+    if _has(part, RT.SETTINGS):
+        element = part.settings.element
+        stop = element.find(w("defaultTabStop"))
+        if stop is not None:
+            parts.tab = max((number(stop.get(w("val")), 1) or 720) / 20, 6.0)
+        parts.add_spacing = element.find(
+            f"{w('compat')}/{w('doNotUseHTMLParagraphAutoSpacing')}") is not None
+    parts.notes = {"footnote": _notes(part, RT.FOOTNOTES, "footnote"),
+                   "endnote": _notes(part, RT.ENDNOTES, "endnote")}
+    return parts
+
+
+@dataclass
+class Laid:
+    """One font environment's layout."""
+
+    length: float  # in pages, fractional
+    body_length: float | None  # before the references heading
+    references: tuple[int, bool] | None  # the heading's page index, and whether at its top
+    truncated: bool
+
+
+def _lay_out(body: Any, parts: Parts, environment: str) -> Laid:
     geos = [geometry(s) for s in _sections(body)]
-    layout = Layout(styles, numbering, environment, settings.tab)
-    pages = Pages(settings.add_spacing)
+    layout = Layout(parts, environment)
+    pages = Pages(parts.add_spacing)
     pages.section(geos[0], first=True)
     current = 0
     pending: tuple[int, Block] | None = None
@@ -643,11 +436,17 @@ def _lay_out(document: Any, styles: Styles, numbering: Numbering, settings: Sett
         pending = item
     if pending is not None:
         _place(pages, pending, None, geos, current)
+    if layout.endnotes:
+        pages.new_page()
+        layout.in_note = True
+        for note in layout.endnotes:
+            for block in layout.blocks_of(note, pages.geo.width, None, 1):
+                pages.place(block, None)
     length = max(pages.length(), 1e-3)
     if layout.truncated and layout.chars:
         total = sum(len(t.text or "") for t in body.iter(w("t")))
         length *= max(1.0, total / layout.chars)
-    return length, pages.references_length, pages.references, layout.truncated
+    return Laid(length, pages.references_length, pages.references, layout.truncated)
 
 
 def _place(pages: Pages, item: tuple[int, Block], following: Block | None,
@@ -661,45 +460,40 @@ def _place(pages: Pages, item: tuple[int, Block], following: Block | None,
 
 def estimate_pages(document: Any) -> PageEstimate:
     """The page estimate of a python-docx Document."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.parser import parse_xml
-
-    part = document.part
-    try:
-        theme = theme_fonts(parse_xml(part.part_related_by(RT.THEME).blob))
-    except (KeyError, ValueError, SyntaxError):
-        theme = {}
-    styles = Styles(part.styles.element if _has(part, RT.STYLES) else None, theme)
-    numbering = Numbering(part.numbering_part.element if _has(part, RT.NUMBERING) else None)
-    settings = Settings()
-    if _has(part, RT.SETTINGS):
-        element = part.settings.element
-        stop = element.find(w("defaultTabStop"))
-        if stop is not None:
-            settings.tab = max((number(stop.get(w("val")), 1) or 720) / 20, 6.0)
-        settings.add_spacing = element.find(
-            f"{w('compat')}/{w('doNotUseHTMLParagraphAutoSpacing')}") is not None
-    lengths: dict[str, float] = {}
-    body: dict[str, float | None] = {}
-    references: tuple[int, bool] | None = None
-    truncated = False
-    for environment in ENVIRONMENTS:
-        length, before_refs, refs, cut = _lay_out(document, styles, numbering, settings,
-                                                  environment)
-        lengths[environment], body[environment] = length, before_refs
-        truncated = truncated or cut
-        if environment == METRIC:
-            references = refs
-    pages = math.ceil(lengths[METRIC] - 1e-9)
-    estimate = PageEstimate(pages, (min(lengths.values()), max(lengths.values())),
-                            truncated=truncated, lengths=lengths)
-    spans = [b for b in body.values() if b is not None]
+    parts = _parts(document)
+    laid = {env: _lay_out(document.element.body, parts, env) for env in ENVIRONMENTS}
+    lengths = {env: one.length for env, one in laid.items()}
+    estimate = PageEstimate(math.ceil(lengths[METRIC] - 1e-9),
+                            (min(lengths.values()), max(lengths.values())),
+                            truncated=any(one.truncated for one in laid.values()),
+                            lengths=lengths)
+    references = laid[METRIC].references
+    spans = [one.body_length for one in laid.values() if one.body_length is not None]
     if references is not None and spans:
         page, at_top = references
         estimate.references_page = page + 1
         estimate.body_pages = max(1, page if at_top else page + 1)
         estimate.body_span = (min(spans), max(spans))
     return estimate
+
+
+def _notes(part: Any, reltype: str, kind: str) -> dict[str, Any]:
+    """The document's footnotes or endnotes by id."""
+    from docx.oxml.parser import parse_xml
+
+    try:
+        related = part.part_related_by(reltype)
+        root = getattr(related, "element", None)
+        if root is None:
+            root = parse_xml(related.blob)
+    except (KeyError, ValueError, SyntaxError):
+        return {}
+    out: dict[str, Any] = {}
+    for count, note in enumerate(root.iterchildren(w(kind))):
+        if count >= MAX_BLOCKS:
+            break
+        out.setdefault(note.get(w("id")) or "", note)
+    return out
 
 
 def _has(part: Any, reltype: str) -> bool:

@@ -9,6 +9,7 @@ technical writing with its real distribution of word lengths, which a page count
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import random
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
+@functools.lru_cache(maxsize=1)
 def prose_paragraphs() -> list[str]:
     """Paragraphs of English prose (40 words or more, hardly any code), always the same."""
     from pydoc_data.topics import topics
@@ -79,6 +81,8 @@ class Variant:
     page_breaks: int = 0  # page breaks after the first sections
     references: int = 0  # entries of a References section at the end
     start: int = 0  # where in the prose to start
+    headings: tuple[str, ...] = ()  # the sections' headings (default: words of the prose)
+    title: str | None = None  # the Title (default: "Summary: <name>")
 
 
 def build(v: Variant) -> bytes:
@@ -102,12 +106,15 @@ def build(v: Variant) -> bytes:
         section.page_width, section.page_height = Inches(8.27), Inches(11.69)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Inches(v.margins))
-    document.add_heading(f"Summary: {v.name}", level=0)
+    document.add_heading(v.title or f"Summary: {v.name}", level=0)
     stream = list(words(v.words, v.start))
-    per_section = -(-len(stream) // max(v.sections, 1))
+    count = len(v.headings) or v.sections
+    per_section = -(-len(stream) // max(count, 1))
     rng = random.Random(v.start)
-    for s in range(max(v.sections, 1)):
-        if v.sections:
+    for s in range(max(count, 1)):
+        if v.headings:
+            document.add_heading(v.headings[s], 1)
+        elif v.sections:
             document.add_heading(" ".join(stream[s * 7 % len(stream):][:4]).capitalize(), 1)
         chunk = stream[s * per_section:(s + 1) * per_section]
         for i in range(0, len(chunk), v.paragraph_words):

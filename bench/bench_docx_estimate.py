@@ -188,6 +188,7 @@ def report(title: str, rows: list[Row]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=585, help="another set of variants")
     parser.add_argument("--fonts", type=Path, help="metric-compatible fonts to add (a run more)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--keep", type=Path, help="keep the documents and PDFs here")
@@ -201,7 +202,7 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-docx-"))
     (work / "docx").mkdir(parents=True, exist_ok=True)
     generated = []
-    for v in variants(args.variants):
+    for v in variants(args.variants, args.seed):
         path = work / "docx" / f"{v.name}.docx"
         path.write_bytes(build(v))
         generated.append(path)

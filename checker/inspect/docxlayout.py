@@ -210,7 +210,7 @@ class Pages:
         gap = before + after if self.add_spacing else max(before, after)
         if block.keep_next and following is not None and self.y > 0:
             need = (gap + block.height() - block.before + following.before
-                    + sum(h for h in following.lines[:2] if h > 0))
+                    + sum(h for h in following.lines[:2 if following.widow else 1] if h > 0))
             if self.y + need > height >= need:
                 self.new_column()
                 gap = before

@@ -1,20 +1,23 @@
-"""A DOCX's page count without LibreOffice: the document laid out line by line, roughly.
+"""A DOCX's page count without LibreOffice: the document laid out line by line.
 
 What python-docx exposes is enough for an honest estimate: each run's font and size (direct,
-character style, paragraph style, document defaults), line spacing (single, 1.5, double, a
-multiple, exact, at least), spacing before and after paragraphs (contextual spacing too),
-indents (lists included), page size, margins and columns of each section, section breaks
-(next page, odd/even page, continuous), page and column breaks, page break before, keep with
-next, widow and orphan control, tables (row by row, cell by cell, at their column widths) and
-images (inline ones on their line, floating ones by the room they take). Words are wrapped
-with the advance widths of the fonts LibreOffice uses (``checker.inspect.docxfonts``), in both
-font environments a LibreOffice may have; the estimate is the metric-compatible one (as Word
-lays the document out), and the span over both says how far the exact count may be.
+character style, paragraph style, table style, document defaults, theme fonts), line spacing
+(single, 1.15, 1.5, double, any multiple, exact, at least), spacing before and after
+paragraphs (contextual spacing too), indents (lists included), page size, margins and columns
+of each section, section breaks (next page, odd/even page, next column, continuous), page and
+column breaks, page break before, keep with next, widow and orphan control, tables (row by
+row, each cell at its column's width, rows splitting across pages), images (inline ones on
+their line, floating ones by the room they take), footnotes (at the foot of their page) and
+endnotes (on pages of their own, as LibreOffice puts them). Words are wrapped with the advance
+widths of the fonts LibreOffice uses (``checker.inspect.docxfonts``) in both font sets a
+LibreOffice may have: the estimate is the metric-compatible one (as Word lays the document
+out), and the span over both, widened by the measured error, is the range the exact count
+lies in (``page_range``).
 
-Not modelled: headers and footers (they live in the margins), footnotes, text boxes' text,
+Not modelled: headers and footers (they live in the margins), the text of text boxes,
 equations, hyphenation, kerning, custom tab stops. ``bench/bench_docx_estimate.py`` measures
-the error against LibreOffice; ``UNDER`` and ``OVER`` below come from it, and ``page_range``
-turns an estimate into the range the exact count lies in.
+the error against LibreOffice; ``UNDER`` and ``OVER`` below come from it (docs/performance.md,
+"DOCX page estimate").
 
 Bounded: at most ``MAX_CHARS`` characters and ``MAX_BLOCKS`` paragraphs and table rows are
 laid out (the rest is extrapolated from the laid-out density), tables nest at most

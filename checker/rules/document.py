@@ -146,12 +146,11 @@ def estimated_page_findings(facts: FileFacts, rule: PageRule,
         return [error(
             "pages.not-verified",
             f"{facts.path}: the page limit ({_limit(rule)}) is NOT VERIFIED. The page count is "
-            f"{estimate}, because {_why_estimated(facts)}. An estimate lays the text out "
-            "without the layout engine that counts the pages (fonts, line breaks and spacing "
-            "differ slightly), and measured against LibreOffice its count is off by up to "
-            f"about a tenth either way: {bound} lies inside the range, so the exact count may "
-            "be on either side of it and the pull request's check, which counts exactly, may "
-            "reject the file.",
+            f"{estimate}, because {_why_estimated(facts)}. An estimate is not a layout: "
+            "measured against LibreOffice it is off by a few percent, more where LibreOffice "
+            f"lacks the document's fonts, so with {bound} inside its range the exact count may "
+            "be on either side of the limit, and the pull request's check, which counts "
+            f"exactly, may reject the file. {_two_ways(facts, accepts_pdf)}",
             ways,
             facts.path,
         )]
@@ -183,6 +182,17 @@ PDF_EXPORT = ("Word: File → Save As → PDF; Google Docs: File → Download �
               "LibreOffice: File → Export as PDF")
 INSTALL_LIBREOFFICE = ("Debian/Ubuntu: `sudo apt-get install libreoffice-writer-nogui`; "
                        "macOS: `brew install --cask libreoffice`; Windows: libreoffice.org")
+
+
+def _two_ways(facts: FileFacts, accepts_pdf: bool) -> str:
+    """The ways to an exact count, in one sentence."""
+    pdf = "export a PDF" + (" and submit it instead of the .docx" if accepts_pdf else
+                            " and check the PDF")
+    if (facts.estimate_reason or NO_LIBREOFFICE) != NO_LIBREOFFICE:
+        return f"To count exactly, {pdf}."
+    return (f"Two ways to an exact count: {pdf}; or install LibreOffice "
+            "(Debian/Ubuntu: `sudo apt-get install libreoffice-writer-nogui`; macOS: "
+            "`brew install --cask libreoffice`) and run the check again.")
 
 
 def _exact_ways(facts: FileFacts, accepts_pdf: bool) -> str:

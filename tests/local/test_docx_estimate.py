@@ -104,7 +104,9 @@ def test_an_estimate_close_to_the_limit_is_not_verified(
     message, hint = finding["message"], finding["hint"]
     assert message.startswith(f"{SUMMARY}: the page limit (2 to 3 pages")
     assert f"an estimate of {pages} pages (range {low}-{high})" in message
-    assert "LibreOffice" in message and "either side of it" in message
+    assert "measured against LibreOffice" in message and "either side of the limit" in message
+    assert "export a PDF and submit it instead of the .docx" in message  # the two ways
+    assert "sudo apt-get install libreoffice-writer-nogui" in message
     assert "export a PDF" in hint and "submit the PDF in place of the .docx" in hint
     assert "sudo apt-get install libreoffice-writer-nogui" in hint
     assert "brew install --cask libreoffice" in hint and "run the check again" in hint

@@ -94,10 +94,13 @@ class Liner:
             return
         if self.x > 0 and self.x + self.word > self.available():
             self._close()
-        while self.word > self.available():  # one word longer than the line
+        if self.word > self.available():  # one word longer than the line: cut into lines
             self.text_h = max(self.text_h, self.word_h)
             self.word -= self.available()
             self._close()
+            whole = int(self.word // self.rest)
+            self.lines.extend([self.lines[-1]] * whole)
+            self.word -= whole * self.rest
         self.x += self.word
         self.text_h = max(self.text_h, self.word_h)
         self.word = self.word_h = 0.0

@@ -192,7 +192,7 @@ class Layout:
         for child in run:
             tag = child.tag
             if tag == w("t"):
-                value = child.text or ""
+                value = (child.text or "")[:max(MAX_CHARS - self.chars, 0)]
                 if props.get("caps"):
                     value = value.upper()
                 self.chars += len(value)

@@ -155,6 +155,11 @@ def test_a_hostile_document_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         document.add_paragraph(f"Paragraph {i}")
     est = estimate(document)
     assert est.truncated and est.pages >= 10
+    document = docx.Document()
+    document.add_paragraph("x" * 1_000_000)  # one word of a million letters
+    document.add_paragraph("a " * 500_000)
+    est = estimate(document)  # laid out up to MAX_CHARS, the rest extrapolated
+    assert est.truncated and est.pages > 300
 
 
 SOFFICE = shutil.which("soffice")

@@ -279,7 +279,8 @@ class Pages:
             self.y += sum(lines[i:i + k])
             i += k
             while self.y > height + 1e-6 and not block.splittable:
-                self.y -= height  # a row taller than a page runs onto the next ones
+                rest = self.y - height  # a row taller than a page runs onto the next ones
                 self.new_column()
+                self.y = rest
             if i < n:
                 self.new_column()

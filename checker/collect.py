@@ -8,6 +8,7 @@ them. Reads are bounded by the deliverable's size limit before any byte is read.
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -95,9 +96,14 @@ class _Reader:
 
 
 def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
+    """The files named on the command line, by their path in the repository at ``root``.
+
+    A PATH must be a file of the repository: one that does not exist is a usage error (never
+    read as a deletion), and so is one outside the repository (``inspect`` reads any file)."""
     out = []
+    missing = []
     for raw in paths:
-        path = raw.replace(os.sep, "/").removeprefix("./")
+        path = repository_path(root, raw)
         full = root / path
         if full.is_symlink():
             out.append(Change(path, False, None, kind="symlink"))
@@ -106,8 +112,32 @@ def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
         elif full.exists():
             out.append(Change(path, False, None, kind="other"))
         else:
-            out.append(Change(path, removed=True))
+            missing.append(raw)
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing) + f" (in the repository at "
+                         f"{root}); give the path of a file you changed, e.g. "
+                         "submissions/<group>/proposal.pdf, or no PATH to check what your "
+                         "branch changes")
     return out
+
+
+def repository_path(root: Path, raw: str) -> str:
+    """``raw`` (relative to ``root``, or absolute) as a path in the repository, '/'-separated;
+    a usage error pointing to ``inspect`` when it is outside the repository."""
+    top = os.path.abspath(root)
+    full = os.path.normpath(os.path.join(top, raw))  # an absolute raw stays itself
+    rel = os.path.relpath(full, top) if os.path.splitdrive(full)[0] == \
+        os.path.splitdrive(top)[0] else os.pardir
+    if rel == os.curdir:
+        raise UsageError(f"{raw} is the repository itself: give the files to check (e.g. "
+                         "submissions/<group>/proposal.pdf), or no PATH to check what your "
+                         "branch changes")
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise UsageError(f"{raw} is outside the repository at {root}: `check` judges the files "
+                         "of the course repository by their path in it (submissions/...). To "
+                         f"see what the checker reads in any file: python -m checker inspect "
+                         f"{shlex.quote(raw)}")
+    return rel.replace(os.sep, "/")
 
 
 def changes_from_git(root: Path, base: str, head: str | None) -> list[Change]:

@@ -21,6 +21,7 @@ from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
 from checker.rules.mistakes import group_mistakes
+from checker.rules.provenance import stamp
 
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
 
@@ -110,7 +111,16 @@ def evaluate(
                                                  submission.at))
         else:
             _check_instance(ctx, change, r.target, fr)
+    _stamp_sources(course, result)
     return result
+
+
+def _stamp_sources(course: Course, result: Result) -> None:
+    """Every finding names where its rule comes from (``checker.sources``)."""
+    result.findings = [stamp(f, course, None) for f in result.findings]
+    for fr in result.files:
+        d = course.deliverables.get(fr.deliverable) if fr.deliverable else None
+        fr.findings = [stamp(f, course, d) for f in fr.findings]
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,10 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     if late.status == "late":
         fr.on_time_version = _last_on_time(ctx.submission.versions.get(path, ()), change,
                                            dl.due + dl.grace)
+        note = deadlines.which_version_counts(path, t.deliverable.title, late.counted,
+                                              fr.on_time_version, course.timezone)
+        if note is not None:
+            fr.findings.append(note)
     fr.findings.extend(access.unsupported_format(t, path))
     content = ctx.contents.get(path)
     if content is None:

@@ -15,6 +15,7 @@ from typing import Any
 from checker.bounds import MAX_FINDINGS_PER_FILE, MAX_NAME_CHARS, clip
 from checker.findings import Finding, Severity, bound_findings
 from checker.limits import MAX_TEXT_CHARS
+from checker.sources import SOURCES
 
 WIRE_MAX_LIST_ITEMS = 200  # list items kept per fact (headings, archive name lists)
 WIRE_MAX_STRING_CHARS = 4 * MAX_NAME_CHARS  # characters kept per string fact (not the text)
@@ -80,7 +81,9 @@ class FileFacts:
             value = getattr(self, f.name)
             if f.name == "findings":
                 kept = bound_findings(value, MAX_FINDINGS_PER_FILE, self.path)
-                out[f.name] = [{**x.to_json(), "path": x.path} for x in kept]
+                # a source is sent only where a rule set it; the engine fills in the rest
+                out[f.name] = [{**x.to_json(), "path": x.path, "source": x.source}
+                               for x in kept]
             elif f.name == "text":
                 out[f.name] = clip(value, MAX_TEXT_CHARS)
             else:
@@ -141,5 +144,6 @@ def _finding(data: Any) -> Finding:
     path, line = data.get("path"), data.get("line")
     if not isinstance(path, (str, type(None))) or not isinstance(line, (int, type(None))):
         raise ValueError("a finding's path or line has the wrong type")
+    source = data.get("source")
     return Finding(data["rule"], Severity(data["severity"]), data["message"], data["hint"],
-                   path, line)
+                   path, line, source=source if source in SOURCES else None)

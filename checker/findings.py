@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from checker.bounds import MAX_MESSAGE_CHARS, clip
+from checker.sources import default_source
 
 
 class Severity(str, Enum):
@@ -31,16 +32,24 @@ class Finding:
     hint: str
     path: str | None = None  # repository-relative path, None for PR-level findings
     line: int | None = None  # 1-based line in the file, when the finding has a place
+    # where the rule comes from (page, staff, github, checker: checker.sources); filled in by
+    # the engine from the course, else the rule's default
+    source: str | None = None
+    staff_rule: str | None = None  # the staff's reason, for a rule whose source is staff
 
     def to_json(self) -> dict[str, Any]:
+        source = self.source or default_source(self.rule)
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
+            "source": source,
             "message": clip(self.message, MAX_MESSAGE_CHARS),
             "hint": clip(self.hint, MAX_MESSAGE_CHARS),
         }
         if self.line is not None:
             out["line"] = self.line
+        if source == "staff" and self.staff_rule:
+            out["staff_rule"] = clip(self.staff_rule, MAX_MESSAGE_CHARS)
         return out
 
     @classmethod
@@ -52,6 +61,8 @@ class Finding:
             hint=data["hint"],
             path=path,
             line=data.get("line"),
+            source=data.get("source"),
+            staff_rule=data.get("staff_rule"),
         )
 
 
@@ -69,7 +80,8 @@ def bound_findings(findings: Sequence[Finding], limit: int, path: str | None) ->
     order = sorted(range(len(findings)), key=lambda i: _SEVERITY_ORDER[findings[i].severity])
     kept_idx = sorted(order[: limit - 1])
     left = [findings[i] for i in order[limit - 1:]]
-    worst = min(left, key=lambda f: _SEVERITY_ORDER[f.severity]).severity
+    worst_left = min(left, key=lambda f: _SEVERITY_ORDER[f.severity])
+    worst = worst_left.severity
     rules = sorted({f.rule for f in left})
     where = f"{path}: " if path else ""
     summary = Finding(
@@ -78,6 +90,9 @@ def bound_findings(findings: Sequence[Finding], limit: int, path: str | None) ->
         f"{', '.join(rules[:20])}{', ...' if len(rules) > 20 else ''}).",
         "Fix the problems listed, then run the check again to see the rest.",
         path,
+        # the verdict is that of the worst finding left out, and so is the rule's source
+        source=worst_left.source or default_source(worst_left.rule),
+        staff_rule=worst_left.staff_rule,
     )
     return [findings[i] for i in kept_idx] + [summary]
 

@@ -57,8 +57,9 @@ def resolve_commit(root: Path, rev: str) -> str:
         return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                    rev + "^{commit}").decode().strip()
     except UsageError:
-        raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for "
-                         "origin/main, run `git fetch origin` first)") from None
+        raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for a "
+                         "remote's branch such as upstream/main, run `git fetch upstream` "
+                         "first)") from None
 
 
 def resolve_commits(root: Path, revs: list[str]) -> list[str]:

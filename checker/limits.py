@@ -1,7 +1,8 @@
 """Named limits for reading untrusted files, and the one error they raise (LimitExceeded).
 
 Every limit that protects the checker from a submitted file is a named constant here, so a
-reviewer can see all of them in one place and README.md ("Limits (hostile input)") can list them.
+reviewer can see all of them in one place and docs/inspection.md ("Limits (hostile input)")
+can list them.
 ``checker.model.Limits`` carries the ones a course may change (schedule.yaml ``limits:``), with
 these constants as defaults.
 """

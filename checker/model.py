@@ -8,6 +8,7 @@ read by the pure rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from checker import limits as L
+from checker.sources import STAFF_RULE
 
 # A GitHub login, matched in full (never with `$`, which also matches before a final newline).
 _LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
@@ -275,13 +277,15 @@ class Deliverable:
         return self.sessions is not None
 
     def provenance(self) -> tuple[str, ...]:
-        """Where this deliverable's rules come from, for people: set by staff or from the
-        course page (with the note saying why), and each staff choice with its reason."""
+        """Where this deliverable's rules come from, for people: each staff choice as
+        "course staff rule: ...", with its reason; a page deliverable's note as it is."""
         out = []
-        if self.set_by == "staff" or self.note:
-            origin = "set by staff" if self.set_by == "staff" else "from the course page"
-            out.append(f"{self.title} ({origin})" + (f": {self.note}" if self.note else ""))
-        out.extend(f"{self.title}, {k} (a staff choice): {why}" for k, why in self.staff_choices)
+        if self.set_by == "staff":
+            out.append(f"{STAFF_RULE}: {self.title} is asked for by the staff, not the course "
+                       "page" + (f": {self.note}" if self.note else "."))
+        elif self.note:
+            out.append(f"{self.title} (from the course page): {self.note}")
+        out.extend(f"{STAFF_RULE}: {self.title}, {k}: {why}" for k, why in self.staff_choices)
         return tuple(out)
 
 
@@ -323,6 +327,12 @@ class GradeCategory:
     weight: float
     deliverables: tuple[str, ...]
     note: str | None = None
+    # each deliverable's share of the category ({report: 70, proposal: 10, code: 20}); none
+    # given: they weigh the same
+    shares: tuple[tuple[str, float], ...] = ()
+
+    def share(self, deliverable: str) -> float:
+        return dict(self.shares).get(deliverable, 1.0) if self.shares else 1.0
 
 
 @dataclass(frozen=True)
@@ -338,7 +348,11 @@ class Course:
     submissions_dir: str = "submissions"
     email_domain: str | None = None  # members' email addresses must be at this domain
     remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
+    repository: str | None = None  # OWNER/NAME on GitHub: the course repository itself
     grading: tuple[GradeCategory, ...] = ()
+    # course-wide staff choices where the page is silent, each with the reason students read:
+    # {"submission": "The page says e-mail; the staff collect work by pull request ..."}
+    staff_choices: tuple[tuple[str, str], ...] = ()
 
     def session(self, day: date) -> Session | None:
         for s in self.sessions:
@@ -353,6 +367,15 @@ class Course:
             if group is not None and group in s.groups:
                 return s
         return of_kind[0] if of_kind else None
+
+    def provenance(self, deliverables: Iterable[str] | None = None) -> tuple[str, ...]:
+        """Every staff rule, for people: the course-wide choices, then each deliverable's
+        (only those of ``deliverables`` when given)."""
+        out = [f"{STAFF_RULE} ({k.replace('_', ' ')}): {why}" for k, why in self.staff_choices]
+        for d in self.deliverables.values():
+            if deliverables is None or d.id in deliverables:
+                out.extend(d.provenance())
+        return tuple(out)
 
     def is_staff(self, login: str) -> bool:
         return login_key(login) in self.staff

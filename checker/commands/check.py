@@ -32,9 +32,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--author", help="GitHub login of the person submitting")
     p.add_argument("--at", help="submission time, ISO 8601 with offset (default: now)")
     p.add_argument("--root", default=".", help="the course repository (default: .)")
-    p.add_argument("--base", default="origin/main",
-                   help="branch or commit to compare with when no PATH is given (default: "
-                        "origin/main)")
+    p.add_argument("--base",
+                   help="branch or commit to compare with when no PATH is given (default: the "
+                        "course repository's default branch: the remote whose URL is "
+                        "schedule.yaml's repository, else `upstream`, else `origin`)")
     p.add_argument("--head", help="commit whose changes to check, read from git objects as data "
                    "(CI); default: the work tree")
     p.add_argument("--event", help="GitHub pull_request event payload (author, PR number, head "
@@ -79,9 +80,19 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give PATHs or --head, not both")
         changes = changes_from_paths(root, args.paths)  # head is None: the work tree is read
         source = Source(root, from_git=False)
-        base_sha = local.optional_commit(root, args.base)
+        base_label = args.base or "the course repository's branch"
+        base_sha = None  # looked up below, only when a group.yaml is among the files
     else:
-        base = event.base_sha if event and args.base == "origin/main" else args.base
+        base = args.base or (event.base_sha if event else None)
+        if base is None:  # a student's machine: the course repository's branch, fresh or not
+            from checker.upstream import local_base
+
+            found = local_base(root, course.repository)
+            base, base_label = found.rev, found.label
+            for note in found.notes:
+                print(note, file=sys.stderr)
+        else:
+            base_label = base
         if head:
             head, base_sha = gitio.resolve_commits(root, [head, base])
         else:
@@ -93,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
     # A group.yaml the change touches is judged as a change (group.* findings), never read as
     # the base branch's declaration: the base roster takes the base commit's version of it.
     changed = local.changed_declarations(course, [c.path for c in changes])
+    if changed and args.paths:
+        base_sha = local.optional_commit(root, args.base or local.course_ref(root, course))
     base_roster, problems = load_roster(root, course, instead=(
         local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
     if problems:
@@ -130,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
                                                                   f"{head[:12] if head else ''}"))
     nothing = not changes and event is None
     if nothing and args.format == "text":
-        emit(local.nothing_to_check(args.base, head, unpushed), args.output)
+        emit(local.nothing_to_check(base_label, head, unpushed), args.output)
     else:
         emit(render(result, args.format), args.output)
     if args.json_output:

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = "".join(
             f"{format_local(r['_due'], course.timezone)}  {r['_title']}"
-            f"{' [set by staff]' if r['set_by'] == 'staff' else ''}"
+            f"{' [course staff rule]' if r['set_by'] == 'staff' else ''}"
             f"{' [' + r['_late'] + ']' if r['_late'] else ''}"
             f"{' — ' + r['_owner'] if r['_owner'] else ''}"
             f"{' (session ' + r['session'] + _topic(r) + ')' if r['session'] else ''}"
@@ -98,11 +98,12 @@ def _topic(r: dict[str, Any]) -> str:
 
 def provenance(course: Course, staff_set: list[Deliverable]) -> str:
     """Which rules are the staff's choices rather than the course page's (for people)."""
-    if not staff_set:
+    lines = course.provenance({d.id for d in staff_set})
+    if not lines:
         return ""
     out = ["", "Rules come from the course page, except the choices of the course staff "
            "marked here:"]
-    out.extend(f"  - {line}" for d in staff_set for line in d.provenance())
+    out.extend(f"  - {line}" for line in lines)
     return "\n".join(out) + "\n"
 
 
@@ -159,7 +160,9 @@ def to_ics(course: Course, rows: list[dict[str, Any]],
         if r["_late"]:
             origin += f" {r['_late'][0].upper()}{r['_late'][1:]}."
         lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid)}", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{due_utc}", f"DTEND:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
+                  # a deadline is an instant: no DTEND (RFC 5545 3.6.1: the event then ends
+                  # when it starts; a DTEND equal to DTSTART is not allowed, 3.8.2.2)
+                  f"DTSTART:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
                   "DESCRIPTION:" + _ics_text(
                       (f"Session {r['session']}: {r['_session']}. " if r["_session"] else "")
                       + 'Submit ' + r['_path'] + ' by a pull request.' + origin),

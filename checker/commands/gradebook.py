@@ -6,7 +6,7 @@ import argparse
 
 from checker.commands.output import emit
 from checker.errors import UsageError
-from checker.staff.common import add_common, load_state
+from checker.staff.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from checker.commands.course_state import load_state
     from checker.staff import gradebook
 
     if args.by == "student" and args.format == "markdown":

@@ -4,6 +4,9 @@
 ``check`` (sandboxed, with the default limits) and prints the facts and findings per file:
 the headings the section rules use and where they come from (outline, fonts, lines, styles,
 bold), the references page and the measured layout of a PDF.
+With ``--deliverable ID`` (a deliverable of the course's schedule.yaml, read from ``--root``)
+the files are also judged by that deliverable's content rules, with its limits: page limits,
+sections, the code archive's README (``--deliverable code``).
 Exit 0 when no file has an error finding, 1 otherwise, 2 for a usage error.
 """
 
@@ -19,7 +22,7 @@ from checker.errors import UsageError
 from checker.facts import FileFacts
 from checker.findings import Severity
 from checker.inspect import inspect_file
-from checker.model import Limits
+from checker.model import Deliverable, Limits
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +33,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="files to inspect")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="output format (default: text)")
+    p.add_argument("--deliverable", metavar="ID",
+                   help="also apply this deliverable's rules from schedule.yaml (e.g. code: "
+                   "the README of a code archive)")
+    p.add_argument("--root", default=".",
+                   help="with --deliverable: the course repository (default: .)")
     p.set_defaults(run=run)
 
 
@@ -72,12 +80,26 @@ def facts_text(facts: FileFacts) -> str:
         a = facts.archive
         lines.append(f"  archive: {a.get('entries', '?')} entries, "
                      f"{_size(int(a.get('uncompressed_bytes', 0)))} uncompressed, "
-                     f"README: {a.get('readme') or 'none'}")
+                     f"README: {a.get('readme') or 'none'}" + _steps(a))
+        bundled = [f"{d['path']} ({d['kind']}, {d['files']} file{'' if d['files'] == 1 else 's'})"
+                   for d in a.get("dependencies") or []]
+        packages = len(a.get("dependency_archives") or [])
+        if packages:
+            bundled.append(f"{packages} package archive(s)")
+        if bundled:
+            lines.append("  bundled dependencies: " + "; ".join(bundled))
     for f in facts.findings:
         lines.append(f"  {f.severity.value}: [{f.rule}] {f.message}")
         if f.hint:
             lines.append(f"    fix: {f.hint}")
     return "\n".join(lines)
+
+
+def _steps(archive: dict[str, Any]) -> str:
+    if "readme_steps" not in archive:
+        return ""
+    kinds = [k for k, key in (("build", "readme_build"), ("run", "readme_run")) if archive[key]]
+    return f" ({archive['readme_steps']} steps; {' and '.join(kinds) or 'neither build nor run'})"
 
 
 def layout_text(layout: dict[str, Any]) -> str:
@@ -104,14 +126,34 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{p}: no such file")
         if p.is_dir():
             raise UsageError(f"{p} is a folder; name the files to inspect")
-    results = [inspect_file(p, str(p), Limits(), p.suffix.lstrip(".").lower() or None)
+    deliverable = _deliverable(args)
+    lim = deliverable.limits if deliverable is not None else Limits()
+    results = [inspect_file(p, str(p), lim, p.suffix.lstrip(".").lower() or None)
                for p in paths]
+    if deliverable is not None:
+        from checker.rules.document import document_findings
+
+        for facts in results:
+            facts.findings += document_findings(facts, deliverable, ())
     if args.format == "json":
         print(json.dumps({"files": [facts_json(f) for f in results]}, indent=2))
     else:
         print("\n".join(facts_text(f) for f in results))
     failed = any(f.severity is Severity.ERROR for r in results for f in r.findings)
     return 1 if failed else 0
+
+
+def _deliverable(args: argparse.Namespace) -> Deliverable | None:
+    wanted = getattr(args, "deliverable", None)
+    if wanted is None:
+        return None
+    from checker.config import load_course
+
+    course = load_course(Path(getattr(args, "root", ".")))
+    if wanted not in course.deliverables:
+        raise UsageError(f"--deliverable {wanted}: schedule.yaml has no such deliverable "
+                         f"(it has {', '.join(sorted(course.deliverables))})")
+    return course.deliverables[wanted]
 
 
 if __name__ == "__main__":

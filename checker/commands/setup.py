@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     import yaml
 
     from checker import repo_setup as rs
-    from checker.staff.common import connect_from_env
+    from checker.commands.course_state import connect_from_env
 
     root = Path(args.root)
     from checker.config import load_course

@@ -24,8 +24,8 @@ def run(args: argparse.Namespace) -> int:
     lines, failed = check(Path(args.root))
     print("\n".join(lines))
     if args.issue:
-        from checker.staff.common import connect_from_env
-        from checker.staff.validate_issue import sync
+        from checker.commands.course_state import connect_from_env
+        from checker.github.validate_issue import sync
 
         session, repo = connect_from_env(args)
         problems = [x for x in lines if not x.startswith(("info:", "OK:", "FAIL:"))]
@@ -66,6 +66,14 @@ def check(root: Path) -> tuple[list[str], bool]:
             messages.append("warning: .github/workflows/remind.yml: its reminder times are out "
                             "of date with schedule.yaml: run `python -m checker remind-cron "
                             "--write` and commit the workflow")
+    for i, ext in enumerate(course.extensions):
+        if ext.reason:
+            who = ext.group or ext.student or "?"
+            messages.append(
+                f"warning: schedule.yaml: extensions[{i}] ({ext.deliverable}, {who}) carries a "
+                "reason; schedule.yaml is readable by every student of the course, so keep the "
+                "reason (illness, accommodation, ...) where only staff read it and remove "
+                "`reason:` here (docs/privacy.md)")
     out = list(messages)
     for decl in roster.groups.values():  # for the staff assigning sessions
         prefs = preferred_sessions(course, decl)

@@ -110,9 +110,11 @@ def apply_history(result: dict[str, Any], state: State) -> dict[str, Any]:
                                 str(f.get("deliverable") or "the deliverable"), f["path"], due,
                                 seen, f["late_seconds"], due.tzinfo or timezone.utc)
             f["counted"], f["penalty_percent"] = judged.counted, judged.penalty_percent
-            kept.extend(x.to_json() for x in judged.findings)
+            # a late rule keeps the source the check gave it (a staff deliverable's deadline)
+            was = {x["rule"]: x for x in f["findings"] if x["rule"] in LATE_RULES}
+            kept.extend({**x.to_json(), **_source_of(was.get(x.rule))} for x in judged.findings)
         kept.append({
-            "rule": "deadline.history", "severity": "info",
+            "rule": "deadline.history", "severity": "info", "source": "checker",
             "message": f"{f['path']}: this exact content was first pushed {_iso(seen)}, before "
                        f"the latest push; {note}.",
             "hint": "",
@@ -149,3 +151,9 @@ def record_history(result: dict[str, Any], state: State) -> State:
         keep.update(rest[: MAX_STATE_PATHS - len(keep)])
         new = {p: b for p, b in new.items() if p in keep}
     return new
+
+
+def _source_of(finding: dict[str, Any] | None) -> dict[str, Any]:
+    if finding is None or "source" not in finding:
+        return {}
+    return {k: finding[k] for k in ("source", "staff_rule") if k in finding}

@@ -23,9 +23,9 @@ from github import Github
 from checker.github import checkrun, comment, labels, status
 from checker.github.client import Session
 from checker.github.history import apply_history, record_history
-from checker.github.trailer import CheckMark
 from checker.report.markdown import escape, render_markdown
 from checker.staff.records import files_block
+from checker.trailer import CheckMark
 
 # a failed check leaves every label as it was except these, which would claim a verdict
 CLAIMS = ("checks-passed", "on-time")

@@ -18,7 +18,7 @@ from typing import Any
 from checker.facts import FileFacts
 from checker.inspect import sections
 from checker.inspect.archive import scan_zip
-from checker.inspect.worker import encrypted_finding
+from checker.inspect.common import encrypted_finding
 from checker.limits import MAX_TEXT_CHARS
 from checker.model import Limits
 

@@ -27,11 +27,11 @@ from pathlib import Path
 from checker.facts import FileFacts
 from checker.findings import Finding, error, info
 from checker.inspect import pdflayout, sections
+from checker.inspect.common import empty_document, encrypted_finding, is_bad_file
 from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
 from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
-from checker.inspect.worker import empty_document, encrypted_finding, is_bad_file
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 

@@ -20,7 +20,7 @@ from checker.bounds import shown
 from checker.facts import FileFacts
 from checker.findings import error
 from checker.inspect.archive import scan_zip
-from checker.inspect.worker import empty_document, encrypted_finding
+from checker.inspect.common import empty_document, encrypted_finding
 from checker.model import Limits
 
 PRESENTATION = "ppt/presentation.xml"

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from checker.result import parse_time
+from checker.sources import STAFF_RULE
 from checker.timeutil import describe_delay
 
 # GitHub refuses comment bodies over 65,536 characters; leave room for the hidden state.
@@ -26,6 +27,7 @@ _INVISIBLE = re.compile(
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$^%;,?/])")
 _WJ = "\u2060"  # WORD JOINER: invisible, breaks @mentions and autolinks
 DASH = "\u2013"  # en dash: an empty cell
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # a file's errors (what to fix) first
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}  # noqa: RUF001
 
 
@@ -160,19 +162,27 @@ def hint_cell(text: object, limit: int = MAX_CELL) -> str:
 
 
 def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(findings, key=lambda x: order.get(x.get("severity", "info"), 3))
+    rows = sorted(findings, key=lambda x: SEVERITY_ORDER.get(x.get("severity", "info"), 3))
     out = ["| | Problem | How to fix |", "|---|---|---|"]
     for x in rows[:MAX_FINDINGS_PER_FILE]:
         sev = x.get("severity", "info")
         where = f" (line {int(x['line'])})" if isinstance(x.get("line"), int) else ""
         out.append(
             f"| {ICON.get(sev, '')} {escape(sev, 10)} | {escape(x.get('message', ''))}{where} "
-            f"<sub>{code(x.get('rule', ''), 80)}</sub> | {hint_cell(x.get('hint', '')) or DASH} |"
+            f"<sub>{code(x.get('rule', ''), 80)}</sub>{staff_note(x)} "
+            f"| {hint_cell(x.get('hint', '')) or DASH} |"
         )
     if len(rows) > MAX_FINDINGS_PER_FILE:
         out.append(f"| | … and {len(rows) - MAX_FINDINGS_PER_FILE} more (see the job summary) | |")
     return out
+
+
+def staff_note(x: dict[str, Any], limit: int = 300, sep: str = "<br>") -> str:
+    """'<br>course staff rule: why': a rule the staff chose where the course page is silent."""
+    if x.get("source") != "staff":
+        return ""
+    why = x.get("staff_rule")
+    return f"{sep}_{STAFF_RULE}_" + (f": {escape(why, limit)}" if why else "")
 
 
 def _file_section(result: dict[str, Any], f: dict[str, Any]) -> list[str]:
@@ -201,9 +211,12 @@ def local_command(result: dict[str, Any]) -> list[str]:
         "",
         "<details><summary>Run the same check on your computer</summary>",
         "",
+        "On this branch, in your clone (from a fork: with the course repository added once as "
+        "the remote <code>upstream</code>, see <code>submissions/README.md</code>):",
+        "",
         "```sh",
-        "git fetch origin main",
-        f"python -m checker check --author {login} --base origin/main --head HEAD",
+        "git fetch --all",
+        f"python -m checker check --author {login} --head HEAD",
         "```",
         "",
         "</details>",
@@ -260,11 +273,12 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
         if first:
             lines += ["", "#### What to fix first", ""]
             lines += [f"- {code(f.get('path', ''))}: {escape(x.get('message', ''), 300)} "
-                      f"**Fix:** {hint_cell(x.get('hint', ''), 300)}" for f, x in first]
+                      f"**Fix:** {hint_cell(x.get('hint', ''), 300)}{staff_note(x, 200, ' ')}"
+                      for f, x in first]
         lines += ["", "This report is too long for one comment: it lists each file's status; "
                   "every problem and its fix is in the job summary and the Files tab annotations.",
                   "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]
-        tail = _footer(result, run_url)
+        tail = local_command(result) + _footer(result, run_url)
         used = sum(len(x) + 1 for x in lines + tail) + 200
         for i, f in enumerate(files):
             row = (f"| {code(f.get('path', ''))} | {deliverable_cell(f)} "

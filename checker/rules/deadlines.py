@@ -137,3 +137,36 @@ def lateness(course: Course, target: Target, path: str, at: datetime) -> Latenes
                         int(over), tz)
     return Lateness("late", judged.late_seconds, (*findings, *judged.findings), judged.counted,
                     judged.penalty_percent)
+
+
+def which_version_counts(path: str, title: str, counted: bool, version: dict[str, str] | None,
+                         tz: tzinfo) -> Finding | None:
+    """Said plainly to a group that changed a file after its deadline: which version counts.
+
+    ``version``: the last other content GitHub received on time (``on_time_version``)."""
+    if version is None:
+        return None
+    commit = version["commit"][:12]
+    try:
+        when = format_local(datetime.fromisoformat(version["received_at"]), tz)
+    except ValueError:
+        when = version["received_at"]
+    if counted:
+        return info(
+            "deadline.on-time-version",
+            f"{path}: this version came after the deadline. The version GitHub received on "
+            f"time (commit {commit}, received {when}) is the one graded; this one is recorded "
+            "as late.",
+            "Nothing to do if the on-time version is the one you want graded; if you want this "
+            "later one graded instead, ask the course staff.",
+            path=path,
+        )
+    return info(
+        "deadline.on-time-version",
+        f"{path}: this change came after the deadline, so it will not be counted: the "
+        f"{title.lower()} that counts is the version GitHub received on time (commit {commit}, "
+        f"received {when}).",
+        "Nothing to do: the on-time version stands. Fixes pushed after the deadline are kept "
+        "in the pull request's history but do not count.",
+        path=path,
+    )

@@ -4,7 +4,8 @@ Page limits (``pages.too-many`` / ``pages.too-few``), required and optional sect
 (``sections.missing``, ``sections.optional-missing``, ``sections.order``), the layout
 (``layout.*``, in ``checker.rules.layout``), member names and emails (``members.missing``) and
 the code-archive README
-(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-missing-file``), each as
+(``zip.readme-missing``, ``zip.readme-no-instructions``, ``zip.readme-no-run-step``,
+``zip.readme-not-text``, ``zip.readme-missing-file``), each as
 configured on the deliverable in schedule.yaml.
 """
 
@@ -66,6 +67,7 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False,
         return estimated_page_findings(facts, rule, accepts_pdf)
     unit = "slides" if facts.kind == "pptx" else "pages"
     counted, what, scope = _counted(facts, rule)
+    least, least_what, least_scope = _least(facts)
     out: list[Finding] = []
     if rule.max is not None and counted > rule.max:
         out.append(error(
@@ -74,11 +76,12 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False,
             f"Shorten it to at most {rule.max} {unit} {scope}.",
             facts.path,
         ))
-    if rule.min is not None and counted < rule.min:
+    if rule.min is not None and least < rule.min:
         out.append(error(
             "pages.too-few",
-            f"{facts.path} has {what}; at least {rule.min} {unit} are expected ({scope}).",
-            f"Complete it to at least {rule.min} {unit} {scope}.",
+            f"{facts.path} has {least_what}; at least {rule.min} {unit} are expected "
+            f"({least_scope}).",
+            f"Complete it to at least {rule.min} {unit} {least_scope}.",
             facts.path,
         ))
     return out
@@ -89,7 +92,7 @@ def _n(count: int, unit: str = "pages") -> str:
 
 
 def _counted(facts: FileFacts, rule: PageRule) -> tuple[int, str, str]:
-    """(the count the limit applies to, it in words, what it includes)."""
+    """What the maximum applies to: (the count, it in words, what it includes)."""
     unit = "slides" if facts.kind == "pptx" else "pages"
     total = facts.pages or 0
     if rule.references_count or facts.kind == "pptx":
@@ -103,11 +106,17 @@ def _counted(facts: FileFacts, rule: PageRule) -> tuple[int, str, str]:
     return counted, what, "not counting the references"
 
 
-def _estimate_range(facts: FileFacts, rule: PageRule, counted: int) -> tuple[int, int]:
-    """The lowest and highest page count the estimate allows (its measured error)."""
-    span = facts.pages_range
-    if not rule.references_count and facts.body_pages_range:
-        span = facts.body_pages_range
+def _least(facts: FileFacts) -> tuple[int, str, str]:
+    """What the minimum applies to. References never push a document over its maximum, and
+    they do count toward its minimum: where the page is silent on them, the reading that fails
+    no one."""
+    total = facts.pages or 0
+    return total, _n(total, "slides" if facts.kind == "pptx" else "pages"), \
+        "including the references"
+
+
+def _estimate_range(span: list[int], counted: int) -> tuple[int, int]:
+    """The lowest and highest page count an estimate allows (its measured error)."""
     if len(span) == 2 and all(isinstance(x, int) for x in span):
         return min(span[0], counted), max(span[1], counted)
     return counted, counted
@@ -119,9 +128,13 @@ def estimated_page_findings(facts: FileFacts, rule: PageRule,
     estimate's most favourable, refuse to verify what its range straddles the limit, and pass
     (with a warning saying it is an estimate) only a range wholly inside the limit."""
     counted, what, scope = _counted(facts, rule)
-    low, high = _estimate_range(facts, rule, counted)
-    estimate = (f"an estimate of {counted} pages (range {low}-{high})" +
-                ("" if rule.references_count else " before the references"))
+    body = not rule.references_count and facts.body_pages_range
+    low, high = _estimate_range(facts.body_pages_range if body else facts.pages_range, counted)
+    least, least_what, least_scope = _least(facts)
+    least_low, least_high = _estimate_range(facts.pages_range, least)
+    estimate = (f"an estimate of {counted} pages (range {low}-{high})"
+                + ("" if rule.references_count else " before the references"))
+    least_estimate = f"an estimate of {least} pages (range {least_low}-{least_high})"
     ways = _exact_ways(facts, accepts_pdf)
     if rule.max is not None and low > rule.max:
         return [error(
@@ -131,26 +144,28 @@ def estimated_page_findings(facts: FileFacts, rule: PageRule,
             f"Shorten it to at most {rule.max} pages {scope}. {ways}",
             facts.path,
         )]
-    if rule.min is not None and high < rule.min:
+    if rule.min is not None and least_high < rule.min:
         return [error(
             "pages.too-few",
-            f"{facts.path} has about {what}, by {estimate}: even at the estimate's highest, "
-            f"{high} pages, it is under the {rule.min} pages expected ({scope}).",
-            f"Complete it to at least {rule.min} pages {scope}. {ways}",
+            f"{facts.path} has about {least_what}, by {least_estimate}: even at the "
+            f"estimate's highest, {least_high} pages, it is under the {rule.min} pages "
+            f"expected ({least_scope}).",
+            f"Complete it to at least {rule.min} pages {least_scope}. {ways}",
             facts.path,
         )]
     over = rule.max is not None and high > rule.max
-    under = rule.min is not None and low < rule.min
+    under = rule.min is not None and least_low < rule.min
     if over or under:
         bound = (f"the maximum of {rule.max}" if over else f"the minimum of {rule.min}")
         return [error(
             "pages.not-verified",
             f"{facts.path}: the page limit ({_limit(rule)}) is NOT VERIFIED. The page count is "
-            f"{estimate}, because {_why_estimated(facts)}. An estimate is not a layout: "
-            "measured against LibreOffice it is off by a few percent, more where LibreOffice "
-            f"lacks the document's fonts, so with {bound} inside its range the exact count may "
-            "be on either side of the limit, and the pull request's check, which counts "
-            f"exactly, may reject the file. {_two_ways(facts, accepts_pdf)}",
+            f"{estimate if over else least_estimate}, because {_why_estimated(facts)}. An "
+            "estimate is not a layout: measured against LibreOffice it is off by a few "
+            "percent, more where LibreOffice lacks the document's fonts, so with "
+            f"{bound} inside its range the exact count may be on either side of the limit, "
+            "and the pull request's check, which counts exactly, may reject the file. "
+            f"{_two_ways(facts, accepts_pdf)}",
             ways,
             facts.path,
         )]
@@ -367,50 +382,80 @@ def member_findings(facts: FileFacts, members: Sequence[Member]) -> list[Finding
 
 # --- code archive ------------------------------------------------------------------------
 
+# The course page's words, quoted by the README rules.
+PAGE_README = ("a README file with a step-by-step guide on how to compile and run the provided "
+               "code")
+
+
 def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]:
+    """The README the page asks for: missing, empty or without a single step is an error; steps
+    none of which runs the code, a warning; a README the checker cannot read (README.pdf), a
+    warning. Files a README command names that are not in the archive, a warning."""
     archive = facts.archive
     if facts.kind != "zip" or archive is None:
         return []
     if any(f.rule == "file.encrypted" for f in facts.findings):
         return []
     readme = archive.get("readme")
-    out: list[Finding] = []
+    if not require_readme:
+        return _missing_files(facts) if readme else []
     if readme is None:
-        if require_readme:
-            out.append(error(
-                "zip.readme-missing",
-                f"{facts.path} has no README at its top level (README, README.md, README.txt "
-                "or README.rst, at the root or inside the single top-level folder).",
-                "Add a README.md that says how to install or build the code and how to run "
-                "it, with the exact commands.",
-                facts.path,
-            ))
-        return out
-    lacks = []
-    if not archive.get("readme_build"):
-        lacks.append("build or install steps")
-    if not archive.get("readme_run"):
-        lacks.append("steps to run it")
-    if not archive.get("readme_commands"):
-        lacks.append("a command line or code block")
-    if lacks and require_readme:
+        return [error(
+            "zip.readme-missing",
+            f"{facts.path} has no README (README.md, README.txt, README.rst or README, "
+            "anywhere outside its bundled dependencies); the course page asks for "
+            f"{PAGE_README}.",
+            "Add a README.md next to your code with numbered steps and the exact commands, "
+            "e.g. `1. pip install -r requirements.txt` and `2. python main.py`.",
+            facts.path,
+        )]
+    if not archive.get("readme_text", True):
+        return [warning(
+            "zip.readme-not-text",
+            f"{facts.path}: the checker reads only plain-text READMEs (Markdown, .txt, .rst), "
+            f"so the steps in {readme} were not checked; the staff will read it.",
+            "Add a README.md (or README.txt) with the steps, so that anyone can read them "
+            "without another program.",
+            facts.path,
+        )]
+    out: list[Finding] = []
+    if archive.get("readme_empty") or not archive.get("readme_steps"):
+        what = "is empty" if archive.get("readme_empty") else (
+            "gives no steps (no command, code block, numbered or bulleted step)")
         out.append(error(
             "zip.readme-no-instructions",
-            f"{facts.path}: {readme} does not give {', '.join(lacks)}.",
-            "Add sections such as '## Installation' and '## Running' with the exact commands "
-            "in code blocks, e.g. `pip install -r requirements.txt` and `python main.py`.",
+            f"{facts.path}: {readme} {what}; the course page asks for {PAGE_README}.",
+            "Write the steps one per line, with the exact commands, e.g. "
+            "`1. pip install -r requirements.txt`, `2. python main.py --config config.yaml` "
+            "(a numbered list, `$ ` prompts or a code block all work).",
             facts.path,
         ))
-    absent = archive.get("readme_missing_files") or []
-    if absent:
+    elif not archive.get("readme_run"):
+        lacks = "how to run the code" if archive.get("readme_build") else \
+            "how to build or run the code"
         out.append(warning(
-            "zip.readme-missing-file",
-            f"{facts.path}: {readme} runs files that are not in the archive: "
-            f"{', '.join(absent[:10])}.",
-            "Add the missing files to the archive, or correct the commands in the README.",
+            "zip.readme-no-run-step",
+            f"{facts.path}: {readme} gives {archive.get('readme_steps')} step(s), but none "
+            f"that says {lacks}; the course page asks for {PAGE_README}.",
+            "Add the step that runs it with its exact command, e.g. `2. python main.py` or "
+            "`$ ./bin/sim input.txt`.",
             facts.path,
         ))
-    return out
+    return out + _missing_files(facts)
+
+
+def _missing_files(facts: FileFacts) -> list[Finding]:
+    archive = facts.archive or {}
+    absent = archive.get("readme_missing_files") or []
+    if not absent:
+        return []
+    return [warning(
+        "zip.readme-missing-file",
+        f"{facts.path}: {archive.get('readme')} runs files that are not in the archive: "
+        f"{', '.join(absent[:10])}.",
+        "Add the missing files to the archive, or correct the commands in the README.",
+        facts.path,
+    )]
 
 
 def has_errors(findings: Sequence[Finding]) -> bool:

@@ -162,7 +162,7 @@ def build(course: Course, rows: list[Row], now: datetime,
 
 
 def staff_notes(course: Course) -> tuple[str, ...]:
-    return tuple(line for d in course.deliverables.values() for line in d.provenance())
+    return course.provenance()
 
 
 def _classes(board: Board) -> str:
@@ -215,7 +215,7 @@ def _status_css() -> str:
 
 def render_html(board: Board) -> str:
     head = "".join(f"<th scope=\"col\">{_e(title)}"
-                   + ("<br><small>set by staff</small>" if d in board.staff_set else "")
+                   + ("<br><small>course staff rule</small>" if d in board.staff_set else "")
                    + "</th>" for d, title in board.columns)
     body = []
     for g in board.groups:

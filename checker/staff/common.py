@@ -1,27 +1,19 @@
-"""What the three staff commands share: arguments, the course, the GitHub connection."""
+"""What the staff commands share: their arguments and the course (no GitHub: the commands
+connect, in ``checker.commands.course_state``)."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from checker.errors import UsageError
 from checker.model import Course, Roster
 from checker.timeutil import parse_instant
 
-if TYPE_CHECKING:
-    from checker.github.client import Session
-    from checker.staff.core import Row
-    from checker.staff.records import PullRecord
-
 DEFAULT_BOT = "github-actions[bot]"
-_REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -50,48 +42,3 @@ def course_and_roster(root: str) -> tuple[Course, Roster]:
     for p in problems:
         print(f"warning: {p} (that group's members are left out)", file=sys.stderr)
     return course, roster
-
-
-def connect_from_env(args: argparse.Namespace) -> tuple[Session, Any]:
-    """(Session, the PyGithub repository object) from GITHUB_TOKEN / GITHUB_API_URL / --repo."""
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        raise UsageError("GITHUB_TOKEN is not set")
-    if not args.repo or not _REPO.fullmatch(args.repo):
-        raise UsageError("--repo OWNER/NAME is required (or GITHUB_REPOSITORY)")
-    from checker.github.client import Session, connect
-
-    gh = connect(token, os.environ.get("GITHUB_API_URL") or "https://api.github.com")
-    session = Session(gh)
-    return session, gh.get_repo(args.repo)  # lazy client: no request
-
-
-@dataclass
-class CourseState:
-    """What every staff command starts from: the course, its groups, the API and the rows."""
-
-    course: Course
-    roster: Roster
-    session: Session
-    repo: Any
-    now: datetime
-    rows: list[Row]
-
-
-def load_state(args: argparse.Namespace) -> CourseState:
-    """--now, --root, --repo, GITHUB_TOKEN -> the course and one row per deliverable instance."""
-    from checker.staff.core import build_rows
-
-    now = now_arg(args.now)
-    course, roster = course_and_roster(args.root)
-    session, repo = connect_from_env(args)
-    rows = build_rows(course, roster, read_pulls(session, repo, args.bot_login), now)
-    return CourseState(course, roster, session, repo, now, rows)
-
-
-def read_pulls(session: Session, repo: Any, bot_login: str) -> list[PullRecord]:
-    from checker.staff.ghread import read_course
-
-    pulls = read_course(session, repo, bot_login)
-    print(f"read {len(pulls)} pull requests in {session.calls} API requests", file=sys.stderr)
-    return pulls

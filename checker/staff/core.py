@@ -1,6 +1,6 @@
 """Who submitted what, when: one row per deliverable instance (pure).
 
-Which pull request counts for an instance (the rule, also in README.md, "Gradebook"):
+Which pull request counts for an instance (the rule, also in docs/staff.md, "Gradebook"):
 
 1. Every file of every pull request that routes to the instance is a candidate, except files
    of pull requests closed without merging (withdrawn), files whose deliverable is unknown,

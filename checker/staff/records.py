@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from checker.github import trailer
-from checker.github.trailer import CheckMark
+from checker import trailer
 from checker.result import parse_time
+from checker.trailer import CheckMark
 
 FILES_VERSION = 1
 MAX_FILES = 300

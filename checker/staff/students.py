@@ -70,6 +70,13 @@ def mean(values: list[float | None]) -> float | None:
     return round(sum(known) / len(known), 1) if known else None
 
 
+def weighted_mean(values: list[tuple[float | None, float]]) -> float | None:
+    """The mean of the known values, each by its weight (a deliverable's share)."""
+    known = [(v, w) for v, w in values if v is not None]
+    total = sum(w for _, w in known)
+    return round(sum(v * w for v, w in known) / total, 1) if total else None
+
+
 def describe(rows: tuple[Row, ...]) -> str:
     """'on-time', 'late 2 h (penalty 10 %)', 'late: not counted', or, for several instances,
     '2024-10-03 on-time; 2024-12-10 missing' (questions: '10/12 submitted · 1 late')."""
@@ -117,7 +124,7 @@ def record(course: Course, s: StudentRow) -> dict[str, Any]:
         if c is None:
             cats["ungraded"] = {"weight": None, "credit": None, "deliverables": per}
             continue
-        value = mean([v["credit"] for v in per.values()])
+        value = weighted_mean([(v["credit"], c.share(d)) for d, v in per.items()])
         if value is not None:
             weighted, weights = weighted + c.weight * value, weights + c.weight
         cats[c.name] = {"weight": c.weight, "credit": value, "deliverables": per}

@@ -110,10 +110,10 @@ def test_broken_schedule_is_exit_2_with_file_and_line(repo: CourseRepo,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     text = (repo.root / "schedule.yaml").read_text(encoding="utf-8")
     (repo.root / "schedule.yaml").write_text(
-        text.replace("pages: {min: 2, max: 3}", "pages: {min: 2, max: three}"), encoding="utf-8")
+        text.replace("pages: {min: 2, max: 3,", "pages: {min: 2, max: three,"), encoding="utf-8")
     code = main(["check", "--root", str(repo.root), SLIDES, "--author", "ada-lovelace"])
     err = capsys.readouterr().err
-    line = next(i for i, x in enumerate(text.splitlines(), 1) if "max: 3}" in x)
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "max: 3," in x)
     assert code == 2
     assert f"schedule.yaml:{line}: deliverables.summary.pages.max: expected integer" in err
     assert "Traceback" not in err
@@ -240,11 +240,17 @@ def test_json_output_follows_the_shipped_schema(repo: CourseRepo,
 
     from checker.yamlfile import schema
 
+    gone = "submissions/g10/gone.pdf"
+    repo.write(gone, pdf_bytes(1))
+    repo.open_pr_branch()  # the work tree's changes against main: one of each kind
+    git(repo.root, "rm", "-q", gone)
+    repo.write(SLIDES, pdf_bytes(11))
+    repo.write("schedule.yaml", (repo.root / "schedule.yaml").read_text() + "\n")
     repo.write("submissions/g10/proposal.docx", b"PK\x03\x04 not really")
     repo.write("submissions/questions/2024-10-03/ada-lovelace.md", "## PagedAttention\n- why?\n")
-    _, res = check(repo, capsys, SLIDES, "schedule.yaml", "submissions/g10/proposal.docx",
-                   "submissions/questions/2024-10-03/ada-lovelace.md", "submissions/g10/gone.pdf",
+    _, res = check(repo, capsys, "--base", "main",
                    "--author", "ada-lovelace", "--at", "2024-10-02T10:30:00-04:00")
+    assert len(res["files"]) == 5
     jsonschema.Draft202012Validator(schema("result.schema.json"),
                                     format_checker=jsonschema.FormatChecker()).validate(res)
     assert res["counts"]["error"] == sum(

@@ -206,9 +206,11 @@ def test_not_assigned_hint_points_to_the_groups_own_session() -> None:
 
 
 def test_unsupported_format() -> None:
-    [f] = access.unsupported_format(target("submissions/g10/proposal.docx"), "p")
-    assert f.rule == "format.unsupported" and "submissions/g10/proposal.pdf" in f.hint
-    assert access.unsupported_format(target("submissions/g10/proposal.pdf"), "p") == []
+    [f] = access.unsupported_format(target("submissions/g10/final/report.docx"), "p")
+    assert f.rule == "format.unsupported" and "submissions/g10/final/report.pdf" in f.hint
+    assert access.unsupported_format(target("submissions/g10/final/report.pdf"), "p") == []
+    # the page gives the proposal no format: the staff accept what the summary accepts
+    assert access.unsupported_format(target("submissions/g10/proposal.docx"), "p") == []
 
 
 # ------------------------------------------------------------------ groups
@@ -377,7 +379,7 @@ def test_questions_from_a_panel_group_are_not_required() -> None:
 def test_allowed_paths_show_the_login_as_written() -> None:
     roster = Roster({"g10": decl("g10", "g10", "alan", "grace")})  # a login equal to a group id
     text = access.allowed_paths(COURSE, roster, "G10", instances(COURSE, roster, student="G10"))
-    assert "submissions/g10/proposal.pdf" in text
+    assert "submissions/g10/proposal.(pdf|docx)" in text
     assert "submissions/questions/2024-10-10/G10.md" in text
     assert "submissions/G10/" not in text
 

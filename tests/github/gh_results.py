@@ -9,6 +9,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from checker.sources import default_source
+
 SCHEMA = Path(__file__).resolve().parents[2] / "checker" / "schemas" / "result.schema.json"
 HEAD = "c0ffee" + "0" * 34
 BLOB_A = "a" * 40
@@ -16,7 +18,8 @@ BLOB_B = "b" * 40
 
 
 def finding(rule: str, severity: str, message: str, hint: str = "") -> dict[str, Any]:
-    return {"rule": rule, "severity": severity, "message": message, "hint": hint}
+    return {"rule": rule, "severity": severity, "source": default_source(rule),
+            "message": message, "hint": hint}
 
 
 def file_entry(path: str = "submissions/g01/summary-2024-09-19.pdf", *, status: str = "on-time",

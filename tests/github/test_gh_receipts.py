@@ -393,6 +393,10 @@ def test_late_change_keeps_the_last_on_time_version_for_staff(
         assert earlier["commit"] == head_mid  # the last version received by the deadline
         assert earlier["received_at"].startswith("2024-09-20T03:59:30")
         assert earlier["blob_sha"] == git(course.work, "rev-parse", f"{head_mid}:{PROPOSAL}")
+        # the group is told plainly which version is graded, by its commit
+        [note] = [x for x in prop["findings"] if x["rule"] == "deadline.on-time-version"]
+        assert f"commit {head_mid[:12]}" in note["message"]
+        assert "is the one graded" in note["message"] and note["severity"] == "info"
 
         monkeypatch.setenv("GITHUB_TOKEN", ACTIONS_TOKEN)
         monkeypatch.setenv("GITHUB_API_URL", fake.url)

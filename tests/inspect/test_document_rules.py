@@ -93,7 +93,7 @@ def test_report_without_references_heading_counts_every_page(
 def test_readme_analysis() -> None:
     names = ["proj/README.md", "proj/src/train.py", "proj/requirements.txt"]
     assert find_readme(names) == "proj/README.md"
-    assert find_readme(["a/README.md", "b/x.py"]) is None
+    assert find_readme(["a/README.md", "b/x.py"]) == "a/README.md"  # the page: "include"
     report = analyse("## Setup\n\n    pip install -r requirements.txt\n\n## Usage\n\n"
                      "$ python src/train.py --out model.pt\n$ python eval.py\n",
                      names, "proj/README.md")

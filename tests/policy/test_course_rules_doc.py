@@ -63,3 +63,18 @@ def test_what_cannot_be_checked_says_why() -> None:
     for rule in ("attend all lectures", "Piazza", "40 minutes"):
         line = next(x for x in text.splitlines() if rule in x)
         assert "cannot be checked" in line, line
+
+
+def test_every_rule_row_has_its_source() -> None:
+    """Issue 16: every row says whose rule it is (page, staff, github, checker) or — (not
+    checked); a row whose rule ids are checked is never —."""
+    rows = [line for line in DOC.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith("| the page says")]
+    assert len(rows) >= 40
+    for row in rows:
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        assert len(cells) == 4, row
+        sources = {s.split(" (")[0].strip() for s in cells[2].split(",")}
+        assert sources <= {"page", "staff", "github", "checker", "—"}, row
+        ids = [t for t in backticked(cells[3]) if re.fullmatch(r"[a-z]+\.[a-z][a-z-]*", t)]
+        assert not (ids and sources == {"—"}), row

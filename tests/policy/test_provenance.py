@@ -19,11 +19,13 @@ def test_deadlines_mark_staff_choices_and_topics(
     repo = CourseRepo(tmp_path / "c")
     assert main(["deadlines", "--root", str(repo.root), "--group", "g10"]) == 0
     text = capsys.readouterr().out
-    assert "Mid-semester presentation slides [set by staff] — g10" in text
-    assert "Final poster [set by staff] — g10" in text
+    assert "Mid-semester presentation slides [course staff rule] — g10" in text
+    assert "Final poster [course staff rule] — g10" in text
     assert "Final report — g10" in text  # the page's own deliverable: no mark
     assert "(session 2024-10-03 · Inference)" in text
-    assert "pages.references_count (a staff choice)" in text
+    assert "course staff rule: Final report, pages.references_count: The page says" in text
+    assert "course staff rule (submission): The page says slides and summaries are e-mailed" \
+        in text
     assert 'says "the following four questions" and lists five' in text
     assert main(["deadlines", "--root", str(repo.root), "--group", "g10",
                  "--format", "json"]) == 0
@@ -47,8 +49,12 @@ def test_staff_led_sessions_keep_the_page_presenters() -> None:
     assert by_day["2024-09-17"].unit == "Pre-Training"
     assert by_day["2024-11-26"].unit == "Ethical Considerations"
     notes = staff_notes(course)
-    assert any(n.startswith("Final poster (set by staff)") for n in notes)
-    assert not any(n.startswith("Project proposal") for n in notes)
+    assert any(n.startswith("course staff rule: Final poster is asked for by the staff")
+               for n in notes)
+    # the proposal is the page's; only its formats (the page gives none) are the staff's
+    proposal = [n for n in notes if "Project proposal" in n]
+    assert proposal == [n for n in notes if n.startswith("course staff rule: Project proposal, "
+                                                         "formats: ")] and len(proposal) == 1
 
 
 def test_share_steps() -> None:
@@ -81,3 +87,21 @@ def test_sessions_keep_topic_and_presenters_in_deadlines_ics_and_board(
     html = render_html(build(course, [], now, {}))
     assert "Classes in the next 7 days" in html
     assert "GenAI Basics: Outrageously Large Neural Networks" in html and "(Mosharaf, Insu)" in html
+
+
+def test_validate_warns_of_an_extension_reason_in_the_public_schedule(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = CourseRepo(tmp_path / "c")
+    schedule = repo.root / "schedule.yaml"
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(
+        "extensions: []",
+        "extensions:\n  - {deliverable: summary, group: g03, session: 2024-11-21, "
+        "until: \"2024-11-24 12:00\", reason: disability accommodation}"), encoding="utf-8")
+    assert main(["validate", "--root", str(repo.root)]) == 0  # a warning, not a failure
+    out = capsys.readouterr().out
+    assert "extensions[0] (summary, g03) carries a reason" in out
+    assert "readable by every student" in out
+    schedule.write_text(schedule.read_text(encoding="utf-8").replace(
+        ", reason: disability accommodation", ""), encoding="utf-8")
+    assert main(["validate", "--root", str(repo.root)]) == 0
+    assert "carries a reason" not in capsys.readouterr().out

@@ -141,7 +141,7 @@ def test_what_a_person_sees_in_chromium(page: tuple[Path, semester.Semester],
     assert ("missing", 4) in shares
     assert seen == want
     g10 = {c[1]: c[5] for c in cells if c[0] == "g10"}
-    assert "set by staff" in html_text(path)
+    assert "course staff rule" in html_text(path)
     assert "2024-10-03" in g10["slides"]  # the session it presents
     width, inner, table, font = fit
     assert width <= inner == 390 < table  # the page fits; the matrix scrolls in its box

@@ -128,6 +128,31 @@ def test_in_ci_no_limit_passes_on_an_estimate(tmp_path: Path) -> None:
     assert local.rule == "pages.estimate" and local.severity.value == "warning"
 
 
+def test_an_estimates_minimum_counts_the_references_and_its_maximum_does_not() -> None:
+    from checker.facts import FileFacts
+    from checker.model import PageRule
+    from checker.rules.document import page_findings
+
+    rule = PageRule(min=2, max=3, references_count=False)
+
+    def local(pages: list[int], body: list[int]) -> list[tuple[str, str]]:
+        facts = FileFacts(path=SUMMARY, kind="docx", size=1, pages=pages[1], pages_exact=False,
+                          pages_range=pages, body_pages=body[1], body_pages_range=body,
+                          references_page=body[1])
+        return [(f.rule, f.severity.value) for f in page_findings(facts, rule)]
+
+    # two pages of text and one of references: within 2-3 whatever the estimate's error
+    assert local([3, 4], [2, 3]) == [("pages.estimate", "warning")]
+    assert local([4, 5], [4, 4]) == [("pages.too-many", "error")]  # the text alone is over
+    assert local([1, 1], [1, 1]) == [("pages.too-few", "error")]  # even with the references
+    assert local([1, 2], [1, 1]) == [("pages.not-verified", "error")]  # the minimum is close
+    [finding] = page_findings(FileFacts(
+        path=SUMMARY, kind="docx", size=1, pages=2, pages_exact=False, pages_range=[1, 2],
+        body_pages=1, body_pages_range=[1, 1], references_page=1), rule)
+    assert "the minimum of 2 inside its range" in finding.message
+    assert "an estimate of 2 pages (range 1-2)" in finding.message
+
+
 def test_the_hook_refuses_a_push_the_estimate_cannot_verify(tmp_path: Path) -> None:
     course = CourseRepo(tmp_path / "course")
     course.init_git()

@@ -38,6 +38,7 @@ class Source:
 
     root: Path
     from_git: bool  # True: read blobs by SHA (the PR head fetched as data)
+    head: str | None = None  # the commit read (a partial clone fetches its missing blobs)
 
     def in_git(self, change: Change) -> bool:
         return self.from_git and change.blob_sha is not None
@@ -45,7 +46,11 @@ class Source:
 
 class _Reader:
     """Sizes and bytes of changed files: git blobs through two git processes in all (sizes
-    from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk."""
+    from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk.
+
+    In a partial clone (CI's blobless checkout, a student's sparse clone) the blobs it does not
+    hold are fetched first, in one request; a blob that cannot be had stops the check
+    (:class:`gitio.MissingObject`, exit 2): it is never reported as a damaged file."""
 
     def __init__(self, source: Source, changes: list[Change],
                  meanwhile: Callable[[], None] = lambda: None) -> None:
@@ -56,6 +61,8 @@ class _Reader:
                                                  else None)
         try:
             meanwhile()
+            if shas and source.head:
+                gitio.prefetch_blobs(source.root, source.head, shas)
             self._sizes = gitio.blob_sizes(source.root, shas) if shas else {}
         except BaseException:
             self.close()
@@ -74,7 +81,10 @@ class _Reader:
         if self.source.in_git(change):
             assert change.blob_sha is not None
             if change.blob_sha not in self._sizes:
-                raise UsageError(f"git has no blob {change.blob_sha}")
+                raise gitio.MissingObject(
+                    f"{change.path}: git has no blob {change.blob_sha} in {self.source.root} "
+                    "and could not fetch it; in a partial clone, check the network (`git "
+                    "fetch` works?) and run the check again")
             return self._sizes[change.blob_sha]
         return (self.source.root / change.path).stat().st_size
 
@@ -277,6 +287,8 @@ def _refused(reader: _Reader, change: Change, limits: Limits, *, text: bool) -> 
         return _unreadable(path, f"is {what}, so there is nothing to check")
     try:
         size = reader.size(change)
+    except gitio.MissingObject:
+        raise
     except (OSError, UsageError) as exc:
         return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
     cap = min(limits.max_bytes, TEXT_LIMIT) if text else limits.max_bytes
@@ -295,6 +307,8 @@ def _refused(reader: _Reader, change: Change, limits: Limits, *, text: bool) -> 
 def _read_small_text(reader: _Reader, change: Change, ext: str) -> Content:
     try:
         data = reader.read(change)
+    except gitio.MissingObject:
+        raise
     except (OSError, UsageError) as exc:
         return _unreadable(change.path,
                            f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
@@ -309,6 +323,9 @@ def _copy_document(reader: _Reader, change: Change, ext: str, tmp: Path, index: 
     local = tmp / f"{index}.{safe_ext}"
     try:
         blob = reader.copy(change, local)
+    except gitio.MissingObject:
+        local.unlink(missing_ok=True)
+        raise
     except (OSError, UsageError) as exc:
         local.unlink(missing_ok=True)
         return _unreadable(change.path,

@@ -113,6 +113,62 @@ def changed_in_worktree(root: Path, base: str) -> list[DiffEntry]:
     return entries
 
 
+class MissingObject(UsageError):
+    """A git object the checker needs is not in the repository and could not be fetched: the
+    repository (a partial clone without its network, a damaged clone) is at fault, never the
+    submitted file, so the check stops (exit 2) instead of judging the file."""
+
+
+def promisor_remote(root: Path) -> str | None:
+    """The remote a partial clone fetches its missing objects from (None: a full clone)."""
+    try:
+        raw = git(root, "config", "--type=bool", "--get-regexp", r"^remote\..+\.promisor$")
+    except UsageError:  # no such setting (exit 1), or not a repository
+        raw = b""
+    for line in raw.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        if value == "true":
+            return key[len("remote."):-len(".promisor")]
+    return config_value(root, "extensions.partialclone")
+
+
+def missing_blobs(root: Path, tip: str, shas: list[str]) -> list[str]:
+    """Which of ``shas`` (blobs in commit ``tip``'s tree) this partial clone does not hold,
+    from one ``git rev-list --missing=print`` that lists, and never fetches."""
+    wanted = set(shas)
+    if not wanted:
+        return []
+    out = git(root, "rev-list", "--objects", "--no-object-names", "--missing=print",
+              "--no-walk", "--end-of-options", _checked_shas([tip]).decode().strip())
+    found = {line[1:] for line in out.decode("ascii", "replace").splitlines()
+             if line.startswith("?")}
+    return sorted(found & wanted)
+
+
+def fetch_blobs(root: Path, remote: str, shas: list[str]) -> None:
+    """Fetch ``shas`` from the partial clone's ``remote`` in one request, as git itself fetches
+    missing objects (no negotiation, no refs written), instead of one request per blob."""
+    if not shas:
+        return
+    try:
+        git(root, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags",
+            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none",
+            "--stdin", "--end-of-options", remote, input_bytes=_checked_shas(shas))
+    except UsageError as exc:
+        raise MissingObject(
+            f"{len(shas)} file(s) of this commit are not in the partial clone at {root}, and "
+            f"fetching them from {remote!r} failed ({exc}); check the network (and that "
+            f"`git fetch {remote}` works), then run the check again") from None
+
+
+def prefetch_blobs(root: Path, tip: str, shas: list[str]) -> None:
+    """In a partial clone, fetch the blobs among ``shas`` that are not here, in one request
+    (a full clone holds them all: nothing to do)."""
+    remote = promisor_remote(root) if shas else None
+    if remote:
+        fetch_blobs(root, remote, missing_blobs(root, tip, shas))
+
+
 def _checked_shas(shas: list[str]) -> bytes:
     for sha in shas:
         if not _SHA.fullmatch(sha):
@@ -179,7 +235,8 @@ class BlobStream:
             raise UsageError(f"`git cat-file --batch` stopped in {self.root}") from None
         header = stdout.readline().decode("ascii", "replace").split()
         if len(header) != 3 or header[1] != "blob" or not header[2].isdigit():
-            raise UsageError(f"git has no blob {sha} in {self.root}")
+            raise MissingObject(f"git has no blob {sha} in {self.root}, and could not fetch "
+                                "it (a partial clone without its network?)")
         return int(header[2])
 
     def copy(self, sha: str, target: Path) -> None:
@@ -213,11 +270,27 @@ def blob_sha_of(data: bytes) -> str:
 
 
 def file_at(root: Path, rev: str, path: str) -> bytes | None:
-    """The bytes of ``path`` in commit ``rev`` (a full SHA), or None when it has no such file."""
+    """The bytes of ``path`` in commit ``rev`` (a full SHA), or None when it has no such file.
+
+    The tree says whether the file is there; its blob is then read (in a partial clone,
+    fetched), and a blob that cannot be had raises :class:`MissingObject`, never None."""
     try:
-        return git(root, "cat-file", "blob", f"{rev}:{path}")
+        entry = git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree",
+                    "--end-of-options", rev, "--", path)
     except UsageError:
         return None
+    meta, _, name = entry.rstrip(b"\0").partition(b"\t")
+    fields = meta.decode("ascii", "replace").split()
+    if name != path.encode("utf-8", "surrogateescape") or len(fields) != 3 \
+            or fields[1] != "blob":
+        return None
+    sha = fields[2]
+    try:
+        return git(root, "cat-file", "blob", sha)
+    except UsageError as exc:
+        raise MissingObject(f"{path} in commit {rev[:12]}: git cannot read its blob {sha} "
+                            f"({exc}); in a partial clone, check the network and run the "
+                            "check again") from None
 
 
 def config_value(root: Path, key: str) -> str | None:

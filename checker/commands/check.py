@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             base_sha = gitio.resolve_commit(root, base)
         changes = changes_from_git(root, base_sha, head)
-        source = Source(root, from_git=head is not None)
+        source = Source(root, from_git=head is not None, head=head)
     # a local check of a commit: git looks for uncommitted files while the files are read
     unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
     # A group.yaml the change touches is judged as a change (group.* findings), never read as

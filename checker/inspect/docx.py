@@ -18,14 +18,13 @@ from typing import Any
 from checker.facts import FileFacts
 from checker.inspect import sections
 from checker.inspect.archive import scan_zip
-from checker.inspect.common import encrypted_finding
+from checker.inspect.common import DamagedFile, encrypted_finding
+from checker.inspect.docxlinks import document_links, relationship_links
 from checker.limits import MAX_TEXT_CHARS
 from checker.model import Limits
 
 _HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
 _BOLD_MAX_CHARS = 80
-_EXTERNAL = re.compile(rb'TargetMode\s*=\s*"External"', re.IGNORECASE)
-_HYPERLINK_REL = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
 
 
 def is_heading_style(name: str | None) -> bool:
@@ -41,17 +40,6 @@ def _is_bold_heading(paragraph: Any) -> bool:
     return bool(runs) and all(r.bold for r in runs)
 
 
-def external_links(rels: bytes | None) -> int:
-    """Relationships that fetch something from outside (images, objects), not hyperlinks."""
-    if not rels:
-        return 0
-    count = 0
-    for rel in _HYPERLINK_REL.findall(rels):
-        if _EXTERNAL.search(rel) and b"/hyperlink" not in rel:
-            count += 1
-    return count
-
-
 def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     scan = scan_zip(path, facts.path, lim, keep=lambda n: n.endswith(".rels"),
                     keep_bytes=1 << 20, ooxml=True)
@@ -63,8 +51,12 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     if scan.unsafe:
         return
     import docx
+    from lxml import etree
 
-    document = docx.Document(str(path))
+    try:
+        document = docx.Document(str(path))
+    except etree.XMLSyntaxError as exc:  # a SyntaxError to Python: said to be the file's here
+        raise DamagedFile(f"one of its XML parts is not well-formed ({exc})") from None
     styled: list[str] = []
     bold: list[str] = []
     texts: list[str] = []
@@ -101,7 +93,10 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
         facts.headings = sections.heading_lines(facts.text)[:200]
         facts.headings_source = "lines" if facts.headings else None
     _estimate_pages(document, facts)
-    facts.external_links = sum(external_links(e.content) for e in scan.entries if e.content)
+    # What LibreOffice would fetch: it is not run on the file when there is any (docxlinks).
+    facts.external_links = document_links(document) + sum(
+        relationship_links(e.content or b"", len(e.content or b"") >= e.size)
+        for e in scan.entries if e.name.endswith(".rels"))
 
 
 def _estimate_pages(document: Any, facts: FileFacts) -> None:

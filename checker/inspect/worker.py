@@ -38,10 +38,13 @@ _CONTENT_TYPES = {
 }
 
 
-def zip_flavour(path: Path) -> str:
-    """docx, pptx, xlsx, odf or zip: from [Content_Types].xml (first 1 MB) and the names."""
+def zip_flavour(path: Path, extension: str | None = None) -> str:
+    """docx, pptx, xlsx, odf or zip: from [Content_Types].xml (first 1 MB), an ODF's first
+    entry (``mimetype``, stored, naming an OpenDocument type) and, for a file not named .zip,
+    the names of Office parts (a code archive may hold any names)."""
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist()[:100_000])
+        infos = zf.infolist()[:100_000]
+        names = {info.filename for info in infos}
         if "[Content_Types].xml" in names:
             info = zf.getinfo("[Content_Types].xml")
             if not info.flag_bits & 0x1:
@@ -50,12 +53,16 @@ def zip_flavour(path: Path) -> str:
                 for marker, kind in _CONTENT_TYPES.items():
                     if marker in types:
                         return kind
+        if infos and infos[0].filename == "mimetype" and not infos[0].flag_bits & 0x1:
+            with zf.open(infos[0]) as f:
+                if f.read(64).startswith(b"application/vnd.oasis.opendocument."):
+                    return "odf"
+    if extension == "zip":
+        return "zip"
     if "word/document.xml" in names:
         return "docx"
     if "ppt/presentation.xml" in names:
         return "pptx"
-    if "mimetype" in names and "content.xml" in names:
-        return "odf"
     return "zip"
 
 
@@ -66,7 +73,7 @@ def detect(path: Path, extension: str | None) -> tuple[str, bytes]:
     expected = magic.EXPECTED.get(extension or "")
     if kind == "zip":
         try:
-            kind = zip_flavour(path)
+            kind = zip_flavour(path, extension)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             kind = "zip"
     elif kind == "text":

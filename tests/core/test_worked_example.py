@@ -58,8 +58,9 @@ def test_the_checkpoint_has_its_deadline_and_its_note(
                      "topic": None, "set_by": "staff", "due": "2024-10-10T23:59:00-04:00"}]
     assert main(["deadlines", "--root", str(repo.root), "--group", "g10"]) == 0
     text = capsys.readouterr().out
-    assert "Project checkpoint [set by staff] — g10" in text
-    assert "Project checkpoint (set by staff): A one-page progress report" in text
+    assert "Project checkpoint [course staff rule] — g10" in text
+    assert ("course staff rule: Project checkpoint is asked for by the staff, not the course "
+            "page: A one-page progress report") in text
 
 
 def test_a_complete_checkpoint_on_time_passes(repo: CourseRepo,

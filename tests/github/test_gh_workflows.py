@@ -24,6 +24,8 @@ PINNED = {  # the real commits of these tags
     "actions/setup-python": ("a26af69be951a213d495a4c3e4e4022e16d87065", "v5"),
     "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4"),
     "actions/download-artifact": ("d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4"),
+    "actions/cache/restore": ("5a3ec84eff668545956fd18022155c47e93e2684", "v4"),
+    "actions/cache/save": ("5a3ec84eff668545956fd18022155c47e93e2684", "v4"),
     # v3.0.1 and v4.0.5, as pinned across many public workflows in the search index
     "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3"),
     "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4"),

@@ -43,7 +43,6 @@ PDF_MAX_TEXT_PAGES = 60  # pages whose text is extracted (page limits are far be
 CONVERT_SECONDS = 20  # at most this much of the file's wall clock for one soffice conversion
 # LibreOffice runs under the file's own limits (Limits.memory_bytes, cpu_seconds): a normal
 # conversion needs about 215 MB resident and runs within a 512 MB address space.
-DOCX_WORDS_PER_PAGE = 500  # estimate when LibreOffice is absent: single-spaced 11-12 pt text
 
 
 # Which finding a limit turns into (limits not listed give file.too-complex).

@@ -90,6 +90,7 @@ RULES: Mapping[str, Origin] = {
     "pages.too-many": Origin("page", "pages"),
     "pages.too-few": Origin("page", "pages"),
     "pages.not-exact": Origin("page", "pages"),
+    "pages.not-verified": Origin("page", "pages"),
     "pages.ambiguous": Origin("page", "pages"),
     "pages.estimate": _CHECKER,
     "docx.estimate": _CHECKER,

@@ -64,7 +64,10 @@ def facts_text(facts: FileFacts) -> str:
     parts = [facts.kind, _size(facts.size)]
     if facts.pages is not None:
         unit = "slides" if facts.kind == "pptx" else "pages"
-        count = f"{facts.pages} {unit}" + ("" if facts.pages_exact else " (estimated)")
+        spread = (f", range {facts.pages_range[0]}-{facts.pages_range[1]}"
+                  if len(facts.pages_range) == 2 else "")
+        count = f"{facts.pages} {unit}" + ("" if facts.pages_exact else
+                                           f" (estimated{spread})")
         if facts.references_page is not None:
             count += f", body {facts.body_pages}, references from page {facts.references_page}"
         parts.append(count)

@@ -4,13 +4,13 @@ Headings are paragraphs in a Heading style (any level) or the Title style; when 
 none, short all-bold paragraphs (or bold questions) count instead (what Google Docs exports
 when a writer bolds a line instead of choosing a heading). The exact page count needs a layout
 engine: the caller converts with LibreOffice when it is installed (see
-``checker.inspect.convert``); here the page count is estimated from the words and the
-explicit page breaks.
+``checker.inspect.convert``); here the page count is estimated from the
+layout python-docx exposes (``checker.inspect.docxpages``): fonts, spacing, margins, breaks,
+tables and images, with a range from its measured error.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from checker.inspect import sections
 from checker.inspect.archive import scan_zip
 from checker.inspect.common import DamagedFile, encrypted_finding
 from checker.inspect.docxlinks import document_links, relationship_links
-from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS
+from checker.limits import MAX_TEXT_CHARS
 from checker.model import Limits
 
 _HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
@@ -61,7 +61,6 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     bold: list[str] = []
     texts: list[str] = []
     used = 0
-    body_words: int | None = None
     style_names: dict[str | None, str | None] = {}
     for paragraph in document.paragraphs:
         text = paragraph.text
@@ -79,8 +78,6 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
             styled.append(text.strip())
         elif _is_bold_heading(paragraph):
             bold.append(text.strip())
-        if body_words is None and sections.is_references_heading(text.strip()):
-            body_words = len(" ".join(texts[:-1]).split())
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
@@ -95,16 +92,22 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     else:  # what the section rules fall back on: short paragraphs shaped like titles
         facts.headings = sections.heading_lines(facts.text)[:200]
         facts.headings_source = "lines" if facts.headings else None
-    body = document.element.body
-    breaks = len(body.xpath('.//w:br[@w:type="page"]'))
-    rendered = len(body.xpath(".//w:lastRenderedPageBreak"))
-    words = len(facts.text.split())
-    facts.pages = max(1, math.ceil(words / DOCX_WORDS_PER_PAGE), breaks + 1, rendered + 1)
-    facts.pages_exact = False
-    facts.body_pages = facts.pages
-    if body_words is not None:
-        facts.body_pages = min(facts.pages, max(1, math.ceil(body_words / DOCX_WORDS_PER_PAGE)))
+    _estimate_pages(document, facts)
     # What LibreOffice would fetch: it is not run on the file when there is any (docxlinks).
     facts.external_links = document_links(document) + sum(
         relationship_links(e.content or b"", len(e.content or b"") >= e.size)
         for e in scan.entries if e.name.endswith(".rels"))
+
+
+def _estimate_pages(document: Any, facts: FileFacts) -> None:
+    """The page count without LibreOffice: an estimate, with the range the exact count lies
+    in (``checker.inspect.docxpages``)."""
+    from checker.inspect.docxpages import estimate_pages
+
+    estimate = estimate_pages(document)
+    facts.pages = estimate.pages
+    facts.pages_exact = False
+    facts.pages_range = list(estimate.range)
+    facts.body_pages = min(estimate.body_pages or estimate.pages, estimate.pages)
+    facts.body_pages_range = list(estimate.body_range or estimate.range)
+    facts.references_page = estimate.references_page

@@ -72,7 +72,10 @@ def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list
     else:
         counted = facts.body_pages if facts.body_pages is not None else total
         if facts.references_page is None:
-            what = f"{n(total)} (no References heading was found, so every page counts)"
+            why = ("its text cannot be read, so no References heading could be found"
+                   if any(f.rule == "pdf.text-unreadable" for f in facts.findings)
+                   else "no References heading was found")
+            what = f"{n(total)} ({why}, so every page counts)"
         else:
             what = (f"{n(counted)} before the references (they start on page "
                     f"{facts.references_page} of {total})")

@@ -27,7 +27,7 @@ from pathlib import Path
 from checker.facts import FileFacts
 from checker.findings import Finding, error, info
 from checker.inspect import pdflayout, readable, sections
-from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
+from checker.inspect.pdfheadings import headings, outline_entries
 from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.references import find_references
@@ -179,11 +179,10 @@ def apply_pages(facts: FileFacts, pages: list[PageLines],
 
 def choose_headings(pages: list[PageLines],
                     outline: list[tuple[str, int | None]]) -> tuple[list[str], str]:
-    """The outline when there is one, else lines set apart by font, else by their shape;
-    without the characters that did not decode (``readable.readable_headings``)."""
+    """The outline when there is one, else lines set apart by font, else by their shape
+    (``pdfheadings.headings``); without the characters that did not decode
+    (``readable.readable_headings``)."""
     if outline:
         return readable.readable_headings(title for title, _ in outline), "outline"
-    by_font = readable.readable_headings(font_headings(pages))
-    if by_font:
-        return by_font, "fonts"
-    return readable.readable_headings(line_headings([p.text for p in pages])), "lines"
+    found, source = headings(pages)
+    return readable.readable_headings(found), source

@@ -145,16 +145,22 @@ METHODS: dict[str, Callable[[list[PageLines], list[tuple[str, int | None]]], lis
 }
 
 
-def report(title: str, docs: list[Doc]) -> None:
+def report(title: str, docs: list[Doc],
+           score: Callable[[Sequence[str], Sequence[str]], tuple[int, int]] | None = None,
+           verbose: bool = False) -> None:
+    """Found and extra headings per method over ``docs``; ``score`` = :func:`found` (a
+    heading found within a longer line counts) unless given (:func:`matched`)."""
+    score = score or found
     expected = sum(len(d[3]) for d in docs)
     print(f"\n{title}: {len(docs)} documents, {expected} expected headings")
     print(f"  {'method':8} {'found':>12} {'extra':>6}")
     for method, run in METHODS.items():
         hits = extra = 0
-        for _, pages, outline, want in docs:
-            h, e = found(want, run(pages, outline))
-            hits += h
-            extra += e
+        for name, pages, outline, want in docs:
+            h, e = score(want, run(pages, outline))
+            hits, extra = hits + h, extra + e
+            if verbose and method == "checker":
+                print(f"    {name}: {h} of {len(want)}, {e} extra")
         share = f"{100 * hits / expected:.0f}%" if expected else "-"
         print(f"  {method:8} {hits:>5} ({share:>4}) {extra:>6}")
 
@@ -172,18 +178,7 @@ def matched(expected: Sequence[str], got: Sequence[str]) -> tuple[int, int]:
 
 def labelled(title: str, items: list[tuple[str, Path, list[str]]], verbose: bool) -> None:
     docs = [(name, *read_pdf(path), expected) for name, path, expected in items]
-    expected_total = sum(len(d[3]) for d in docs)
-    print(f"\n{title}: {len(docs)} documents, {expected_total} expected headings")
-    print(f"  {'method':8} {'found':>12} {'extra':>6}")
-    for method, run in METHODS.items():
-        hits = extra = 0
-        for name, pages, outline, want in docs:
-            h, e = matched(want, run(pages, outline))
-            hits, extra = hits + h, extra + e
-            if verbose and method == "checker":
-                print(f"    {name}: {h} of {len(want)}, {e} extra")
-        share = f"{100 * hits / expected_total:.0f}%" if expected_total else "-"
-        print(f"  {method:8} {hits:>5} ({share:>4}) {extra:>6}")
+    report(title, docs, matched, verbose)
 
 
 def main() -> int:

@@ -24,13 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-LOREM = (
-    "Large language model serving systems batch requests to use the accelerator well, but "
-    "the memory held by the key-value cache grows with every generated token and fragments "
-    "when requests of different lengths share one device. The paper measures how much memory "
-    "is wasted and shows that paging the cache, as an operating system pages memory, recovers "
-    "most of it while keeping the latency of each request within its target. "
-)
+from conftest import LOREM  # tests/inspect (on the path of bench_headings.py): body text
+
 TITLE = "Paging the Key-Value Cache of Language Model Servers"
 AUTHORS = "Jane Doe, Bob Li and Maria Garcia"
 AFFILIATION = "Department of Computer Science, University of Michigan"

@@ -67,15 +67,23 @@ def _is_font_heading(line: Line, body: float) -> bool:
     return larger or not text.endswith((".", ","))
 
 
-def font_headings(pages: Sequence[PageLines], body: float | None = None,
-                  skip: pdfblocks.Skipped | None = None) -> list[str]:
-    """Lines set apart by size or weight; consecutive lines of one heading are joined."""
+def _prepared(pages: Sequence[PageLines], body: float | None,
+              skip: pdfblocks.Skipped | None) -> tuple[float, pdfblocks.Skipped] | None:
+    """The body size and the lines to leave out, as given or measured; None without text."""
     if body is None:
         body = body_font_size(list(pages))
     if body is None:
+        return None
+    return body, (skip if skip is not None else pdfblocks.skipped(pages, body))
+
+
+def font_headings(pages: Sequence[PageLines], body: float | None = None,
+                  skip: pdfblocks.Skipped | None = None) -> list[str]:
+    """Lines set apart by size or weight; consecutive lines of one heading are joined."""
+    prepared = _prepared(pages, body, skip)
+    if prepared is None:
         return []
-    if skip is None:
-        skip = pdfblocks.skipped(pages, body)
+    body, skip = prepared
     out: list[str] = []
     for p, page in enumerate(pages):
         previous: Line | None = None
@@ -123,12 +131,10 @@ def _continues(above: Line | None, line: Line, pitch: float, typical: int) -> bo
 def line_headings(pages: Sequence[PageLines], body: float | None = None,
                   skip: pdfblocks.Skipped | None = None) -> list[str]:
     """Lines shaped like headings that stand apart from the text around them."""
-    if body is None:
-        body = body_font_size(list(pages))
-    if body is None:
+    prepared = _prepared(pages, body, skip)
+    if prepared is None:
         return []
-    if skip is None:
-        skip = pdfblocks.skipped(pages, body)
+    body, skip = prepared
     pitch, typical = _pitch(pages, body), pdfblocks.typical_chars(pages, body)
     out: list[str] = []
     if skip.title:

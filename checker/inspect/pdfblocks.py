@@ -90,27 +90,32 @@ def is_address(text: str) -> bool:
     return bool(_ADDRESS.search(text))
 
 
+def _name_words(part: str) -> list[str] | None:
+    """The words of a part of a line if each is a capitalised name or an initial, else None."""
+    words = [w for w in (w.strip(_MARKS) for w in part.split()) if w]
+    if all(_INITIAL.match(w) or (w[0].isupper() and w[1:].replace("-", "").replace(
+            "'", "").isalpha() and w.lower() not in sections.STOPWORDS) for w in words):
+        return words
+    return None
+
+
 def is_names(text: str) -> bool:
-    """Persons' names: two or more (separated by commas, "and" or wide spaces), or one
-    carrying an affiliation mark ("Sheng Di1", "Laszlo Szekeres\u2020")."""
+    """Persons' names: two or more (separated by commas, "and" or wide spaces, or side by side
+    with initials: "M. Kodialam T. V. Lakshman"), or one carrying an affiliation mark
+    ("Sheng Di1", "Laszlo Szekeres\u2020")."""
     marked = any(c in "*\u2020\u2021\u2217\u00a7\u00b6" for c in text) or bool(
         re.search(r"[a-z]\d", text))
     parts = [p for p in re.split(r",|;|\s+and\s+|\s&\s|\s{2,}", text) if p.strip()]
     if not parts or len(parts) > 12:
         return False
-    for part in parts:
-        words = [w.strip(_MARKS) for w in part.split()]
-        words = [w for w in words if w]
-        if not 1 <= len(words) <= 5:
-            return False
-        if not all(_INITIAL.match(w) or (w[0].isupper() and w[1:].replace("-", "").replace(
-                "'", "").isalpha() and w.lower() not in sections.STOPWORDS) for w in words):
-            return False
-    if len(parts) == 1:  # one name, marked; or names side by side ("M. Kodialam T. V. Lakshman")
-        words = parts[0].split()
-        return len(words) >= 2 if marked else (
-            len(words) >= 4 and any(_INITIAL.match(w.strip(_MARKS)) for w in words))
-    return all(len(p.split()) >= 2 for p in parts)
+    named = [_name_words(part) for part in parts]
+    if any(words is None or not words for words in named):
+        return False
+    if len(parts) == 1:
+        words = named[0] or []
+        initials = any(_INITIAL.match(w) for w in words)
+        return 2 <= len(words) <= 5 if marked else (4 <= len(words) <= 16 and initials)
+    return all(2 <= len(words or []) <= 5 for words in named)
 
 
 def is_person(text: str) -> bool:

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from checker.facts import FileFacts
 from checker.findings import Finding, error, info
-from checker.inspect import pdflayout, sections
+from checker.inspect import pdflayout, readable, sections
 from checker.inspect.common import empty_document, encrypted_finding, is_bad_file
-from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
+from checker.inspect.pdfheadings import headings, outline_entries
 from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
 from checker.inspect.pdftree import read_tree, read_tree_with_pypdf
@@ -195,8 +195,17 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
 
 def apply_pages(facts: FileFacts, pages: list[PageLines],
                 outline: list[tuple[str, int | None]]) -> None:
-    """Fill text, headings, references, body pages and layout from what was read per page."""
+    """Fill text, headings, references, body pages and layout from what was read per page.
+
+    Text that is not text (no text layer, or fonts without a Unicode map: ``readable``) is
+    ``pdf.text-unreadable`` and is not kept: no heading, reference or name is read from it."""
     pages_text = [p.text for p in pages]
+    reason = readable.assess(pages_text)
+    if reason is not None:
+        facts.findings.append(readable.finding(facts.path, reason, facts.pages or len(pages)))
+        facts.headings, facts.headings_source = [], None
+        facts.layout = pdflayout.measure(pages)
+        return
     facts.text = "\f".join(pages_text)
     outline_refs = next((page for title, page in outline
                          if page is not None and sections.is_references_heading(title)), None)
@@ -211,10 +220,10 @@ def apply_pages(facts: FileFacts, pages: list[PageLines],
 
 def choose_headings(pages: list[PageLines],
                     outline: list[tuple[str, int | None]]) -> tuple[list[str], str]:
-    """The outline when there is one, else lines set apart by font, else by their shape."""
+    """The outline when there is one, else lines set apart by font, else by their shape
+    (``pdfheadings.headings``); without the characters that did not decode
+    (``readable.readable_headings``)."""
     if outline:
-        return [title for title, _ in outline], "outline"
-    by_font = font_headings(pages)
-    if by_font:
-        return by_font, "fonts"
-    return line_headings([p.text for p in pages]), "lines"
+        return readable.readable_headings(title for title, _ in outline), "outline"
+    found, source = headings(pages)
+    return readable.readable_headings(found), source

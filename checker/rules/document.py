@@ -99,7 +99,10 @@ def _counted(facts: FileFacts, rule: PageRule) -> tuple[int, str, str]:
         return total, _n(total, unit), "including the references"
     counted = facts.body_pages if facts.body_pages is not None else total
     if facts.references_page is None:
-        what = f"{_n(total, unit)} (no References heading was found, so every page counts)"
+        why = ("its text cannot be read, so no References heading could be found"
+               if any(f.rule == "pdf.text-unreadable" for f in facts.findings)
+               else "no References heading was found")
+        what = f"{_n(total, unit)} ({why}, so every page counts)"
     else:
         what = (f"{_n(counted, unit)} before the references (they start on page "
                 f"{facts.references_page} of {total})")

@@ -95,6 +95,7 @@ RULES: Mapping[str, Origin] = {
     "pages.estimate": _CHECKER,
     "docx.estimate": _CHECKER,
     "pdf.text-partial": _CHECKER,
+    "pdf.text-unreadable": _CHECKER,  # the page never asks for a text layer: a warning
     # sections and members
     "sections.missing": Origin("page", "sections"),
     "sections.order": Origin("page", "sections"),

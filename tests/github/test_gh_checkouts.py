@@ -56,7 +56,8 @@ def test_the_staff_checkouts_have_the_course_and_publish_only_the_checker() -> N
                 ("submission.yml", "check")):
         assert course <= by_job[key], key
     assert "/.github/workflows/remind.yml" in by_job[("validate.yml", "validate")]
-    assert not by_job[("submission.yml", "publish")] & course  # it reads the API only
+    for job in ("publish", "withdraw"):  # they read the check's result and the API only
+        assert not by_job[("submission.yml", job)] & course, job
 
 
 @pytest.fixture(scope="module")

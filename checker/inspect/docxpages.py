@@ -47,8 +47,10 @@ from checker.inspect.docxstyles import (
 )
 from checker.inspect.sections import is_references_heading
 
-MAX_CHARS = 300_000  # characters laid out per font environment (about 100 pages of prose)
-MAX_BLOCKS = 20_000  # paragraphs and table rows laid out
+# What is laid out per font set (the rest is extrapolated): page limits are a few pages, and a
+# hostile file of 20,000 empty paragraphs must leave LibreOffice its time (0.5 s of CPU here)
+MAX_CHARS = 200_000  # characters (about 60 pages of prose)
+MAX_BLOCKS = 5_000  # paragraphs and table rows
 MAX_TABLE_DEPTH = 3
 MAX_NESTING = 16
 # The estimate's measured error against LibreOffice (bench/bench_docx_estimate.py, recorded in
@@ -177,7 +179,7 @@ class Layout:
         return Block(lines, props.get("before", 0) / 20, props.get("after", 0) / 20,
                      style_id, bool(props.get("keep_next")), bool(props.get("break_before")),
                      bool(props.get("widow")), bool(props.get("contextual")),
-                     references=len(joined) < 80 and is_references_heading(joined))
+                     references=0 < len(joined) < 80 and is_references_heading(joined))
 
     def _run(self, run: Any, run_base: Props, liner: Liner, text: list[str]) -> None:
         rpr = run.find(w("rPr"))
@@ -449,9 +451,10 @@ def _lay_out(body: Any, parts: Parts, environment: str) -> Laid:
             for block in layout.blocks_of(note, pages.geo.width, None, 1):
                 pages.place(block, None)
     length = max(pages.length(), 1e-3)
-    if layout.truncated and layout.chars:
-        total = sum(len(t.text or "") for t in body.iter(w("t")))
-        length *= max(1.0, total / layout.chars)
+    if layout.truncated:  # the rest at the density laid out so far
+        chars = sum(len(t.text or "") for t in body.iter(w("t")))
+        blocks = sum(1 for _ in body.iter(w("p"), w("tr")))
+        length *= max(1.0, chars / max(layout.chars, 1), blocks / max(layout.blocks, 1))
     return Laid(length, pages.references_length, pages.references, layout.truncated)
 
 

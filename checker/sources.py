@@ -52,6 +52,7 @@ RULES: Mapping[str, Origin] = {
     "auth.wrong-student": _SUBMISSION,
     "auth.not-assigned": Origin("page", "sessions"),
     "pr.too-many-files": _SUBMISSION,
+    "pr.wrong-base": _SUBMISSION,  # submissions are pull requests into the default branch
     "pr.empty": _CHECKER,
     "file.removed": _CHECKER,
     "push.uncommitted": _CHECKER,
@@ -73,6 +74,7 @@ RULES: Mapping[str, Origin] = {
     "deadline.grace": Origin("staff", "grace", choice="late"),
     "deadline.extension": Origin("staff", choice="extensions"),
     "deadline.history": _CHECKER,
+    "deadline.unverified": _CHECKER,
     "deadline.on-time-version": Origin("page", "due"),
     # formats
     "format.unsupported": Origin("page", "formats"),

@@ -51,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker import gitio, local
+    from checker import gitio, local, topology
     from checker.collect import Source, changes_from_git, changes_from_paths, read_contents
     from checker.commands.output import emit
     from checker.config import load_course, load_roster
@@ -92,9 +92,14 @@ def run(args: argparse.Namespace) -> int:
     unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
     # A group.yaml the change touches is judged as a change (group.* findings), never read as
     # the base branch's declaration: the base roster takes the base commit's version of it.
-    changed = local.changed_declarations(course, [c.path for c in changes])
-    base_roster, problems = load_roster(root, course, instead=(
-        local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
+    # topology: private: the group is the one whose repository the event names
+    group = topology.repository_group(course, event.repo) if event else None
+    if group is not None:
+        base_roster, problems = topology.group_roster(root, course, group, base_sha)
+    else:
+        changed = local.changed_declarations(course, [c.path for c in changes])
+        base_roster, problems = load_roster(root, course, instead=(
+            local.base_declarations(root, base_sha, changed) if changed and base_sha else None))
     if problems:
         raise UsageError("the group declarations on the base branch are invalid (run `python -m "
                          "checker validate`):\n  " + "\n  ".join(map(str, problems)))
@@ -107,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_login(author.removesuffix("[bot]")):  # in full: "ada\n" is no login
         raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
                          "most 39)")
+    if group is not None:
+        base_roster = topology.grant_author(base_roster, course, group, author)
     received, received_versions, unavailable = (
         ({}, {}, None) if event is None or not head
         else receipt_times(root, event, changes, at, args.receipts))

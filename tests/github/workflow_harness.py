@@ -4,7 +4,10 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 ``env:`` with its ``${{ }}`` expressions evaluated by the runner, never inside the script), in
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
-- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``;
+- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``; with
+  ``with.repository`` (a reusable workflow checking out the course repository), a clone of
+  that repository from ``repositories`` (OWNER/NAME -> a bare repository); an empty
+  ``repository``, as GitHub does, means the workflow's own repository;
 - ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
@@ -18,9 +21,11 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
   the runner image has no LibreOffice, so until a step installs it every step runs with
   ``CHECKER_SOFFICE=none``; after it, with this machine's LibreOffice.
 
-Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars;
-``always()``, ``!cancelled()``, ``==``, ``&&``; ``vars`` holds the repository variables
-the test sets). Anything else raises, so a workflow change cannot silently
+Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars,
+secrets; ``always()``, ``!cancelled()``, ``==``, ``&&``, ``||``; ``vars`` holds the repository
+variables the test sets, ``secrets`` the secrets a caller passes). ``GITHUB_SERVER_URL`` is
+``server_url`` (a ``file://`` folder of bare repositories named OWNER/NAME.git lets a step fetch
+from "GitHub"). Anything else raises, so a workflow change cannot silently
 escape the test.
 """
 
@@ -69,7 +74,10 @@ class Runner:
     def __init__(self, workflow: Path, *, origin: Path, event: dict[str, Any], event_name: str,
                  api_url: str, token: str, tmp: Path, repository: str,
                  extra_env: dict[str, str] | None = None,
-                 variables: dict[str, str] | None = None) -> None:
+                 variables: dict[str, str] | None = None,
+                 secrets: dict[str, str] | None = None,
+                 repositories: dict[str, Path] | None = None,
+                 server_url: str = "https://github.com") -> None:
         self.wf = yaml.safe_load(workflow.read_text(encoding="utf-8"))
         if True in self.wf:
             self.wf["on"] = self.wf.pop(True)
@@ -78,6 +86,9 @@ class Runner:
         self.repository = repository
         self.extra_env = extra_env or {}
         self.variables = variables or {}
+        self.secrets = secrets or {}
+        self.repositories = {k.lower(): v for k, v in (repositories or {}).items()}
+        self.server_url = server_url
         self.artifacts = tmp / "artifacts"
         self.workspace = self.runner_temp = tmp / "no-job-yet"
         self.event_path = tmp / "event.json"
@@ -100,6 +111,9 @@ class Runner:
 
     def _eval(self, expr: str, ctx: dict[str, Any]) -> Any:
         expr = expr.strip()
+        if "||" in expr:  # the first truthy operand, else the last
+            values = [self._eval(p, ctx) for p in expr.split("||")]
+            return next((v for v in values if self._truthy(v)), values[-1])
         if "&&" in expr:
             return all(self._truthy(self._eval(p, ctx)) for p in expr.split("&&"))
         m = re.fullmatch(r"(.+?)\s*==\s*'([^']*)'", expr)
@@ -148,6 +162,7 @@ class Runner:
         return {"github": {"event": self.event, "token": self.token,
                            "repository": self.repository, "event_name": self.event_name},
                 "needs": needs, "steps": steps, "vars": self.variables,
+                "secrets": self.secrets,
                 "runner": {"temp": str(self.runner_temp)},
                 "_job_ok": ok}
 
@@ -215,7 +230,7 @@ class Runner:
             "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
             "CI": "true", "GITHUB_ACTIONS": "true",
             "GITHUB_EVENT_NAME": self.event_name, "GITHUB_EVENT_PATH": str(self.event_path),
-            "GITHUB_API_URL": self.api_url, "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_API_URL": self.api_url, "GITHUB_SERVER_URL": self.server_url,
             "GITHUB_REPOSITORY": self.repository, "GITHUB_RUN_ID": "4242",
             "GITHUB_WORKSPACE": str(self.workspace), "RUNNER_TEMP": str(self.runner_temp),
             "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
@@ -232,7 +247,14 @@ class Runner:
         action = uses.split("@")[0]
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
-            subprocess.run(["git", "clone", "-q", "--no-checkout", str(self.origin),
+            source = self.origin
+            if "repository" in with_ or self.repository.lower() in self.repositories:
+                wanted = (with_.get("repository") or self.repository).lower()
+                if wanted not in self.repositories:
+                    self.workspace.mkdir(parents=True)
+                    return StepLog(name, "failure", stderr=f"Repository not found: {wanted}")
+                source = self.repositories[wanted]
+            subprocess.run(["git", "clone", "-q", "--no-checkout", str(source),
                             str(self.workspace)], check=True, capture_output=True)
             ref = with_.get("ref") or "main"  # a commit, or a branch of origin as it is now
             branch = subprocess.run(["git", "-C", str(self.workspace), "rev-parse", "--verify",

@@ -19,6 +19,7 @@ Nothing is ever deleted or lowered: a collaborator not in the roster is reported
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -110,8 +111,7 @@ class Have:
     collaborators: dict[str, str] = field(default_factory=dict)  # login_key -> role
     invited: dict[str, str] = field(default_factory=dict)  # login_key -> permission
     teams: dict[str, str] = field(default_factory=dict)  # slug (lower) -> permission
-    files: dict[str, str | None] = field(default_factory=dict)  # path -> text (None: absent)
-    file_shas: dict[str, str] = field(default_factory=dict)  # path -> blob sha (to update)
+    files: dict[str, str] = field(default_factory=dict)  # path -> git blob SHA (absent: none)
     variables: dict[str, str] = field(default_factory=dict)
     labels: dict[str, LabelSpec] = field(default_factory=dict)  # case-folded name -> label
     ruleset: dict[str, Any] | None = None  # ours, in full (None: none yet)
@@ -151,18 +151,24 @@ def _grant(changes: list[Change], have: Have, login: str, permission: str, who: 
                           f"{who}: {role} access ({current or 'none'} now)", (login, permission)))
 
 
+def blob_sha(text: str) -> str:
+    """git's id of a file's bytes (the contents API's ``sha``): equal ids, equal files."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def file_changes(want: Want, have: Have) -> list[Change]:
     out = []
     for path, text in want.files.items():
         current = have.files.get(path)
-        if current == text:
+        if current == blob_sha(text):
             continue
         what = f"file {path} on {want.full_name}"
         if current is None:
             out.append(Change("create", what, "missing", (path, text, None)))
         else:
-            out.append(Change("update", what, "differs from the course's (a changed copy: "
-                              "put back)", (path, text, have.file_shas.get(path))))
+            out.append(Change("update", what, "differs from the course's: put back",
+                              (path, text, current)))
     return out
 
 
@@ -180,8 +186,8 @@ def variable_changes(want: Want, have: Have) -> list[Change]:
 
 
 def drifted(want: Want, have: Have) -> list[str]:
-    """The group-held files that differ from the course's (staff views flag them)."""
-    return [p for p, text in want.files.items() if have.files.get(p) not in (None, text)]
+    """The files setup installed that are missing or differ from the course's now."""
+    return [p for p, text in want.files.items() if have.files.get(p) != blob_sha(text)]
 
 
 def repos_of(course: Course) -> Repositories:

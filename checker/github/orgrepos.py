@@ -126,6 +126,19 @@ class OrgRepos:
         have.ruleset = settings.ruleset(int(ours[0]["id"])) if ours else None
         return have
 
+    def file_sha(self, full_name: str, path: str) -> str | None:
+        """The git blob SHA of one file on the default branch (None: no such file), from its
+        folder's listing: one request, the file itself never downloaded."""
+        folder, _, name = path.rpartition("/")
+        status, got = self._request("GET", f"/repos/{full_name}/contents/{quote(folder)}",
+                                    f"list {folder or 'the top folder'} of {full_name}",
+                                    missing_ok=True)
+        entries = got[1] if status != 404 else []
+        for e in entries if isinstance(entries, list) else []:
+            if isinstance(e, dict) and e.get("name") == name and e.get("type") == "file":
+                return str(e.get("sha", ""))
+        return None
+
     def add_collaborator(self, full_name: str, login: str, permission: str) -> None:
         self._request("PUT", f"/repos/{full_name}/collaborators/{quote(login, safe='')}",
                       f"give {login} {permission} access to {full_name}",

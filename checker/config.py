@@ -143,6 +143,7 @@ class _CourseBuilder:
             submissions_dir=d.get("submissions_dir", "submissions"),
             email_domain=d["email_domain"].casefold() if "email_domain" in d else None,
             remind_mention_missing=bool(d.get("reminders", {}).get("mention_missing", False)),
+            lateness_labels=bool(d.get("labels", {}).get("lateness", False)),
             grading=self.grading(set(deliverables)),
             staff_choices=tuple(d.get("staff_choices", {}).items()),
             topology=d.get("topology", "shared"),

@@ -57,7 +57,8 @@ def desired(result: dict[str, Any]) -> list[str]:
     """The managed labels this result calls for (ids are schema-checked: safe as names)."""
     files = [f for f in result.get("files", []) if not f.get("removed")]
     out = ["needs-fix" if result.get("verdict") == "fail" else "checks-passed"]
-    statuses = {f.get("status") for f in files}
+    # on-time / late / not-counted only where the course chose them (labels.lateness)
+    statuses = {f.get("status") for f in files} if result.get("lateness_labels", True) else set()
     if "late" in statuses:
         out.append("late")
         if any(f.get("status") == "late" and f.get("counted") is False for f in files):

@@ -74,6 +74,12 @@ def check(root: Path) -> tuple[list[str], bool]:
                 "reason; schedule.yaml is readable by every student of the course, so keep the "
                 "reason (illness, accommodation, ...) where only staff read it and remove "
                 "`reason:` here (docs/privacy.md)")
+    if course.topology == "private" and course.extensions:
+        messages.append(
+            f"warning: schedule.yaml: topology: private, and {len(course.extensions)} "
+            "extension(s) listed: every group's check reads this file from the course "
+            "repository, so every student can read who has an extension; leave out any whose "
+            "existence must stay between a student and the staff (docs/privacy.md, Topologies)")
     out = list(messages)
     for decl in roster.groups.values():  # for the staff assigning sessions
         prefs = preferred_sessions(course, decl)

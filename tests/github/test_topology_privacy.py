@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -146,3 +147,17 @@ def test_every_row_of_the_topology_tables_names_a_test_that_exists() -> None:
         assert named, row
         for path, name in named:
             assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), (path, name)
+
+
+def test_validate_warns_that_extensions_of_a_private_course_are_read_by_every_group(
+        tmp_path: Path) -> None:
+    from checker.cli import main
+
+    text = private_schedule().replace(
+        "extensions: []", "extensions:\n  - {deliverable: proposal, group: g03, extra: 2d}")
+    (tmp_path / "schedule.yaml").write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "checker", "validate", "--root",
+                           str(tmp_path)], capture_output=True, text=True, check=False)
+    assert "topology: private, and 1 extension(s) listed" in proc.stdout + proc.stderr
+    (tmp_path / "schedule.yaml").write_text(private_schedule(), encoding="utf-8")
+    assert main(["validate", "--root", str(tmp_path)]) == 0

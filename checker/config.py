@@ -42,6 +42,7 @@ from checker.timeutil import localize, parse_duration, parse_local
 from checker.yamlfile import Problem
 
 SCHEDULE_FILE = "schedule.yaml"
+EXTENSIONS_FILE = "extensions.yaml"  # the staff's own (docs/topology.md)
 GROUP_FILE = "group.yaml"
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 PLACEHOLDERS = {"group", "student", "session", "ext"}
@@ -68,8 +69,14 @@ def layout_rule(spec: dict[str, Any]) -> LayoutRule:
     )
 
 
-def load_course(root: Path, *, cached: bool = True) -> Course:
-    """The course of ``root``'s schedule.yaml; ``cached``: see ``checker.schemacache``."""
+def load_course(root: Path, *, cached: bool = True, extensions: str | None = None,
+                extensions_source: str = EXTENSIONS_FILE) -> Course:
+    """The course of ``root``'s schedule.yaml; ``cached``: see ``checker.schemacache``.
+
+    Staff may keep extensions out of schedule.yaml (which every reader of the course
+    repository can read) in ``extensions.yaml`` beside it, a file of the staff's own checkout
+    (topology: private, docs/topology.md): its ``extensions:`` count as well. ``extensions``
+    gives that text instead (``extensions_source`` names where it came from)."""
     path = root / SCHEDULE_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -79,17 +86,30 @@ def load_course(root: Path, *, cached: bool = True) -> Course:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
-    return parse_course(text, SCHEDULE_FILE, cached=cached)
+    if extensions is None and (root / EXTENSIONS_FILE).is_file():
+        try:
+            extensions = (root / EXTENSIONS_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{root / EXTENSIONS_FILE}: cannot be read ({exc})") from None
+    return parse_course(text, SCHEDULE_FILE, cached=cached, extensions=extensions,
+                        extensions_source=extensions_source)
 
 
-def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True) -> Course:
+def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True,
+                 extensions: str | None = None,
+                 extensions_source: str = EXTENSIONS_FILE) -> Course:
     doc, problems = yamlfile.load(text, file)
     if doc is None:
         raise ScheduleError(problems)
     problems = yamlfile.validate(doc, "schedule.schema.json", cached=cached)
     if problems:
         raise ScheduleError(problems)
-    builder = _CourseBuilder(doc)
+    extra = None
+    if extensions is not None:
+        extra, problems = _extensions_document(doc, extensions, extensions_source)
+        if problems:
+            raise ScheduleError(problems)
+    builder = _CourseBuilder(doc, extra)
     course = builder.build()
     if builder.problems:
         raise ScheduleError(builder.problems)
@@ -97,16 +117,35 @@ def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True) -
     return course
 
 
+def _extensions_document(schedule: yamlfile.YamlDocument, text: str, file: str
+                         ) -> tuple[yamlfile.YamlDocument | None, list[Problem]]:
+    """The staff's own extensions file: ``extensions:`` (as in schedule.yaml) and nothing
+    else, each entry held to schedule.yaml's schema."""
+    doc, problems = yamlfile.load(text, file)
+    if doc is None:
+        return None, problems
+    data = doc.data
+    if not isinstance(data, dict) or set(data) - {"extensions"}:
+        return None, [Problem(file, doc.line(()), "", "expected `extensions:` (a list, as in "
+                              "schedule.yaml) and nothing else")]
+    combined = yamlfile.YamlDocument(file, {**schedule.data,
+                                            "extensions": data.get("extensions") or []},
+                                     doc.lines)
+    return doc, yamlfile.validate(combined, "schedule.schema.json", cached=False)
+
+
 class _CourseBuilder:
-    def __init__(self, doc: yamlfile.YamlDocument) -> None:
+    def __init__(self, doc: yamlfile.YamlDocument,
+                 extra: yamlfile.YamlDocument | None = None) -> None:
         self.doc = doc
         self.data: dict[str, Any] = doc.data
+        self.extra = extra  # the staff's extensions file, if any
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(
-            Problem(self.doc.file, self.doc.line(path), yamlfile.dotted(path), message)
-        )
+    def problem(self, path: tuple[Any, ...], message: str,
+                doc: yamlfile.YamlDocument | None = None) -> None:
+        doc = doc or self.doc
+        self.problems.append(Problem(doc.file, doc.line(path), yamlfile.dotted(path), message))
 
     def build(self) -> Course | None:
         d = self.data
@@ -418,14 +457,26 @@ class _CourseBuilder:
     ) -> tuple[Extension, ...]:
         out = []
         dates = {s.date for s in sessions}
-        for i, e in enumerate(self.data.get("extensions", [])):
+        sources = [(self.doc, self.data.get("extensions", []))]
+        if self.extra is not None:
+            sources.append((self.extra, self.extra.data.get("extensions") or []))
+        for doc, items in sources:
+            out += self._extensions(doc, items, tz, deliverables, groups, dates)
+        return tuple(out)
+
+    def _extensions(self, doc: yamlfile.YamlDocument, items: list[dict[str, Any]],
+                    tz: ZoneInfo, deliverables: dict[str, Deliverable | None],
+                    groups: set[str], dates: set[date]) -> list[Extension]:
+        out = []
+        staff_only = doc is self.extra
+        for i, e in enumerate(items):
             path = ("extensions", i)
             if e["deliverable"] not in deliverables:
                 self.problem((*path, "deliverable"), f"{e['deliverable']!r} is not a deliverable "
-                             f"({', '.join(deliverables)})")
+                             f"({', '.join(deliverables)})", doc)
                 continue
             if "group" in e and e["group"] not in groups:
-                self.problem((*path, "group"), f"{e['group']!r} is not in `groups:`")
+                self.problem((*path, "group"), f"{e['group']!r} is not in `groups:`", doc)
             session = None
             if "session" in e:
                 try:
@@ -433,12 +484,13 @@ class _CourseBuilder:
                 except ValueError:
                     session = None
                 if session not in dates:
-                    self.problem((*path, "session"), f"{e['session']} is not a session date")
+                    self.problem((*path, "session"), f"{e['session']} is not a session date",
+                                 doc)
             try:
                 until = parse_local(e["until"], tz) if "until" in e else None
                 extra = parse_duration(e["extra"]) if "extra" in e else None
             except ValueError as exc:
-                self.problem(path, str(exc))
+                self.problem(path, str(exc), doc)
                 continue
             out.append(Extension(
                 deliverable=e["deliverable"],
@@ -448,8 +500,11 @@ class _CourseBuilder:
                 until=until,
                 extra=extra,
                 reason=e.get("reason"),
+                # as written, without the reason: what setup hands the group's repository
+                spec=tuple((k, str(v)) for k, v in e.items() if k != "reason")
+                if staff_only else (),
             ))
-        return tuple(out)
+        return out
 
     def check_roles(self, course: Course) -> None:
         """Every group presents at least once and summarises at least once ("each group will

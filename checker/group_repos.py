@@ -9,7 +9,8 @@ named by ``repositories.pattern``, created empty or from ``repositories.template
 - the caller workflow (``checker/templates/caller.yml`` at ``.github/workflows/submission.yml``)
   and the receipt workflow, byte for byte the course's;
 - the repository variable ``COURSE_REPOSITORY`` naming the course repository (only admins can
-  change a variable: the group cannot point its check elsewhere);
+  change a variable: the group cannot point its check elsewhere), and ``COURSE_EXTENSIONS``,
+  the group's own extensions from the staff's ``extensions.yaml`` (never a reason);
 - the checker's labels (``.github/labels.yml``, its group labels for this group only) and the
   branch ruleset ``submission-checker`` (pull request, code-owner review, the check from GitHub
   Actions), as ``setup`` gives the course repository in ``shared``.
@@ -20,12 +21,14 @@ Nothing is ever deleted or lowered: a collaborator not in the roster is reported
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from checker.model import Course, Repositories, Roster, login_key
 from checker.repo_setup import Change, LabelSpec
+from checker.topology import EXTENSIONS_VARIABLE
 
 CALLER_PATH = ".github/workflows/submission.yml"
 RECEIPT_PATH = ".github/workflows/receipt.yml"
@@ -90,9 +93,24 @@ def wants(course: Course, roster: Roster, labels: list[LabelSpec], course_repo: 
                  CODEOWNERS_PATH: codeowners(course, repos.staff_team, repos.owner)}
         out.append(Want(g, repos.full_name(g), members,
                         () if repos.staff_team else tuple(sorted(course.staff)),
-                        repos.staff_team, files, {COURSE_VARIABLE: course_repo},
+                        repos.staff_team, files,
+                        {COURSE_VARIABLE: course_repo,
+                         EXTENSIONS_VARIABLE: group_extensions(course, g, members)},
                         tuple(group_labels(labels, course, g))))
     return out
+
+
+def group_extensions(course: Course, group: str, members: tuple[str, ...]) -> str:
+    """The text of the variable COURSE_EXTENSIONS for one group: the extensions of the staff's
+    own ``extensions.yaml`` that are the group's or its members', as written there, without a
+    reason (the group reads this variable)."""
+    logins = {login_key(m) for m in members}
+    mine = [e for e in course.extensions if e.spec and (
+        e.group == group or (e.student is not None and e.student in logins))]
+    if not mine:
+        return "extensions: []\n"
+    return "extensions:\n" + "".join(
+        "  - {" + ", ".join(f"{k}: {json.dumps(v)}" for k, v in e.spec) + "}\n" for e in mine)
 
 
 def group_labels(labels: list[LabelSpec], course: Course, group: str) -> list[LabelSpec]:

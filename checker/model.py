@@ -298,6 +298,9 @@ class Extension:
     until: datetime | None = None
     extra: timedelta | None = None
     reason: str | None = None
+    # an extension from the staff's own extensions.yaml, as written there (reason left out);
+    # () for one of schedule.yaml
+    spec: tuple[tuple[str, str], ...] = ()
 
     def applies(self, deliverable: str, group: str | None, student: str | None,
                 session: date | None) -> bool:

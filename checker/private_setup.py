@@ -95,8 +95,7 @@ def run(args: argparse.Namespace, course: Course, root: Path, labels: list[Label
                   "setup again once the group is formed)")
             continue
         exists = want.full_name.split("/", 1)[1].casefold() in existing
-        have = (org.state(want.full_name, want.staff_team, list(want.files)) if exists
-                else gr.Have(want.full_name))
+        have = (read_state(org, want) if exists else gr.Have(want.full_name))
         changes, warnings = plan_repo(want, have, exists, repos.template)
         for w in warnings:
             print(f"  warning: {w}")
@@ -141,7 +140,7 @@ def apply_repo(org: OrgRepos, want: gr.Want, have: gr.Have, changes: list[Change
         except PublishError as exc:
             return [str(exc)]
         if template:  # the template's own files: update them, never write blind
-            have = org.state(want.full_name, want.staff_team, list(want.files))
+            have = read_state(org, want)
             changes = [c for c in changes if not c.what.startswith("file ")]
             changes += gr.file_changes(want, have)
         changes = [c for c in changes if not c.what.startswith("repository ")]
@@ -151,6 +150,10 @@ def apply_repo(org: OrgRepos, want: gr.Want, have: gr.Have, changes: list[Change
         except PublishError as exc:
             errors.append(_short(str(exc), want.full_name))
     return errors
+
+
+def read_state(org: OrgRepos, want: gr.Want) -> gr.Have:
+    return org.state(want.full_name, want.staff_team, list(want.files), list(want.variables))
 
 
 def _apply(org: OrgRepos, want: gr.Want, have: gr.Have, c: Change) -> None:

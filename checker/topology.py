@@ -11,18 +11,24 @@ its base commit are fetched into that checkout as git objects, as data. So:
 - its members are its declaration in the group repository's base commit, if it has one, plus
   the pull request's author: GitHub lets only the group's members (and staff) open a pull
   request in its private repository. No other group's declaration is read: a group repository
-  never holds, and a check there never learns, who is in another group.
+  never holds, and a check there never learns, who is in another group;
+- extensions the staff keep out of schedule.yaml (their ``extensions.yaml``) reach the check
+  as the group repository's variable COURSE_EXTENSIONS, which ``setup`` fills with that
+  group's own and only an admin (staff) can change.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from checker import gitio
-from checker.config import GROUP_FILE, load_roster
+from checker.config import GROUP_FILE, load_course, load_roster
 from checker.errors import UsageError
 from checker.model import Course, Roster
 from checker.yamlfile import Problem
+
+EXTENSIONS_VARIABLE = "COURSE_EXTENSIONS"
 
 
 def repository_group(course: Course, repo: str | None) -> str | None:
@@ -55,3 +61,13 @@ def grant_author(roster: Roster, course: Course, group: str, author: str) -> Ros
     """``author`` opened the pull request in ``group``'s private repository: a member (staff
     need no membership)."""
     return roster if course.is_staff(author) else roster.granting(group, author)
+
+
+def with_group_extensions(root: Path, course: Course, group: str, text: str) -> Course:
+    """``course`` with the group's own extensions from its repository variable (the text of
+    an ``extensions.yaml`` holding that group's entries and its members')."""
+    full = load_course(root, extensions=text,
+                       extensions_source=f"the repository variable {EXTENSIONS_VARIABLE}")
+    mine = tuple(e for e in full.extensions
+                 if not e.spec or e.group == group or e.student is not None)
+    return replace(course, extensions=mine)

@@ -96,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
     group = topology.repository_group(course, event.repo) if event else None
     if group is not None:
         base_roster, problems = topology.group_roster(root, course, group, base_sha)
+        granted = os.environ.get(topology.EXTENSIONS_VARIABLE)
+        if granted:
+            course = topology.with_group_extensions(root, course, group, granted)
     else:
         changed = local.changed_declarations(course, [c.path for c in changes])
         base_roster, problems = load_roster(root, course, instead=(

@@ -21,7 +21,7 @@ from github import Github, GithubException
 
 from checker.github.client import PublishError, Session, create_once
 from checker.github.settings import RepoSettings
-from checker.group_repos import COURSE_VARIABLE, Have
+from checker.group_repos import Have
 from checker.repo_setup import RULESET_NAME
 
 PER_PAGE = 100
@@ -93,7 +93,8 @@ class OrgRepos:
     def settings(self, full_name: str) -> RepoSettings:
         return RepoSettings(self.session, self.gh, full_name)
 
-    def state(self, full_name: str, staff_team: str | None, paths: list[str]) -> Have:
+    def state(self, full_name: str, staff_team: str | None, paths: list[str],
+              variables: list[str]) -> Have:
         """What GitHub has of one existing group repository."""
         have = Have(full_name)
         base = f"/repos/{full_name}"
@@ -114,11 +115,12 @@ class OrgRepos:
             for e in entries if isinstance(entries, list) else []:
                 if e.get("type") == "file" and e.get("path") in paths:
                     have.files[str(e["path"])] = str(e.get("sha", ""))
-        status, got = self._request("GET", f"{base}/actions/variables/{COURSE_VARIABLE}",
-                                    f"read the variable {COURSE_VARIABLE} of {full_name}",
-                                    missing_ok=True)
-        if status != 404 and isinstance(got[1], dict):
-            have.variables[COURSE_VARIABLE] = str(got[1].get("value", ""))
+        for name in variables:
+            status, got = self._request("GET", f"{base}/actions/variables/{name}",
+                                        f"read the variable {name} of {full_name}",
+                                        missing_ok=True)
+            if status != 404 and isinstance(got[1], dict):
+                have.variables[name] = str(got[1].get("value", ""))
         settings = self.settings(full_name)
         have.labels = settings.labels()
         ours = [x for x in settings.rulesets() if x.get("name") == RULESET_NAME

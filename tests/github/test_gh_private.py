@@ -178,6 +178,23 @@ def test_without_the_course_repository_variable_nothing_of_the_group_runs(
     assert world.fake.check_runs == {} and world.fake.comments_on(4) == []
 
 
+def test_the_groups_own_extension_comes_from_its_repository_variable(world: World) -> None:
+    """Staff keep the extension out of schedule.yaml; setup puts the group's own in its
+    repository variable COURSE_EXTENSIONS (only admins can change it)."""
+    head = world.group.push(7, {PROPOSAL: proposal(2)})
+    own = "extensions:\n  - {deliverable: proposal, group: g10, extra: 3d}\n"
+    jobs = world.run(7, head, LATE, variables={"COURSE_REPOSITORY": COURSE_REPO,
+                                               "COURSE_EXTENSIONS": own})
+    assert jobs["publish"].result == "success", debug(jobs)
+    assert "on-time" in world.fake.issue_labels[7]
+    assert "extension applied" in bot_comment(world.fake, 7)["body"]
+    other = "extensions:\n  - {deliverable: proposal, group: g11, extra: 3d}\n"
+    head = world.group.push(8, {PROPOSAL: proposal(2)})
+    jobs = world.run(8, head, LATE, variables={"COURSE_REPOSITORY": COURSE_REPO,
+                                               "COURSE_EXTENSIONS": other})
+    assert "late" in world.fake.issue_labels[8]  # another group's extension is not this one's
+
+
 def test_files_of_another_group_in_a_group_repository_are_refused(world: World) -> None:
     head = world.group.push(5, {"submissions/g11/proposal.pdf": proposal(2)})
     jobs = world.run(5, head, ON_TIME)

@@ -276,3 +276,23 @@ def test_fake_org_answers_match_githubs_schemas_and_refuses_what_github_refuses(
     assert call("GET", "/repos/course-org/cse585-g02/pulls", token="ghp_stu011")[0] == 404
     assert call("GET", "/repos/course-org/cse585-g02", token="ghp_stu021")[0] == 404  # invited
     assert (REST / "SOURCE").is_file()
+
+
+def test_each_group_gets_only_its_own_extensions_never_a_reason(
+        org: OrgGitHub, root: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (root / "extensions.yaml").write_text(
+        "extensions:\n"
+        "  - {deliverable: proposal, group: g03, extra: 3d, reason: surgery recovery}\n"
+        "  - {deliverable: questions, student: stu051, extra: 48h}\n", encoding="utf-8")
+    code, out, _ = setup(org, root, capsys, monkeypatch, "--apply")
+    assert code == 0, out
+    values = {name: repo.variables["COURSE_EXTENSIONS"]["value"]
+              for name, repo in ((r.repo, r) for r in org.repos.values())}
+    assert values["cse585-g03"] == ('extensions:\n  - {deliverable: "proposal", group: "g03", '
+                                    'extra: "3d"}\n')
+    assert values["cse585-g05"] == ('extensions:\n  - {deliverable: "questions", student: '
+                                    '"stu051", extra: "48h"}\n')
+    assert {v for k, v in values.items() if k not in ("cse585-g03", "cse585-g05")} == {
+        "extensions: []\n"}
+    assert "surgery" not in json.dumps([r.variables for r in org.repos.values()]) + out

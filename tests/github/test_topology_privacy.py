@@ -161,3 +161,12 @@ def test_validate_warns_that_extensions_of_a_private_course_are_read_by_every_gr
     assert "topology: private, and 1 extension(s) listed" in proc.stdout + proc.stderr
     (tmp_path / "schedule.yaml").write_text(private_schedule(), encoding="utf-8")
     assert main(["validate", "--root", str(tmp_path)]) == 0
+
+
+def test_validate_says_nothing_of_the_staffs_own_extensions_file(tmp_path: Path) -> None:
+    (tmp_path / "schedule.yaml").write_text(private_schedule(), encoding="utf-8")
+    (tmp_path / "extensions.yaml").write_text(
+        "extensions:\n  - {deliverable: proposal, group: g03, extra: 2d, reason: surgery}\n")
+    proc = subprocess.run([sys.executable, "-m", "checker", "validate", "--root",
+                           str(tmp_path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and "warning" not in proc.stdout, proc.stdout

@@ -184,3 +184,22 @@ def test_reminders_go_to_each_groups_own_repository_and_name_only_its_members(
     assert run(worlds, True, "remind", "--now", (at - timedelta(minutes=30)).isoformat(),
                monkeypatch=monkeypatch) == 0
     assert worlds.org.writes() == []
+
+
+def test_the_staff_extensions_file_counts_in_the_staff_views(
+        worlds: Worlds, monkeypatch: pytest.MonkeyPatch) -> None:
+    def rows() -> list[dict[str, object]]:
+        path = worlds.tmp / "ext.json"
+        assert run(worlds, True, "gradebook", "--format", "json", "--output", str(path),
+                   "--now", NOW.isoformat(), monkeypatch=monkeypatch) == 0
+        return list(json.loads(path.read_text())["rows"])
+
+    late = next(r for r in rows() if r["status"] == "late" and r["group"] and not r["session"])
+    extensions = worlds.private_root / "extensions.yaml"
+    extensions.write_text(f"extensions:\n  - {{deliverable: {late['deliverable']}, group: "
+                          f"{late['group']}, extra: 10d, reason: staff only}}\n")
+    try:
+        now = {(r["deliverable"], r["group"]): r for r in rows()}
+    finally:
+        extensions.unlink()
+    assert now[(late["deliverable"], late["group"])]["status"] == "on-time"

@@ -3,7 +3,7 @@ fake GitHub organisation (tests/github/fake_org.py, driven by the real PyGithub)
 
 1. ``setup --topology private --apply`` on an empty organisation: 75 private repositories,
    each with its members invited, the staff, the caller, receipt and CODEOWNERS files, the
-   variable, the labels and the ruleset; then the same command again (nothing to change);
+   variables, the labels and the ruleset; then the same command again (nothing to change);
    then once more after one group's caller was edited (one file put back).
 2. A semester of pull requests (tests/staff/semester.py on the 75-group course) submitted once
    to one shared course repository and once to the 75 group repositories (each PR in its

@@ -6,12 +6,17 @@ Documents with known headings:
 - the corpus PDFs with bookmarks (pdfTeX, 014-outlines): expected = the bookmarks of the pages
   read;
 - summaries made with fpdf2 (no outline) whose headings are the course page's five questions,
-  in bold 13 pt and in plain 11 pt.
+  in bold 13 pt and in plain 11 pt;
+- the hand-labelled set of ``bench/headings_set.py``: IEEE-style papers and a student summary
+  and report made here (fpdf2, LibreOffice), the corpus PDFs with text, and published papers
+  (IEEE small capitals, ACM) from the papers-we-love mirror when it is there. There a heading
+  is found only when it is returned whole (equal once numbering, case and punctuation are
+  ignored): a title returned in two halves is two extra lines and a miss.
 
 For each method (outline, fonts, lines, and the checker's choice among them) it prints how many
 expected headings were found and how many extra lines were taken as headings.
 
-    python bench/bench_headings.py [--no-libreoffice]
+    python bench/bench_headings.py [--no-libreoffice] [--mirror MIRROR_GIT_DIR]
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "inspect"))
 
+import headings_set  # noqa: E402  (bench/: the hand-labelled documents)
 from conftest import QUESTIONS  # noqa: E402  (tests/inspect: the course page's five questions)
 
 from checker.facts import FileFacts  # noqa: E402
@@ -134,28 +140,53 @@ def fpdf_summaries(tmp: Path) -> list[Doc]:
 METHODS: dict[str, Callable[[list[PageLines], list[tuple[str, int | None]]], list[str]]] = {
     "outline": lambda pages, outline: [t for t, _ in outline],
     "fonts": lambda pages, outline: font_headings(pages),
-    "lines": lambda pages, outline: line_headings([p.text for p in pages]),
+    "lines": lambda pages, outline: line_headings(pages),
     "checker": lambda pages, outline: choose_headings(pages, outline)[0],
 }
 
 
-def report(title: str, docs: list[Doc]) -> None:
+def report(title: str, docs: list[Doc],
+           score: Callable[[Sequence[str], Sequence[str]], tuple[int, int]] | None = None,
+           verbose: bool = False) -> None:
+    """Found and extra headings per method over ``docs``; ``score`` = :func:`found` (a
+    heading found within a longer line counts) unless given (:func:`matched`)."""
+    score = score or found
     expected = sum(len(d[3]) for d in docs)
     print(f"\n{title}: {len(docs)} documents, {expected} expected headings")
     print(f"  {'method':8} {'found':>12} {'extra':>6}")
     for method, run in METHODS.items():
         hits = extra = 0
-        for _, pages, outline, want in docs:
-            h, e = found(want, run(pages, outline))
-            hits += h
-            extra += e
+        for name, pages, outline, want in docs:
+            h, e = score(want, run(pages, outline))
+            hits, extra = hits + h, extra + e
+            if verbose and method == "checker":
+                print(f"    {name}: {h} of {len(want)}, {e} extra")
         share = f"{100 * hits / expected:.0f}%" if expected else "-"
         print(f"  {method:8} {hits:>5} ({share:>4}) {extra:>6}")
+
+
+def matched(expected: Sequence[str], got: Sequence[str]) -> tuple[int, int]:
+    """(expected headings returned whole, returned headings that are none of them)."""
+    left = [normalize(g) for g in got]
+    hits = 0
+    for want in (normalize(e) for e in expected):
+        if want in left:
+            left.remove(want)
+            hits += 1
+    return hits, len(left)
+
+
+def labelled(title: str, items: list[tuple[str, Path, list[str]]], verbose: bool) -> None:
+    docs = [(name, *read_pdf(path), expected) for name, path, expected in items]
+    report(title, docs, matched, verbose)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-libreoffice", action="store_true")
+    parser.add_argument("--mirror", type=Path, default=Path(
+        "/work/.mirror/papers-we-love+papers-we-love/repo"))
+    parser.add_argument("--verbose", action="store_true", help="per document, hand-labelled")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -163,6 +194,15 @@ def main() -> int:
             report("corpus DOCX exported by LibreOffice", docx_documents(Path(tmp), soffice))
         report("corpus PDFs with bookmarks", outline_pdfs())
         report("fpdf2 summaries (no bookmarks)", fpdf_summaries(Path(tmp)))
+        made = headings_set.generated(Path(tmp), use_libreoffice=not args.no_libreoffice)
+        labelled("hand-labelled: made here (fpdf2, LibreOffice)", made, args.verbose)
+        corpus = [(name.split("/")[0], CORPUS / "pdf" / name, expected)
+                  for name, expected in headings_set.CORPUS_LABELS.items()]
+        labelled("hand-labelled: corpus PDFs", corpus, args.verbose)
+        published = headings_set.papers(args.mirror, Path(tmp))
+        if published:
+            labelled("hand-labelled: published papers (papers-we-love)", published,
+                     args.verbose)
     return 0
 
 

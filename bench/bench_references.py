@@ -7,7 +7,10 @@ and compares with the naive method the issue describes: the first page of popple
 both read text: page counts against ``pdfinfo``, how often the two agree, and every paper where
 they differ (the naive scan's page 1 and table-of-contents hits are what the checker refuses).
 It also measures each paper's layout and counts the warnings the shipped final-report
-``layout:`` (letter or A4, two columns, 9-10 pt body text, 0.5 in margins) would give.
+``layout:`` (letter or A4, two columns, 9-10 pt body text, 0.5 in margins) would give, and
+lists the papers whose text cannot be read: those the checker says so of
+(``pdf.text-unreadable``), those where it reads no text and says nothing, and those whose
+headings hold control, private-use or unassigned characters (text that did not decode).
 
     python bench/bench_references.py [MIRROR_GIT_DIR] [--max-mb 4] [--limit N]
 """
@@ -25,6 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checker.inspect import inspect_file
+from checker.inspect.readable import RULE as UNREADABLE
+from checker.inspect.readable import is_unreadable_char
 from checker.inspect.sections import is_references_heading
 from checker.model import LayoutRule, Limits
 from checker.rules.layout import layout_findings
@@ -75,6 +80,8 @@ def main() -> int:
     rows: list[tuple[str, int | None, int | None, int | None, int | None, int | None]] = []
     layouts: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
+    unreadable: dict[str, list[str]] = {"said": [], "silent, no text": [],
+                                        "undecoded headings": []}
     with tempfile.TemporaryDirectory() as tmp:
         for path, sha, _ in blobs:
             pdf = Path(tmp) / "paper.pdf"
@@ -82,13 +89,20 @@ def main() -> int:
                                             "blob", sha], check=True,
                                            capture_output=True).stdout)
             facts = inspect_file(pdf, path, Limits(cpu_seconds=30), "pdf")
+            if any(f.rule == UNREADABLE for f in facts.findings):
+                unreadable["said"].append(path)
+            elif facts.pages is not None and not facts.text.strip():
+                unreadable["silent, no text"].append(path)
+            if any(is_unreadable_char(c) for h in facts.headings for c in h):
+                unreadable["undecoded headings"].append(path)
+            if facts.layout is not None:  # measured from the lines, text readable or not
+                measured = facts.layout
+                layouts[f"{measured.get('columns')} col, {measured.get('body_font_pt')} pt"] += 1
+                for finding in layout_findings(facts, REPORT_LAYOUT):
+                    warnings[finding.rule] += 1
             if facts.pages is None or not facts.text.strip():
                 rows.append((path, None, None, None, None, None))
                 continue
-            measured = facts.layout or {}
-            layouts[f"{measured.get('columns')} col, {measured.get('body_font_pt')} pt"] += 1
-            for finding in layout_findings(facts, REPORT_LAYOUT):
-                warnings[finding.rule] += 1
             real = poppler_pages(pdf)
             rows.append((path, facts.pages, real, facts.references_page,
                          naive_scan(pdf, facts.pages), facts.body_pages))
@@ -103,8 +117,13 @@ def main() -> int:
           f"{agree} of {len(both)}")
     print(f"naive scan on page 1 of a longer paper: "
           f"{sum(1 for r in read if r[4] == 1 and (r[1] or 0) > 2)}")
-    print(f"layouts (columns, body font): {dict(layouts.most_common(12))}")
+    print(f"layouts (columns, body font) of the {sum(layouts.values())} papers measured: "
+          f"{dict(layouts.most_common(12))}")
     print(f"report layout warnings over these papers: {dict(warnings)}")
+    for what, paths in unreadable.items():
+        print(f"text unreadable, {what}: {len(paths)}")
+        for path in paths:
+            print(f"  {path}")
     print("\ndifferences (path: pages, checker references page / body pages, naive scan):")
     for path, pages, _, mine, naive, body in read:
         if mine != naive:

@@ -8,6 +8,7 @@ them. Reads are bounded by the deliverable's size limit before any byte is read.
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ class Source:
 
     root: Path
     from_git: bool  # True: read blobs by SHA (the PR head fetched as data)
+    head: str | None = None  # the commit read (a partial clone fetches its missing blobs)
 
     def in_git(self, change: Change) -> bool:
         return self.from_git and change.blob_sha is not None
@@ -44,7 +46,11 @@ class Source:
 
 class _Reader:
     """Sizes and bytes of changed files: git blobs through two git processes in all (sizes
-    from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk."""
+    from one ``--batch-check``, contents from one ``--batch``), work-tree files from disk.
+
+    In a partial clone (CI's blobless checkout, a student's sparse clone) the blobs it does not
+    hold are fetched first, in one request; a blob that cannot be had stops the check
+    (:class:`gitio.MissingObject`, exit 2): it is never reported as a damaged file."""
 
     def __init__(self, source: Source, changes: list[Change],
                  meanwhile: Callable[[], None] = lambda: None) -> None:
@@ -55,6 +61,8 @@ class _Reader:
                                                  else None)
         try:
             meanwhile()
+            if shas and source.head:
+                gitio.prefetch_blobs(source.root, source.head, shas)
             self._sizes = gitio.blob_sizes(source.root, shas) if shas else {}
         except BaseException:
             self.close()
@@ -73,7 +81,10 @@ class _Reader:
         if self.source.in_git(change):
             assert change.blob_sha is not None
             if change.blob_sha not in self._sizes:
-                raise UsageError(f"git has no blob {change.blob_sha}")
+                raise gitio.MissingObject(
+                    f"{change.path}: git has no blob {change.blob_sha} in {self.source.root} "
+                    "and could not fetch it; in a partial clone, check the network (`git "
+                    "fetch` works?) and run the check again")
             return self._sizes[change.blob_sha]
         return (self.source.root / change.path).stat().st_size
 
@@ -95,9 +106,14 @@ class _Reader:
 
 
 def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
+    """The files named on the command line, by their path in the repository at ``root``.
+
+    A PATH must be a file of the repository: one that does not exist is a usage error (never
+    read as a deletion), and so is one outside the repository (``inspect`` reads any file)."""
     out = []
+    missing = []
     for raw in paths:
-        path = raw.replace(os.sep, "/").removeprefix("./")
+        path = repository_path(root, raw)
         full = root / path
         if full.is_symlink():
             out.append(Change(path, False, None, kind="symlink"))
@@ -106,8 +122,32 @@ def changes_from_paths(root: Path, paths: Iterable[str]) -> list[Change]:
         elif full.exists():
             out.append(Change(path, False, None, kind="other"))
         else:
-            out.append(Change(path, removed=True))
+            missing.append(raw)
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing) + f" (in the repository at "
+                         f"{root}); give the path of a file you changed, e.g. "
+                         "submissions/<group>/proposal.pdf, or no PATH to check what your "
+                         "branch changes")
     return out
+
+
+def repository_path(root: Path, raw: str) -> str:
+    """``raw`` (relative to ``root``, or absolute) as a path in the repository, '/'-separated;
+    a usage error pointing to ``inspect`` when it is outside the repository."""
+    top = os.path.abspath(root)
+    full = os.path.normpath(os.path.join(top, raw))  # an absolute raw stays itself
+    rel = os.path.relpath(full, top) if os.path.splitdrive(full)[0] == \
+        os.path.splitdrive(top)[0] else os.pardir
+    if rel == os.curdir:
+        raise UsageError(f"{raw} is the repository itself: give the files to check (e.g. "
+                         "submissions/<group>/proposal.pdf), or no PATH to check what your "
+                         "branch changes")
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        raise UsageError(f"{raw} is outside the repository at {root}: `check` judges the files "
+                         "of the course repository by their path in it (submissions/...). To "
+                         f"see what the checker reads in any file: python -m checker inspect "
+                         f"{shlex.quote(raw)}")
+    return rel.replace(os.sep, "/")
 
 
 def changes_from_git(root: Path, base: str, head: str | None) -> list[Change]:
@@ -247,6 +287,8 @@ def _refused(reader: _Reader, change: Change, limits: Limits, *, text: bool) -> 
         return _unreadable(path, f"is {what}, so there is nothing to check")
     try:
         size = reader.size(change)
+    except gitio.MissingObject:
+        raise
     except (OSError, UsageError) as exc:
         return _unreadable(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
     cap = min(limits.max_bytes, TEXT_LIMIT) if text else limits.max_bytes
@@ -265,6 +307,8 @@ def _refused(reader: _Reader, change: Change, limits: Limits, *, text: bool) -> 
 def _read_small_text(reader: _Reader, change: Change, ext: str) -> Content:
     try:
         data = reader.read(change)
+    except gitio.MissingObject:
+        raise
     except (OSError, UsageError) as exc:
         return _unreadable(change.path,
                            f"cannot be read ({getattr(exc, 'strerror', None) or exc})")
@@ -279,6 +323,9 @@ def _copy_document(reader: _Reader, change: Change, ext: str, tmp: Path, index: 
     local = tmp / f"{index}.{safe_ext}"
     try:
         blob = reader.copy(change, local)
+    except gitio.MissingObject:
+        local.unlink(missing_ok=True)
+        raise
     except (OSError, UsageError) as exc:
         local.unlink(missing_ok=True)
         return _unreadable(change.path,

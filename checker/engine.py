@@ -21,7 +21,7 @@ from checker.result import FileResult, Result
 from checker.routing import Route, Target, exempt, instances, route
 from checker.rules import access, deadlines, groups, questions
 from checker.rules.mistakes import group_mistakes
-from checker.sources import stamp
+from checker.rules.provenance import stamp
 
 MAX_FILES = 300  # changed files judged per pull request (the result schema allows 3000)
 
@@ -46,6 +46,8 @@ class Submission:
     # path -> each distinct content GitHub received there (receipts): the last on-time version
     versions: Mapping[str, Sequence[Version]] = field(default_factory=dict)
     ci: bool = False  # the check that decides the PR: no page limit passes on an estimate
+    # paths GitHub's record could date too late (a source not read in full): never "late"
+    uncertain: frozenset[str] = frozenset()
 
     def received_at(self, path: str) -> datetime:
         return min(self.received.get(path, self.at), self.at).astimezone(self.at.tzinfo)
@@ -152,7 +154,8 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
                                 path=path))
         return
     dl = deadlines.deadline(course, t)
-    late = deadlines.lateness(course, t, path, ctx.submission.received_at(path))
+    late = deadlines.lateness(course, t, path, ctx.submission.received_at(path),
+                              confirmed=path not in ctx.submission.uncertain)
     fr.due, fr.grace_seconds = dl.due, int(dl.grace.total_seconds())
     fr.status, fr.late_seconds = late.status, late.late_seconds  # type: ignore[assignment]
     fr.counted, fr.penalty_percent = late.counted, late.penalty_percent
@@ -160,12 +163,12 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     closes = policy.closes(dl.due)
     fr.late_policy = {**policy.to_json(), "closes": closes.isoformat() if closes else None}
     fr.findings.extend(late.findings)
-    if late.status == "late":
+    if late.status in ("late", "unverified"):
         fr.on_time_version = _last_on_time(ctx.submission.versions.get(path, ()), change,
                                            dl.due + dl.grace)
         note = deadlines.which_version_counts(path, t.deliverable.title, late.counted,
                                               fr.on_time_version, course.timezone)
-        if note is not None:
+        if note is not None and late.status == "late":  # unverified: not known to be after
             fr.findings.append(note)
     fr.findings.extend(access.unsupported_format(t, path))
     content = ctx.contents.get(path)

@@ -32,6 +32,14 @@ class PullRequestEvent:
     head_ref: str | None = None  # the PR's branch, as its head repository names it
     head_repo: str | None = None  # OWNER/NAME of the head repository (None: fork deleted)
     repo: str | None = None  # OWNER/NAME of the course repository (the base)
+    opened_at: datetime | None = None  # GitHub's created_at of the pull request
+    base_ref: str | None = None  # the branch the pull request targets
+    default_branch: str | None = None  # the course repository's default branch (the judge)
+
+    @property
+    def wrong_base(self) -> bool:
+        """The pull request targets a branch other than the default one (only it judges)."""
+        return bool(self.base_ref and self.default_branch and self.base_ref != self.default_branch)
 
 
 def read_event(path: Path) -> PullRequestEvent:
@@ -76,7 +84,20 @@ def parse_event(data: Any, source: str = "event") -> PullRequestEvent:
         raise UsageError(f"{source}: pull_request.updated_at: {exc}") from None
     return PullRequestEvent(login, number, head, base, at, head_ref=_text(pr, "head", "ref"),
                             head_repo=_repo_name(pr, "head"),
-                            repo=_repo_name(pr, "base") or _repo_name(data, "repository"))
+                            repo=_repo_name(pr, "base") or _repo_name(data, "repository"),
+                            opened_at=_instant(pr.get("created_at")),
+                            base_ref=_text(pr, "base", "ref"),
+                            default_branch=_text(data, "repository", "default_branch")
+                            or _text(pr, "base", "repo", "default_branch"))
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        return None
 
 
 def _text(obj: Any, *keys: str) -> str | None:

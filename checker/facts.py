@@ -34,6 +34,10 @@ class FileFacts:
     pages: int | None = None  # PDF/DOCX pages (DOCX: see pages_exact), PPTX slides
     pages_exact: bool = True  # False when the page count is an estimate
     estimate_reason: str | None = None  # why the page count is an estimate, in words
+    # an estimate's [lowest, highest] page count, from its measured error (DOCX without
+    # LibreOffice): of all pages, and of the pages before the references
+    pages_range: list[int] = field(default_factory=list)
+    body_pages_range: list[int] = field(default_factory=list)
     body_pages: int | None = None  # pages before the references section (== pages without one)
     references_page: int | None = None  # 1-based page where references start, None if none
     headings: list[str] = field(default_factory=list)
@@ -53,6 +57,9 @@ class FileFacts:
             out["pages_exact"] = self.pages_exact
             out["body_pages"] = self.body_pages
             out["references_page"] = self.references_page
+            if not self.pages_exact and self.pages_range:
+                out["pages_range"] = list(self.pages_range)
+                out["body_pages_range"] = list(self.body_pages_range or self.pages_range)
         if self.headings:
             out["headings"] = list(self.headings)
             if self.headings_source is not None:

@@ -2,6 +2,8 @@
 
 Rule ids are a public contract: staff filter on them, labels and the gradebook use them.
 Every finding says which file, what is wrong (``message``) and how to fix it (``hint``).
+Both are made inert where the finding is made (``checker.bounds.inert``): a file name or a
+heading quoted in them reaches no terminal, annotation or page as a control sequence or markup.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from checker.bounds import MAX_MESSAGE_CHARS, clip
+from checker.bounds import MAX_MESSAGE_CHARS, clip, inert
 from checker.sources import default_source
 
 
@@ -36,6 +38,12 @@ class Finding:
     # the engine from the course, else the rule's default
     source: str | None = None
     staff_rule: str | None = None  # the staff's reason, for a rule whose source is staff
+
+    def __post_init__(self) -> None:
+        # One escaping rule for every message, at the point it is made: whatever text from a
+        # file (a name, a heading, a README command) a message quotes.
+        object.__setattr__(self, "message", inert(self.message))
+        object.__setattr__(self, "hint", inert(self.hint, lines=True))
 
     def to_json(self) -> dict[str, Any]:
         source = self.source or default_source(self.rule)

@@ -57,8 +57,9 @@ def resolve_commit(root: Path, rev: str) -> str:
         return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                    rev + "^{commit}").decode().strip()
     except UsageError:
-        raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for "
-                         "origin/main, run `git fetch origin` first)") from None
+        raise UsageError(f"{rev!r} is not a commit in the repository at {root} (for a "
+                         "remote's branch such as upstream/main, run `git fetch upstream` "
+                         "first)") from None
 
 
 def resolve_commits(root: Path, revs: list[str]) -> list[str]:
@@ -110,6 +111,62 @@ def changed_in_worktree(root: Path, base: str) -> list[DiffEntry]:
         if name:
             entries.append(DiffEntry(name.decode("utf-8", "surrogateescape"), False, None))
     return entries
+
+
+class MissingObject(UsageError):
+    """A git object the checker needs is not in the repository and could not be fetched: the
+    repository (a partial clone without its network, a damaged clone) is at fault, never the
+    submitted file, so the check stops (exit 2) instead of judging the file."""
+
+
+def promisor_remote(root: Path) -> str | None:
+    """The remote a partial clone fetches its missing objects from (None: a full clone)."""
+    try:
+        raw = git(root, "config", "--type=bool", "--get-regexp", r"^remote\..+\.promisor$")
+    except UsageError:  # no such setting (exit 1), or not a repository
+        raw = b""
+    for line in raw.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(" ")
+        if value == "true":
+            return key[len("remote."):-len(".promisor")]
+    return config_value(root, "extensions.partialclone")
+
+
+def missing_blobs(root: Path, tip: str, shas: list[str]) -> list[str]:
+    """Which of ``shas`` (blobs in commit ``tip``'s tree) this partial clone does not hold,
+    from one ``git rev-list --missing=print`` that lists, and never fetches."""
+    wanted = set(shas)
+    if not wanted:
+        return []
+    out = git(root, "rev-list", "--objects", "--no-object-names", "--missing=print",
+              "--no-walk", "--end-of-options", _checked_shas([tip]).decode().strip())
+    found = {line[1:] for line in out.decode("ascii", "replace").splitlines()
+             if line.startswith("?")}
+    return sorted(found & wanted)
+
+
+def fetch_blobs(root: Path, remote: str, shas: list[str]) -> None:
+    """Fetch ``shas`` from the partial clone's ``remote`` in one request, as git itself fetches
+    missing objects (no negotiation, no refs written), instead of one request per blob."""
+    if not shas:
+        return
+    try:
+        git(root, "-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags",
+            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none",
+            "--stdin", "--end-of-options", remote, input_bytes=_checked_shas(shas))
+    except UsageError as exc:
+        raise MissingObject(
+            f"{len(shas)} file(s) of this commit are not in the partial clone at {root}, and "
+            f"fetching them from {remote!r} failed ({exc}); check the network (and that "
+            f"`git fetch {remote}` works), then run the check again") from None
+
+
+def prefetch_blobs(root: Path, tip: str, shas: list[str]) -> None:
+    """In a partial clone, fetch the blobs among ``shas`` that are not here, in one request
+    (a full clone holds them all: nothing to do)."""
+    remote = promisor_remote(root) if shas else None
+    if remote:
+        fetch_blobs(root, remote, missing_blobs(root, tip, shas))
 
 
 def _checked_shas(shas: list[str]) -> bytes:
@@ -178,7 +235,8 @@ class BlobStream:
             raise UsageError(f"`git cat-file --batch` stopped in {self.root}") from None
         header = stdout.readline().decode("ascii", "replace").split()
         if len(header) != 3 or header[1] != "blob" or not header[2].isdigit():
-            raise UsageError(f"git has no blob {sha} in {self.root}")
+            raise MissingObject(f"git has no blob {sha} in {self.root}, and could not fetch "
+                                "it (a partial clone without its network?)")
         return int(header[2])
 
     def copy(self, sha: str, target: Path) -> None:
@@ -212,11 +270,27 @@ def blob_sha_of(data: bytes) -> str:
 
 
 def file_at(root: Path, rev: str, path: str) -> bytes | None:
-    """The bytes of ``path`` in commit ``rev`` (a full SHA), or None when it has no such file."""
+    """The bytes of ``path`` in commit ``rev`` (a full SHA), or None when it has no such file.
+
+    The tree says whether the file is there; its blob is then read (in a partial clone,
+    fetched), and a blob that cannot be had raises :class:`MissingObject`, never None."""
     try:
-        return git(root, "cat-file", "blob", f"{rev}:{path}")
+        entry = git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree",
+                    "--end-of-options", rev, "--", path)
     except UsageError:
         return None
+    meta, _, name = entry.rstrip(b"\0").partition(b"\t")
+    fields = meta.decode("ascii", "replace").split()
+    if name != path.encode("utf-8", "surrogateescape") or len(fields) != 3 \
+            or fields[1] != "blob":
+        return None
+    sha = fields[2]
+    try:
+        return git(root, "cat-file", "blob", sha)
+    except UsageError as exc:
+        raise MissingObject(f"{path} in commit {rev[:12]}: git cannot read its blob {sha} "
+                            f"({exc}); in a partial clone, check the network and run the "
+                            "check again") from None
 
 
 def config_value(root: Path, key: str) -> str | None:
@@ -266,3 +340,64 @@ def _parse_status(raw: bytes) -> list[tuple[str, str]]:
                 else "modified" if y != " " else "staged")
         out.append((path, what))
     return out
+
+
+MAX_FETCHED = 200  # commits fetched by id in one git command
+
+
+def missing_commits(root: Path, shas: list[str]) -> list[str]:
+    """The commits of ``shas`` the repository at ``root`` does not have."""
+    if not shas:
+        return []
+    out = git(root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              input_bytes=_checked_shas(shas))
+    have = {line.split()[0] for line in out.decode("ascii", "replace").splitlines()
+            if line.endswith(" commit")}
+    return [s for s in shas if s not in have]
+
+
+def _fetch_env(token: str | None) -> dict[str, str]:
+    """git's environment for a fetch from GitHub: the token as a header, never on a command
+    line, and no prompt."""
+    import base64
+    import os
+
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    if token:
+        auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraheader",
+                   GIT_CONFIG_VALUE_0=f"AUTHORIZATION: basic {auth}")
+    return env
+
+
+def _fetch(root: Path, specs: list[str], env: dict[str, str]) -> bool:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "fetch", "-q", "--no-tags",
+                               "--no-write-fetch-head", "origin", *specs],
+                              capture_output=True, timeout=GIT_TIMEOUT * 5, env=env, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
+def fetch_pull_heads(root: Path, token: str | None = None) -> bool:
+    """Every pull request's head from ``origin`` (``refs/pull/N/head``) as
+    ``refs/checker/pull/N``; False if git could not fetch them."""
+    return _fetch(root, ["+refs/pull/*/head:refs/checker/pull/*"], _fetch_env(token))
+
+
+def fetch_commits(root: Path, shas: list[str], token: str | None = None, *,
+                  limit: int = 1000) -> list[str]:
+    """Fetch ``shas`` by id from ``origin`` (GitHub serves a commit by its id even after a
+    force-push took it off the branch) under ``refs/checker/received/``; returns those still
+    missing (at most ``limit`` are tried). The token, if any, goes to git in its environment,
+    never on a command line."""
+    wanted = missing_commits(root, sorted(set(shas)))
+    env = _fetch_env(token)
+    for start in range(0, min(len(wanted), limit), MAX_FETCHED):
+        batch = wanted[start:start + MAX_FETCHED]
+        # one the server does not serve fails the whole batch: then one at a time
+        if not _fetch(root, [f"+{s}:refs/checker/received/{s}" for s in batch], env):
+            for sha in batch:
+                _fetch(root, [f"+{sha}:refs/checker/received/{sha}"], env)
+    return missing_commits(root, wanted)

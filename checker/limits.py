@@ -1,7 +1,8 @@
 """Named limits for reading untrusted files, and the one error they raise (LimitExceeded).
 
 Every limit that protects the checker from a submitted file is a named constant here, so a
-reviewer can see all of them in one place and README.md ("Limits (hostile input)") can list them.
+reviewer can see all of them in one place and docs/inspection.md ("Limits (hostile input)")
+can list them.
 ``checker.model.Limits`` carries the ones a course may change (schedule.yaml ``limits:``), with
 these constants as defaults.
 """
@@ -42,7 +43,6 @@ PDF_MAX_TEXT_PAGES = 60  # pages whose text is extracted (page limits are far be
 CONVERT_SECONDS = 20  # at most this much of the file's wall clock for one soffice conversion
 # LibreOffice runs under the file's own limits (Limits.memory_bytes, cpu_seconds): a normal
 # conversion needs about 215 MB resident and runs within a 512 MB address space.
-DOCX_WORDS_PER_PAGE = 500  # estimate when LibreOffice is absent: single-spaced 11-12 pt text
 
 
 # Which finding a limit turns into (limits not listed give file.too-complex).

@@ -19,6 +19,7 @@ from checker.config import GROUP_FILE, load_roster
 from checker.errors import UsageError
 from checker.findings import Finding, warning
 from checker.model import Course, Roster
+from checker.shell import sh
 
 MAX_LISTED = 10
 
@@ -84,7 +85,7 @@ def not_pushed_later(root: Path, course: Course) -> Callable[[], list[tuple[str,
 def not_pushed_finding(files: list[tuple[str, str]], checked: str) -> Finding:
     listed = ", ".join(f"{path} ({what})" for path, what in files[:MAX_LISTED])
     more = f" and {len(files) - MAX_LISTED} more" if len(files) > MAX_LISTED else ""
-    paths = " ".join(_quote(p) for p, _ in files[:MAX_LISTED])
+    paths = " ".join(sh(p) for p, _ in files[:MAX_LISTED])
     return warning(
         "push.uncommitted",
         f"{len(files)} file(s) under submissions/ are not committed, so they are not part of "
@@ -94,10 +95,15 @@ def not_pushed_finding(files: list[tuple[str, str]], checked: str) -> Finding:
     )
 
 
-def _quote(path: str) -> str:
-    if path and all(c.isalnum() or c in "/._-" for c in path):
-        return path
-    return "'" + path.replace("'", "'\\''") + "'"
+def course_ref(root: Path, course: Course) -> str:
+    """The course repository's default branch as this clone names it (upstream/main), without
+    asking the remote; origin/main when no remote is the course repository."""
+    from checker.upstream import find
+
+    try:
+        return find(root, course.repository, ask_remote=False).ref
+    except UsageError:
+        return "origin/main"
 
 
 def optional_commit(root: Path, rev: str) -> str | None:

@@ -384,6 +384,7 @@ class Course:
     email_domain: str | None = None  # members' email addresses must be at this domain
     remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
     lateness_labels: bool = False  # labels: {lateness: true}: on-time / late / not-counted
+    repository: str | None = None  # OWNER/NAME on GitHub: the course repository itself
     grading: tuple[GradeCategory, ...] = ()
     # course-wide staff choices where the page is silent, each with the reason students read:
     # {"submission": "The page says e-mail; the staff collect work by pull request ..."}

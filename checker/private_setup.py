@@ -59,10 +59,10 @@ def plan_repo(want: gr.Want, have: gr.Have, exists: bool, template: str | None
 
 def run(args: argparse.Namespace, course: Course, root: Path, labels: list[LabelSpec]) -> int:
     from checker.config import load_roster
-    from checker.staff.common import connect_from_env
+    from checker.commands.course_state import connect_from_env
 
     repos = gr.repos_of(course)
-    course_repo = repos.course or args.repo
+    course_repo = repos.course or course.repository or args.repo
     if not course_repo:
         raise ConfigError("schedule.yaml: repositories.course (OWNER/NAME of the course "
                           "repository the group workflows read) is not set; set it, or pass "

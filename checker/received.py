@@ -1,11 +1,18 @@
-"""When GitHub first received each changed file: dating files from the PR's receipts.
+"""When GitHub first received each changed file: dating files from GitHub's own record.
 
-A receipt (``checker.github.receipts``) says "GitHub received head commit C at time T". A
-changed file is dated from the earliest receipt whose commit holds the file's *current* blob at
-the same path (read from git objects, as data): the same bytes at the same place were in
-GitHub's hands then, whatever happened to the check run of that push. A receipt whose commit is
-not in the local repository (a force-push dropped it) cannot vouch for anything. A file no
-receipt vouches for is dated from the event (this push). Never later than that.
+An entry of the record (a receipt run, ``checker.github.receipts``, or a push of the push log,
+``checker.github.pushlog``) says "GitHub received head commit C at time T". ``combine`` merges
+both sources (``docs/record.md``: the earliest time per commit wins; nothing counts from before
+the pull request was opened). A changed file is dated from the earliest entry whose commit
+holds the file's *current* blob at the same path (read from git objects, as data): the same
+bytes at the same place were in GitHub's hands then, whatever happened to the check run of that
+push. The check job fetches every commit an entry names by its id, so a force-push cannot take
+an on-time version away; an entry whose commit is still not at hand cannot vouch for anything
+(and makes the record incomplete). A file no entry vouches for is dated from the event (this
+push). Never later than that.
+
+``uncertain`` says which files the record could date too late because a source was not read
+in full: for those, "late" is never concluded (the check says ``unverified``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,31 @@ class Dated(Protocol):
 
 TreeReader = Callable[[str, Sequence[str]], Mapping[str, str] | None]
 MAX_VERSIONS = 50  # per path: each distinct content GitHub received there, first time only
+MAX_HISTORY = 200  # commits of a pull request looked at for a version no entry names
+
+
+@dataclass(frozen=True)
+class Received:
+    """One entry of the combined record: GitHub had commit ``head_sha`` at ``received_at``."""
+
+    head_sha: str
+    received_at: datetime
+    source: str  # "receipt" or "push"
+
+
+def combine(receipts: Iterable[Dated], pushes: Iterable[Dated],
+            opened_at: datetime | None = None) -> list[Received]:
+    """Both sources as one record, oldest first: per commit, the earliest time either gives
+    (the push log's time is the push itself; a receipt run is created a moment later); no
+    entry earlier than the pull request's opening (a push before it was not a submission)."""
+    best: dict[str, Received] = {}
+    for source, entries in (("push", pushes), ("receipt", receipts)):
+        for e in entries:
+            at = max(e.received_at, opened_at) if opened_at is not None else e.received_at
+            old = best.get(e.head_sha)
+            if old is None or at < old.received_at:
+                best[e.head_sha] = Received(e.head_sha, at, source)
+    return sorted(best.values(), key=lambda r: (r.received_at, r.head_sha))
 
 
 @dataclass(frozen=True)
@@ -102,3 +134,38 @@ def git_tree(root: Path) -> TreeReader:
         return out
 
     return read
+
+
+def uncertain(wanted: Mapping[str, str], named: Iterable[str], history: Sequence[str] | None,
+              tree: TreeReader) -> set[str]:
+    """The paths of ``wanted`` (path -> current blob) whose content a commit of the pull
+    request's ``history`` holds that no entry of the record names (``named``): GitHub may have
+    received that commit, on its own, in a push the readable sources do not show (a push while
+    the pull request had a merge conflict creates no receipt run). ``history`` None: not known
+    (every path is uncertain)."""
+    if history is None or len(history) > MAX_HISTORY:
+        return set(wanted)
+    known = set(named)
+    out: set[str] = set()
+    for commit in history:
+        if commit in known or len(out) == len(wanted):
+            continue
+        blobs = tree(commit, sorted(p for p in wanted if p not in out))
+        if blobs is None:
+            return set(wanted)
+        out.update(p for p, blob in blobs.items() if wanted.get(p) == blob)
+    return out
+
+
+def pr_history(root: Path, base: str, heads: Sequence[str]) -> list[str] | None:
+    """The commits of the pull request: reachable from ``heads`` (its head and every commit the
+    record names), not from ``base``; None when git cannot tell or there are too many."""
+    if not heads:
+        return []
+    try:
+        raw = gitio.git(root, "rev-list", f"--max-count={MAX_HISTORY + 1}", "--end-of-options",
+                        *heads, f"^{base}")
+    except UsageError:
+        return None
+    out = raw.decode("ascii", "replace").split()
+    return out if len(out) <= MAX_HISTORY else None

@@ -11,8 +11,10 @@ compare plain values and say what to change and why.
   ``submissions/``), and the check ``submission-checker`` must pass, from the GitHub Actions
   app (integration id 15368), so a status or check run set by anything else does not count.
   Rules staff added to that ruleset, and its bypass list, are kept.
-- Actions: the default workflow token is read-only and cannot approve pull requests; fork pull
-  request workflows need approval as the course chooses.
+- Actions: the default workflow token is read-only and cannot approve pull requests; workflows
+  from fork pull requests need a maintainer's approval (public: every external contributor;
+  private: every fork pull request), so a fork cannot run a workflow of its own that reports a
+  green ``submission-checker`` (``FORK_APPROVAL_WHY``).
 - CODEOWNERS names real staff (not the template's placeholder), staff logins exist, and no
   one outside the staff can push to the repository.
 """
@@ -32,7 +34,13 @@ DEFAULT_BRANCH = "~DEFAULT_BRANCH"
 PLACEHOLDER = "@COURSE-ORG/staff"
 FORK_POLICIES = ("first_time_contributors_new_to_github", "first_time_contributors",
                  "all_external_contributors")
-DEFAULT_FORK_POLICY = "first_time_contributors"
+DEFAULT_FORK_POLICY = "all_external_contributors"
+FORK_APPROVAL_WHY = (
+    "a fork pull request can add a workflow with a job named submission-checker: its check run "
+    "comes from the GitHub Actions app like the checker's, and the merge gate takes the newest "
+    "run of that name; with approval such a workflow never runs unseen. The checker itself "
+    "(pull_request_target) runs without approval, and a receipt run waiting for approval is "
+    "still a receipt (docs/privacy.md)")
 WORKFLOW_PERMISSIONS = {"default_workflow_permissions": "read",
                         "can_approve_pull_request_reviews": False}
 MAX_LABEL_NAME = 50
@@ -230,14 +238,22 @@ def workflow_permission_gaps(current: dict[str, Any]) -> list[str]:
     return gaps
 
 
-def private_fork_settings(policy: str) -> dict[str, Any]:
-    """A private repository's fork settings: students' fork workflows run (read-only, no
-    secrets); approval every time only with ``all_external_contributors`` (GitHub has no
+def private_fork_settings() -> dict[str, Any]:
+    """A private repository's fork settings: students' fork workflows may run (read-only, no
+    secrets), each only once a maintainer approves it (``FORK_APPROVAL_WHY``; GitHub has no
     first-time distinction for private forks)."""
     return {"run_workflows_from_fork_pull_requests": True,
             "send_write_tokens_to_workflows": False,
             "send_secrets_and_variables": False,
-            "require_approval_for_fork_pr_workflows": policy == "all_external_contributors"}
+            "require_approval_for_fork_pr_workflows": True}
+
+
+def fork_policy_warnings(policy: str) -> list[str]:
+    """A public repository's approval policy weaker than every external contributor."""
+    if policy == "all_external_contributors":
+        return []
+    return [f"--fork-approval {policy}: some students' fork pull requests run their own "
+            f"workflows without approval, and {FORK_APPROVAL_WHY.split(': ', 1)[1]}"]
 
 
 # -- people ----------------------------------------------------------------------------------

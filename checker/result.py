@@ -18,7 +18,7 @@ from checker import __version__
 from checker.bounds import MAX_FINDINGS_PER_FILE, MAX_PATH_CHARS, MAX_PR_FINDINGS, clean_json, clip
 from checker.findings import Finding, Severity, bound_findings
 
-Status = Literal["on-time", "late", "n/a"]
+Status = Literal["on-time", "late", "unverified", "n/a"]
 
 
 @dataclass

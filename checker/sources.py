@@ -12,21 +12,15 @@ its rule (``source`` in the result JSON):
   warning (``tests/core/test_sources.py`` holds every rule to that).
 
 One table, ``RULES``, gives each rule id its default source and the ``schedule.yaml``
-setting it enforces. A rule enforcing a setting that the deliverable marks as a staff choice
-(``staff_choices:``), or any rule of a deliverable the staff added (``set_by: staff``), is a
-staff rule whatever its default. A rule whose default is ``staff`` takes its reason from the
-course-wide ``staff_choices:`` key it names.
+setting it enforces; ``checker.rules.provenance`` resolves it for a course and deliverable
+(a staff choice in ``schedule.yaml`` makes a rule the staff's whatever its default).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from checker.findings import Finding
-    from checker.model import Course, Deliverable
+from dataclasses import dataclass
+from typing import Literal
 
 Source = Literal["page", "staff", "github", "checker"]
 SOURCES: tuple[Source, ...] = ("page", "staff", "github", "checker")
@@ -58,7 +52,7 @@ RULES: Mapping[str, Origin] = {
     "auth.wrong-student": _SUBMISSION,
     "auth.not-assigned": Origin("page", "sessions"),
     "pr.too-many-files": _SUBMISSION,
-    "pr.wrong-base": _SUBMISSION,
+    "pr.wrong-base": _SUBMISSION,  # only the default branch's pull requests are submissions
     "pr.empty": _CHECKER,
     "file.removed": _CHECKER,
     "push.uncommitted": _CHECKER,
@@ -80,6 +74,7 @@ RULES: Mapping[str, Origin] = {
     "deadline.grace": Origin("staff", "grace", choice="late"),
     "deadline.extension": Origin("staff", choice="extensions"),
     "deadline.history": _CHECKER,
+    "deadline.unverified": _CHECKER,
     "deadline.on-time-version": Origin("page", "due"),
     # formats
     "format.unsupported": Origin("page", "formats"),
@@ -100,12 +95,11 @@ RULES: Mapping[str, Origin] = {
     "pages.estimate": _CHECKER,
     "docx.estimate": _CHECKER,
     "pdf.text-partial": _CHECKER,
-    "pdf.text-unreadable": _CHECKER,
+    "pdf.text-unreadable": _CHECKER,  # the page never asks for a text layer: a warning
     # sections and members
     "sections.missing": Origin("page", "sections"),
     "sections.order": Origin("page", "sections"),
     "sections.optional-missing": Origin("page", "sections"),
-    "sections.unchecked": _CHECKER,
     "members.missing": Origin("page", "members_named"),
     # layout of the report
     "layout.paper": Origin("page", "layout"),
@@ -140,54 +134,3 @@ def origin(rule: str) -> Origin:
 
 def default_source(rule: str) -> Source:
     return origin(rule).default
-
-
-def _marked(deliverable: Deliverable, setting: str | None) -> str | None:
-    """The deliverable's staff reason for ``setting`` (or one of its parts), if marked."""
-    if deliverable.set_by == "staff":
-        return deliverable.note or f"{deliverable.title} is set by the course staff."
-    if setting is None:
-        return None
-    for key, why in deliverable.staff_choices:
-        # a choice covers its sub-settings; a choice on a part of a setting (how references
-        # count in the page's page limit) leaves the rule the page's
-        if key == setting or setting.startswith(key + "."):
-            return why
-    return None
-
-
-def resolve(rule: str, course: Course | None, deliverable: Deliverable | None
-            ) -> tuple[Source, str | None]:
-    """(source, the staff's reason when the source is ``staff``) of one rule."""
-    o = origin(rule)
-    if deliverable is not None:
-        if rule == "file.too-large" and deliverable.limits.max_bytes < GITHUB_FILE_LIMIT_BYTES:
-            return "staff", course_choice(course, "limits")
-        why = _marked(deliverable, o.setting)
-        if why is not None:
-            return "staff", why
-    if o.default == "staff":
-        return "staff", course_choice(course, o.choice)
-    return o.default, None
-
-
-def course_choice(course: Course | None, key: str | None) -> str | None:
-    if course is None or key is None:
-        return None
-    return dict(course.staff_choices).get(key)
-
-
-def stamp(finding: Finding, course: Course | None, deliverable: Deliverable | None) -> Finding:
-    """The finding with its source (and staff reason) filled in, unless a rule set them.
-
-    The checker's own hygiene never fails a check: a ``checker`` finding above a warning
-    would be a red check no one at the course asked for, so it is held to a warning."""
-    from checker.findings import Severity
-
-    if finding.source is not None:
-        return finding
-    source, why = resolve(finding.rule, course, deliverable)
-    severity = finding.severity
-    if source == "checker" and severity is Severity.ERROR:
-        severity = Severity.WARNING
-    return replace(finding, source=source, staff_rule=why, severity=severity)

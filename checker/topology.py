@@ -19,6 +19,7 @@ its base commit are fetched into that checkout as git objects, as data. So:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,6 +56,21 @@ def group_roster(root: Path, course: Course, group: str, base: str | None
     own = f"{course.submissions_dir}/{group}/{GROUP_FILE}"
     instead[own] = gitio.file_at(root, base, own) if base else None
     return load_roster(root, course, instead=instead)
+
+
+def group_course_and_roster(root: Path, course: Course, group: str, base: str | None
+                            ) -> tuple[Course, Roster]:
+    """What a check in ``group``'s repository judges by: the course, with the group's own
+    extensions from the variable COURSE_EXTENSIONS (in the environment), and the roster of
+    ``group_roster``."""
+    roster, problems = group_roster(root, course, group, base)
+    if problems:
+        raise UsageError("the group declaration on the base branch is invalid:\n  "
+                         + "\n  ".join(map(str, problems)))
+    granted = os.environ.get(EXTENSIONS_VARIABLE)
+    if granted:
+        course = with_group_extensions(root, course, group, granted)
+    return course, roster
 
 
 def grant_author(roster: Roster, course: Course, group: str, author: str) -> Roster:

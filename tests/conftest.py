@@ -51,3 +51,18 @@ def _schema_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory
     """The tests (and the checker processes they start) keep the validation cache out of the
     home folder (checker/schemacache.py)."""
     os.environ["CHECKER_CACHE_DIR"] = str(tmp_path_factory.mktemp("checker-cache"))
+
+
+# End to end (marked `slow`, see pyproject.toml): a workflow run step by step by the harness
+# (tests/github/workflow_harness.py), a built course repository, or real LibreOffice. The suite
+# runs them all; `-m "not slow"` leaves them out of a quick run.
+SLOW_FIXTURES = {"soffice", "term", "checks"}
+SLOW_HELPERS = ("Runner", "run_workflow", "run_submission")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or any(
+                callable(getattr(module, name, None)) for name in SLOW_HELPERS):
+            item.add_marker(pytest.mark.slow)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from checker.commands.output import emit
 from checker.errors import UsageError
-from checker.staff.common import add_common, load_state
+from checker.staff.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from checker.commands.course_state import load_state
     from checker.staff.board import build, render_html
 
     st = load_state(args)

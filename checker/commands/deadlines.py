@@ -160,7 +160,9 @@ def to_ics(course: Course, rows: list[dict[str, Any]],
         if r["_late"]:
             origin += f" {r['_late'][0].upper()}{r['_late'][1:]}."
         lines += ["BEGIN:VEVENT", f"UID:{_ics_text(uid)}", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{due_utc}", f"DTEND:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
+                  # a deadline is an instant: no DTEND (RFC 5545 3.6.1: the event then ends
+                  # when it starts; a DTEND equal to DTSTART is not allowed, 3.8.2.2)
+                  f"DTSTART:{due_utc}", f"SUMMARY:{_ics_text(summary)}",
                   "DESCRIPTION:" + _ics_text(
                       (f"Session {r['session']}: {r['_session']}. " if r["_session"] else "")
                       + 'Submit ' + r['_path'] + ' by a pull request.' + origin),

@@ -6,7 +6,7 @@ import argparse
 
 from checker.commands.output import emit
 from checker.errors import UsageError
-from checker.staff.common import add_common, load_state
+from checker.staff.common import add_common
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,14 +26,23 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    "one assignment column per grading category)")
     p.add_argument("--output", help="write to FILE instead of stdout")
     p.add_argument("--now", help="the time to judge 'missing' against (ISO 8601; default now)")
+    p.add_argument("--recheck", action="store_true",
+                   help="rebuild the record from GitHub's own facts (the pull requests, the "
+                   "receipt runs, the push logs, the commits by id) with the trusted checker of "
+                   "--root, never from a comment or a label, write that gradebook, and report "
+                   "every row where the bot's comments disagree (exit 1 if any). --root must be "
+                   "a clone of the course repository: git fetches the commits from its origin")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from checker.commands.course_state import load_state
     from checker.staff import gradebook
 
     if args.by == "student" and args.format == "markdown":
         raise UsageError("--by student: use --format csv, json or canvas")
+    if args.recheck:
+        return recheck(args)
     st = load_state(args)
     tz = st.course.timezone
     if args.format == "canvas" or args.by == "student":
@@ -56,3 +65,53 @@ def run(args: argparse.Namespace) -> int:
         text = gradebook.to_csv(st.rows, tz)
     emit(text, args.output)
     return 0
+
+
+def recheck(args: argparse.Namespace) -> int:
+    """``--recheck``: the gradebook from GitHub's facts, and every row the comments disagree on."""
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    from checker.commands.course_state import load_state
+    from checker.commands.rebuild import rebuild
+    from checker.staff import gradebook
+    from checker.staff.core import build_rows
+    from checker.staff.recheck import compare
+
+    if args.by != "instance" or args.format == "canvas":
+        raise UsageError("--recheck: one row per deliverable instance (--by instance), "
+                         "--format csv, json or markdown")
+    st = load_state(args)  # the published record: the bot's comments, only to compare with
+    tz = st.course.timezone
+    token = os.environ.get("GITHUB_TOKEN") or ""
+    api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+    done = rebuild(Path(args.root), st.course, st.roster, [p.pull for p in st.pulls],
+                   args.repo, api_url, token, now=st.now)
+    rows = build_rows(st.course, st.roster, done.pulls, st.now)
+    diffs = compare(st.rows, rows, tz)
+    for problem in done.problems:
+        print(f"recheck: not read in full: {problem}", file=sys.stderr)
+    for d in diffs:
+        print(f"recheck: {d.describe()}", file=sys.stderr)
+    print(f"recheck: {done.judged} pull requests judged again from GitHub's facts; {len(rows)} "
+          f"rows, {len(diffs)} where the bot's comments disagree", file=sys.stderr)
+    notes = {d.key: d.describe() for d in diffs}
+    if args.format == "json":
+        doc = json.loads(gradebook.to_json(rows, tz, course=st.course.name, generated=st.now))
+        doc["recheck"] = {
+            "judged": done.judged, "problems": done.problems,
+            "disagreements": [{"deliverable": d.key[0], "group": d.key[1],
+                               "student": d.key[2], "session": d.key[3],
+                               "fields": {name: {"comment": old, "facts": new}
+                                          for name, old, new in d.fields},
+                               "text": d.describe()} for d in diffs]}
+        text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        text = gradebook.to_markdown(rows, tz, course=st.course.name, generated=st.now)
+        text += gradebook.recheck_markdown([d.describe() for d in diffs], done.problems)
+    else:
+        text = gradebook.to_csv(rows, tz, notes)
+    emit(text, args.output)
+    return 1 if diffs else 0

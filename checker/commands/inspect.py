@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checker.bounds import inert
 from checker.errors import UsageError
 from checker.facts import FileFacts
 from checker.findings import Severity
@@ -63,28 +64,32 @@ def facts_text(facts: FileFacts) -> str:
     parts = [facts.kind, _size(facts.size)]
     if facts.pages is not None:
         unit = "slides" if facts.kind == "pptx" else "pages"
-        count = f"{facts.pages} {unit}" + ("" if facts.pages_exact else " (estimated)")
+        spread = (f", range {facts.pages_range[0]}-{facts.pages_range[1]}"
+                  if len(facts.pages_range) == 2 else "")
+        count = f"{facts.pages} {unit}" + ("" if facts.pages_exact else
+                                           f" (estimated{spread})")
         if facts.references_page is not None:
             count += f", body {facts.body_pages}, references from page {facts.references_page}"
         parts.append(count)
-    lines = [f"{facts.path}: {', '.join(parts)}"]
+    # The path and headings come from the file (its name, its text): shown inert, as messages are.
+    lines = [f"{inert(facts.path)}: {', '.join(parts)}"]
     if facts.headings:
         source = f" ({facts.headings_source})" if facts.headings_source else ""
-        lines.append(f"  headings{source}: " + " | ".join(facts.headings[:30]))
+        lines.append(f"  headings{source}: " + " | ".join(inert(h) for h in facts.headings[:30]))
     if facts.layout:
         lines.append("  layout: " + layout_text(facts.layout))
     if facts.archive is not None:
         a = facts.archive
         lines.append(f"  archive: {a.get('entries', '?')} entries, "
                      f"{_size(int(a.get('uncompressed_bytes', 0)))} uncompressed, "
-                     f"README: {a.get('readme') or 'none'}" + _steps(a))
+                     f"README: {inert(str(a.get('readme') or 'none'))}" + _steps(a))
         bundled = [f"{d['path']} ({d['kind']}, {d['files']} file{'' if d['files'] == 1 else 's'})"
                    for d in a.get("dependencies") or []]
         packages = len(a.get("dependency_archives") or [])
         if packages:
             bundled.append(f"{packages} package archive(s)")
-        if bundled:
-            lines.append("  bundled dependencies: " + "; ".join(bundled))
+        if bundled:  # folder names from the archive: inert, as the README's path
+            lines.append("  bundled dependencies: " + inert("; ".join(bundled)))
     for f in facts.findings:
         lines.append(f"  {f.severity.value}: [{f.rule}] {f.message}")
         if f.hint:

@@ -19,22 +19,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "sends are checked as the pull request's check will (against --base); a push that "
         "needs fixing is refused. `git push --no-verify` skips it once.")
     p.add_argument("--root", default=".", help="the course repository (default: .)")
-    p.add_argument("--base", default="origin/main",
-                   help="the branch pull requests go to (default: origin/main)")
+    p.add_argument("--base",
+                   help="the branch pull requests go to (default: the course repository's "
+                        "default branch, found among the remotes at each push)")
     p.set_defaults(run=run)
 
 
-def script(python: str, base: str) -> str:
+def script(python: str, base: str | None) -> str:
+    against = base or "the course repository's default branch"
+    option = f"--base {_sh(base)} " if base else ""
     return f"""#!/bin/sh
 {MARKER} (written by `python -m checker install-hook`).
-# Checks what this push sends against {base}, as the pull request's check will; a push that
-# needs fixing is refused. Skip it once: git push --no-verify. Remove it: delete this file.
+# Checks what this push sends against {against}, as the pull request's check will; a push
+# that needs fixing is refused. Skip it once: git push --no-verify. Remove it: delete this file.
 PY={_sh(python)}
 if [ ! -x "$PY" ]; then
   echo "submission-checker hook: $PY is gone; run \\`python -m checker install-hook\\` again" >&2
   exit 1
 fi
-exec "$PY" -m checker pre-push --base {_sh(base)} "$@"
+exec "$PY" -m checker pre-push {option}"$@"
 """
 
 
@@ -68,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     hooks.mkdir(parents=True, exist_ok=True)
     hook.write_text(script(sys.executable, args.base), encoding="utf-8")
     os.chmod(hook, 0o755)
-    print(f"installed {hook}: every `git push` now checks what it sends against {args.base} "
+    against = args.base or "the course repository's default branch (upstream/main for a fork)"
+    print(f"installed {hook}: every `git push` now checks what it sends against {against} "
           "(skip once with `git push --no-verify`)")
     return 0

@@ -34,8 +34,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "up to date and the checker's labels. Reads GITHUB_TOKEN and GITHUB_API_URL (default "
         "https://api.github.com).",
     )
-    p.add_argument("result", metavar="RESULT.json",
-                   help="the check result; missing or invalid means the checker failed")
+    p.add_argument("result", metavar="RESULT.json", nargs="?",
+                   help="the check result; missing or invalid means the checker failed "
+                   "(required, except with --withdraw-stale)")
     p.add_argument("--repo", default=os.environ.get("GITHUB_REPOSITORY"),
                    help="OWNER/NAME (default: $GITHUB_REPOSITORY)")
     p.add_argument("--pr", type=int, required=True, help="pull request number")
@@ -57,6 +58,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    "comment with the checker's marker is ever edited or trusted")
     p.add_argument("--run-url", help="link for the check run and comment (default: this run, "
                    "from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
+    p.add_argument("--withdraw-stale", action="store_true",
+                   help="only remove the on-time and checks-passed labels when the checker's "
+                   "last completed record is for another head than --sha (the start of a run, "
+                   "so that claims never outlive their head when this run cannot publish); "
+                   "RESULT.json is not read")
     p.set_defaults(run=run)
 
 
@@ -77,6 +83,12 @@ def mismatch(result: dict[str, Any], pr: int, sha: str | None, event: Any,
         at = parse_time(result.get("submitted_at"))
         if at is None or at != event.submitted_at:
             return "the result's submission time is not the event's"
+        says = any(isinstance(x, dict) and x.get("rule") == "pr.wrong-base"
+                   for x in result.get("findings", []))
+        if says != event.wrong_base:  # only the default branch judges: the result must agree
+            return ("the result does not say that the pull request targets another branch"
+                    if event.wrong_base else "the result says the pull request targets another "
+                    "branch, and the event does not")
     return None
 
 
@@ -113,7 +125,11 @@ def run(args: argparse.Namespace) -> int:
                          "(or --event FILE)")
     api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     run_url = args.run_url or run_url_from_env()
+    if args.withdraw_stale:
+        return withdraw(args, token, api_url, args.sha or (event.head_sha if event else None))
 
+    if args.result is None:
+        raise UsageError("RESULT.json is required (the check result to publish)")
     result, failure = load_result(Path(args.result))
     sha = args.sha or (event.head_sha if event else None)
     code = None if args.check_exit_code is None else str(args.check_exit_code).strip()
@@ -158,6 +174,25 @@ def run(args: argparse.Namespace) -> int:
     if failure:
         print(f"publish: the checker failed: {failure}", file=sys.stderr)
         return 1
+    return 0
+
+
+def withdraw(args: argparse.Namespace, token: str, api_url: str, sha: str | None) -> int:
+    if not sha:
+        raise UsageError("--withdraw-stale needs the head commit: --sha or the event")
+    from checker.github.client import Session, connect
+    from checker.github.publisher import withdraw_stale
+
+    gh = connect(token, api_url)
+    session = Session(gh)
+    change = withdraw_stale(session, gh, args.repo, args.pr, sha, bot_login=args.bot_login)
+    if change is None:
+        print(f"publish: nothing stale on #{args.pr} for {sha[:12]} ({session.calls} API "
+              "requests)")
+    else:
+        print(f"publish: the last record of #{args.pr} is not for {sha[:12]}: removed "
+              f"{change.removed or 'no'} claim label(s) until this head is checked "
+              f"({session.calls} API requests)")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``remind``: one issue per deadline, 48 h before it, naming who has not submitted.
+"""``remind``: one issue per deadline, from 48 h before it: how many have not submitted.
 
 In a ``private`` course each group's reminders go to an issue in its own repository (only the
 group and staff see it), naming the group's own members who have not submitted."""
@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.staff.common import CourseState, add_common, load_state
+from checker.staff.common import add_common
+
+if TYPE_CHECKING:
+    from checker.commands.course_state import CourseState
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "remind", help="open or update one reminder issue per upcoming deadline (staff, cron)",
-        description="From 48 hours before each deadline, opens (once) or updates an issue that "
-        "@-mentions the groups or students who have not submitted; after the deadline it says "
-        "who is missing and who was late, for 7 days. Running it again when nothing changed "
+        description="From 48 hours before each deadline, opens (once) or updates one issue that "
+        "says how many groups or students have not submitted (it names and @-mentions them only "
+        "when schedule.yaml sets reminders: {mention_missing: true}); after the deadline it says "
+        "how many are missing, for 7 days, then leaves the issue alone. It never says who was "
+        "late, by how much, or who has an extension. Running it again when nothing changed "
         "writes nothing. Reads GITHUB_TOKEN and GITHUB_API_URL; needs issues: write.")
     add_common(p)
     p.add_argument("--now", help="the time to act as if it were (ISO 8601; default now)")
@@ -27,7 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.staff.ghissues import apply, own_issues
+    from checker.commands.course_state import load_state
+    from checker.github.reminders import apply, own_issues
     from checker.staff.remind import plan
 
     st = load_state(args)
@@ -52,8 +58,8 @@ def remind_groups(args: argparse.Namespace, st: CourseState) -> int:
     """``private``: each group's deadlines, in an issue of the group's own repository."""
     from dataclasses import replace
 
+    from checker.github.reminders import apply, own_issues
     from checker.staff.common import row_group
-    from checker.staff.ghissues import apply, own_issues
     from checker.staff.remind import plan
 
     assert st.org is not None

@@ -40,9 +40,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--fork-approval", default=None, metavar="POLICY",
                    choices=("first_time_contributors_new_to_github", "first_time_contributors",
                             "all_external_contributors"),
-                   help="who needs a maintainer's approval before workflows run on their fork "
-                   "pull requests: first_time_contributors (GitHub's default and ours), "
-                   "first_time_contributors_new_to_github, or all_external_contributors")
+                   help="public repository: who needs a maintainer's approval before workflows "
+                   "run on their fork pull requests: all_external_contributors (the default: a "
+                   "fork could otherwise run its own job named submission-checker), or the "
+                   "weaker first_time_contributors (GitHub's default) or "
+                   "first_time_contributors_new_to_github, with a warning. A private "
+                   "repository always requires approval")
     p.add_argument("--topology", choices=("shared", "private"), default=None,
                    help="what to set up: shared, the course repository (as today); private, one "
                    "private repository per group in the organisation of schedule.yaml's "
@@ -55,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import yaml
 
     from checker import repo_setup as rs
-    from checker.staff.common import connect_from_env
+    from checker.commands.course_state import connect_from_env
 
     root = Path(args.root)
     from checker.config import load_course
@@ -93,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     changes, fine = plan_changes(gh, course, want_labels, info.default_branch, info.private,
                                  policy)
     checks = people_checks(gh, course, root, codeowners_file)
+    if not info.private:
+        checks.warnings += rs.fork_policy_warnings(policy)
 
     visibility = "private" if info.private else "public"
     print(f"setup: {info.full_name} ({visibility}, default branch {info.default_branch})")
@@ -156,19 +161,21 @@ def plan_changes(gh: RepoSettings, course: Course, want_labels: list[Any],
     else:
         fine.append("the read-only workflow token")
     if private:
-        want = rs.private_fork_settings(policy)
+        want = rs.private_fork_settings()
         have = gh.private_fork_settings()
         diff = [f"{k} {have.get(k)} -> {v}" for k, v in want.items() if have.get(k) != v]
         if diff:
             changes.append(rs.Change("update", "workflows from private forks",
-                                     f"{'; '.join(diff)} (policy {policy})", want))
+                                     f"{'; '.join(diff)}: {rs.FORK_APPROVAL_WHY}", want))
         else:
-            fine.append(f"the private-fork workflow settings (policy {policy})")
+            fine.append("the private-fork workflow settings (approval required)")
     else:
         current_policy = gh.fork_approval()
         if current_policy != policy:
+            why = (f": {rs.FORK_APPROVAL_WHY}" if policy == "all_external_contributors"
+                   else " (the course's choice; see the warning)")
             changes.append(rs.Change("update", "approval for fork pull request workflows",
-                                     f"{current_policy or 'unset'} -> {policy}", policy))
+                                     f"{current_policy or 'unset'} -> {policy}{why}", policy))
         else:
             fine.append(f"the fork approval policy {policy}")
     return changes, fine

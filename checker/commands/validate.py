@@ -24,8 +24,8 @@ def run(args: argparse.Namespace) -> int:
     lines, failed = check(Path(args.root))
     print("\n".join(lines))
     if args.issue:
-        from checker.staff.common import connect_from_env
-        from checker.staff.validate_issue import sync
+        from checker.commands.course_state import connect_from_env
+        from checker.github.validate_issue import sync
 
         session, repo = connect_from_env(args)
         problems = [x for x in lines if not x.startswith(("info:", "OK:", "FAIL:"))]

@@ -4,7 +4,7 @@ The comment is ours only if it carries ``MARKER`` on its first line *and* was wr
 token's own user (``bot_login``; for the Actions token ``github-actions[bot]``, which cannot
 call ``GET /user``). A comment by anyone else that contains the marker, or a state block in
 it, is ignored; in our own comment the state is read only at its fixed place at the end
-(``checker.github.trailer``), never from the first match anywhere in the body.
+(``checker.trailer``), never from the first match anywhere in the body.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import Any
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 
-from checker.github import trailer
+from checker import trailer
 from checker.github.client import Session, create_once
 from checker.github.history import State, dump_state, parse_state
-from checker.github.trailer import CheckMark
+from checker.trailer import CheckMark
 
 MARKER = "<!-- submission-checker:comment v1 -->"
 GITHUB_MAX_BODY = 65536

@@ -95,13 +95,19 @@ def apply_history(result: dict[str, Any], state: State) -> dict[str, Any]:
             f["received_at"] = _iso(seen)  # the checker's record has an earlier receipt
         grace = int(f.get("grace_seconds") or 0)
         over = int((seen - due).total_seconds())
-        if f.get("status") != "late":
+        if f.get("status") not in ("late", "unverified"):
             continue  # already on time: nothing to improve
-        kept = [x for x in f["findings"] if x["rule"] not in LATE_RULES]
+        unverified = f.get("status") == "unverified"
+        kept = [x for x in f["findings"]
+                if x["rule"] not in (*LATE_RULES, "deadline.unverified") or (
+                    unverified and over > grace)]
         if over <= grace:
             f["status"], f["late_seconds"] = "on-time", 0
             f["counted"], f["penalty_percent"] = True, 0
             note = "counted on time" if over <= 0 else "within the grace period: counted on time"
+        elif unverified:  # the bot's record is no more complete than GitHub's: still open
+            f["late_seconds"] = min(int(f.get("late_seconds") or over), over)
+            note = "whether it was on time is still unverified"
         else:
             f["late_seconds"] = min(int(f.get("late_seconds") or over), over)
             note = f"counted {describe_delay(f['late_seconds'])} late from then"

@@ -31,6 +31,7 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "group: ": ("5319e7", "Submission by group {id} (set by the submission checker)"),
 }
 MAX_NAME = 50  # GitHub's limit on label names
+WRONG_BASE = "pr.wrong-base"  # the check's finding for a PR into another branch
 
 
 @dataclass
@@ -56,6 +57,8 @@ def definition(name: str) -> tuple[str, str]:
 def desired(result: dict[str, Any]) -> list[str]:
     """The managed labels this result calls for (ids are schema-checked: safe as names)."""
     files = [f for f in result.get("files", []) if not f.get("removed")]
+    if any(x.get("rule") == WRONG_BASE for x in result.get("findings", [])):
+        return ["needs-fix"]  # not a submission: no time, no deliverable, no group
     out = ["needs-fix" if result.get("verdict") == "fail" else "checks-passed"]
     # on-time / late / not-counted only where the course chose them (labels.lateness)
     statuses = {f.get("status") for f in files} if result.get("lateness_labels", True) else set()
@@ -63,8 +66,8 @@ def desired(result: dict[str, Any]) -> list[str]:
         out.append("late")
         if any(f.get("status") == "late" and f.get("counted") is False for f in files):
             out.append("not-counted")
-    elif "on-time" in statuses:
-        out.append("on-time")
+    elif "on-time" in statuses and "unverified" not in statuses:
+        out.append("on-time")  # never while a file's time could not be established
     for key, prefix in (("deliverable", "deliverable: "), ("group", "group: ")):
         for value in sorted({f[key] for f in files if f.get(key)}):
             name = prefix + value

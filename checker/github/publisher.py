@@ -23,9 +23,9 @@ from github import Github
 from checker.github import checkrun, comment, labels, status
 from checker.github.client import Session
 from checker.github.history import apply_history, record_history
-from checker.github.trailer import CheckMark
 from checker.report.markdown import escape, render_markdown
 from checker.staff.records import files_block
+from checker.trailer import CheckMark
 
 # a failed check leaves every label as it was except these, which would claim a verdict
 CLAIMS = ("checks-passed", "on-time")
@@ -103,6 +103,25 @@ def publish(session: Session, gh: Github, repo_name: str, pr: int, sha: str,
     _verdict(session, repo, sha, result, failure, run_url, commit_status, report)
     report.requests = session.calls
     return report
+
+
+def withdraw_stale(session: Session, gh: Github, repo_name: str, pr: int, sha: str, *,
+                   bot_login: str) -> labels.LabelChange | None:
+    """At the start of a run for ``sha``: remove the claims (``on-time``, ``checks-passed``) the
+    PR carries from an older head, so they never outlive it when this run cannot publish.
+
+    Nothing happens for a run that is not for the PR's current head (a re-run of an older
+    push), nor when the last completed record is already this head's. Returns the change, or
+    None when nothing was to be done.
+    """
+    if current_head(session, gh, repo_name, pr) != sha:
+        return None
+    issue = gh.get_repo(repo_name).get_issue(pr)  # lazy: no request
+    own = comment.find_own(session, issue, bot_login)
+    mark = comment.decode_mark(own.body) if own is not None else CheckMark()
+    if mark.complete and mark.record_head == sha:
+        return None  # confirmed for this very head: nothing is stale
+    return labels.withdraw(session, issue, CLAIMS)
 
 
 def _verdict(session: Session, repo: Any, sha: str, result: dict[str, Any] | None,

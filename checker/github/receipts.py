@@ -10,24 +10,27 @@ Only runs that belong to this pull request are receipts: event ``pull_request``,
 branch *and* head repository (a fork's branch of the same name, or the same commit pushed to
 another pull request, lends nothing), and, when GitHub lists the run's pull requests, this one.
 
-Plain ``urllib`` rather than PyGithub: the check job reads one paginated list, and its install
-set need not carry the GitHub client (nor pay for importing it). Bounded: at most
-``MAX_PAGES`` pages of 100 runs, each answer at most ``MAX_PAGE_BYTES``, ``TIMEOUT`` seconds
-per request. Any failure raises ``ReceiptsUnavailable``; the caller falls back, never crashes.
+Runs are listed by the PR's branch name from the PR's creation on, in time windows that each
+hold fewer than the 1,000 runs GitHub answers for a filtered list (another fork's branch of the
+same name cannot push this PR's runs out of the list), and kept by head repository and PR.
+
+Plain ``urllib`` (``checker.github.rest``) rather than PyGithub: the check job's install set
+need not carry the GitHub client (nor pay for importing it). Bounded: at most
+``MAX_REQUESTS`` pages of 100 runs in all. Any failure, or a listing that would need more,
+raises ``ReceiptsUnavailable``: reported as such (``receipt.unavailable``), never read as a
+complete record.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from checker.github.rest import NotFound, Unavailable, get_json
 from checker.timeutil import parse_instant
 
 if TYPE_CHECKING:
@@ -36,15 +39,15 @@ if TYPE_CHECKING:
 RECEIPT_WORKFLOW = "receipt.yml"
 RECEIPT_PATH = f".github/workflows/{RECEIPT_WORKFLOW}"  # a run's `path` (GitHub may add @ref)
 PER_PAGE = 100
-MAX_PAGES = 10  # GitHub answers at most 1,000 runs for a filtered list
-MAX_PAGE_BYTES = 8 * 1024 * 1024
-TIMEOUT = 20
+SEARCH_CAP = 1000  # GitHub answers at most 1,000 runs for each filtered search
+MAX_REQUESTS = 60  # pages in all, across the time windows of one pull request's receipts
+EPOCH = datetime(2008, 1, 1, tzinfo=timezone.utc)  # before any run GitHub ever created
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
-_NEXT = re.compile(r'<([^<>]+)>;\s*rel="next"')
 
 
-class ReceiptsUnavailable(Exception):
-    """The receipts could not be read (outage, permissions, an answer not in GitHub's shape)."""
+class ReceiptsUnavailable(Unavailable):
+    """The receipts could not be read (outage, permissions, an answer not in GitHub's shape,
+    or more runs than the bounded listing reads: truncated)."""
 
 
 @dataclass(frozen=True)
@@ -60,77 +63,127 @@ class PullRef:
     number: int
     head_ref: str  # the PR's branch name
     head_repo: str  # OWNER/NAME of the repository the branch lives in
+    opened_at: datetime | None = None  # GitHub's created_at of the PR: no receipt is older
 
 
-def read_receipts(api_url: str, token: str, pull: PullRef) -> list[Receipt]:
-    """Every receipt of ``pull``, oldest first. Raises ReceiptsUnavailable."""
-    query = urllib.parse.urlencode({"event": "pull_request", "branch": pull.head_ref,
-                                    "per_page": PER_PAGE})
-    base = f"{api_url.rstrip('/')}/repos/{pull.repo}/actions"
+def read_receipts(api_url: str, token: str, pull: PullRef, *,
+                  now: datetime | None = None) -> list[Receipt]:
+    """Every receipt of ``pull``, oldest first. Raises ReceiptsUnavailable.
+
+    The runs of the PR's branch name are listed only from the PR's creation on, and in time
+    windows of fewer than GitHub's 1,000 results each (halved until they fit): another fork's
+    branch of the same name cannot push this PR's receipts out of the list. A listing that
+    would need more than ``MAX_REQUESTS`` pages is truncated, and says so.
+    """
+    lister = _Lister(api_url, token, pull.repo, pull.head_ref)
+    lo = (pull.opened_at - timedelta(minutes=1)) if pull.opened_at else EPOCH
+    hi = (now or datetime.now(timezone.utc)) + timedelta(days=1)
     try:
-        return _list(f"{base}/workflows/{RECEIPT_WORKFLOW}/runs?{query}", token, api_url, pull)
-    except _NotFound:
+        runs = lister.window("workflows/" + RECEIPT_WORKFLOW, lo, hi)
+    except NotFound:
         # GitHub answers 404 for a workflow it does not know (receipt.yml not yet on the
         # default branch): the repository's runs, keeping those of receipt.yml
-        return _list(f"{base}/runs?{query}", token, api_url, pull)
+        try:
+            runs = lister.window("", lo, hi)
+        except NotFound:
+            raise ReceiptsUnavailable("GitHub answered HTTP 404") from None
+    except Unavailable as exc:
+        raise ReceiptsUnavailable(str(exc)) from None
+    return receipts_of(runs, pull)
+
+
+def receipts_of(runs: list[Any], pull: PullRef) -> list[Receipt]:
+    """The receipts of ``pull`` among listed runs (any others left out), oldest first."""
+    out = {r.run_id: r for run in runs if (r := _receipt(run, pull)) is not None}
+    return sorted(out.values(), key=lambda r: (r.received_at, r.run_id))
+
+
+def list_runs(api_url: str, token: str, repo: str, since: datetime, *,
+              now: datetime | None = None, max_requests: int = 2000) -> list[Any]:
+    """Every ``pull_request`` run of receipt.yml in ``repo`` created since ``since``, for a
+    whole course at once (``receipts_of`` sorts them by pull request). Raises
+    ReceiptsUnavailable, also when it would need more than ``max_requests`` pages."""
+    lister = _Lister(api_url, token, repo, None, max_requests)
+    hi = (now or datetime.now(timezone.utc)) + timedelta(days=1)
+    try:
+        return lister.window("workflows/" + RECEIPT_WORKFLOW, since, hi)
+    except ReceiptsUnavailable:
+        raise
+    except Unavailable as exc:
+        raise ReceiptsUnavailable(str(exc)) from None
 
 
 def fetch_receipts(event: PullRequestEvent, token: str) -> list[Receipt]:
     """The receipts of the pull request of ``event``, read with ``token`` from the API named by
     GITHUB_API_URL (GITHUB_REPOSITORY names the course repository). Raises
     ReceiptsUnavailable."""
+    return read_receipts(api_of_env(), token, pull_of(event))
+
+
+def api_of_env() -> str:
+    return os.environ.get("GITHUB_API_URL") or "https://api.github.com"
+
+
+def pull_of(event: PullRequestEvent) -> PullRef:
     repo = os.environ.get("GITHUB_REPOSITORY") or event.repo
-    api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
     if not (repo and event.head_ref and event.head_repo):
         raise ReceiptsUnavailable("the event does not name the pull request's head branch and "
                                   "repository")
-    return read_receipts(api_url, token, PullRef(repo, event.number, event.head_ref,
-                                                 event.head_repo))
+    return PullRef(repo, event.number, event.head_ref, event.head_repo, event.opened_at)
 
 
-class _NotFound(ReceiptsUnavailable):
-    pass
+def _stamp(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _list(url: str | None, token: str, api_url: str, pull: PullRef) -> list[Receipt]:
-    out: list[Receipt] = []
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
-        data, url = _get(url, token, api_url)
+class _Lister:
+    """The runs of one branch name (or all), window by window, within a budget of requests."""
+
+    def __init__(self, api_url: str, token: str, repo: str, branch: str | None,
+                 max_requests: int | None = None) -> None:
+        self.api_url, self.token, self.repo, self.branch = api_url, token, repo, branch
+        self.max_requests = MAX_REQUESTS if max_requests is None else max_requests
+        self.requests = 0
+        self.what = f"of the branch {branch!r}" if branch is not None else f"of {repo}"
+
+    def _page(self, url: str) -> tuple[list[Any], int, str | None]:
+        if self.requests >= self.max_requests:
+            raise ReceiptsUnavailable(
+                f"more receipt runs {self.what} than {self.max_requests} pages hold "
+                "(truncated)")
+        self.requests += 1
+        data, nxt = get_json(url, self.token, self.api_url)
         runs = data.get("workflow_runs") if isinstance(data, dict) else None
-        if not isinstance(runs, list):
-            raise ReceiptsUnavailable("the answer has no `workflow_runs` list")
-        out.extend(r for run in runs if (r := _receipt(run, pull)) is not None)
-    return sorted(out, key=lambda r: (r.received_at, r.run_id))
+        total = data.get("total_count") if isinstance(data, dict) else None
+        if not isinstance(runs, list) or not isinstance(total, int) or isinstance(total, bool):
+            raise ReceiptsUnavailable("the answer has no `workflow_runs` list and count")
+        return runs, total, nxt
 
-
-def _get(url: str, token: str, api_url: str) -> tuple[Any, str | None]:
-    target, api = urllib.parse.urlsplit(url), urllib.parse.urlsplit(api_url)
-    if target.scheme not in ("http", "https") or (target.scheme, target.netloc) != (
-            api.scheme, api.netloc):
-        raise ReceiptsUnavailable("the page is not on the API's host")
-    req = urllib.request.Request(url, headers={
-        "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "submission-checker"})
-    try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-            raw = resp.read(MAX_PAGE_BYTES + 1)
-            link = resp.headers.get("Link") or ""
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            raise _NotFound("GitHub answered HTTP 404") from None
-        raise ReceiptsUnavailable(f"GitHub answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise ReceiptsUnavailable(f"GitHub could not be reached ({type(exc).__name__})") from None
-    if len(raw) > MAX_PAGE_BYTES:
-        raise ReceiptsUnavailable("the answer is too large")
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise ReceiptsUnavailable("the answer is not JSON") from None
-    m = _NEXT.search(link)
-    return data, (m.group(1) if m else None)
+    def window(self, where: str, lo: datetime, hi: datetime) -> list[Any]:
+        """Every run created in [lo, hi] (whole seconds), splitting a window GitHub caps."""
+        query = urllib.parse.urlencode({
+            "event": "pull_request", **({"branch": self.branch} if self.branch else {}),
+            "per_page": PER_PAGE, "created": f"{_stamp(lo)}..{_stamp(hi)}"})
+        base = f"{self.api_url.rstrip('/')}/repos/{self.repo}/actions"
+        path = f"{base}/{where}/runs" if where else f"{base}/runs"
+        runs, total, nxt = self._page(f"{path}?{query}")
+        if total >= SEARCH_CAP:
+            if hi - lo < timedelta(seconds=2):
+                raise ReceiptsUnavailable(
+                    f"{total} receipt runs {self.what} within one second, more than GitHub "
+                    "lists (truncated)")
+            mid = lo + (hi - lo) / 2
+            mid = mid.replace(microsecond=0)
+            return [*self.window(where, lo, mid), *self.window(where, mid + timedelta(
+                seconds=1), hi)]
+        out = list(runs)
+        while nxt is not None:
+            runs, _, nxt = self._page(nxt)
+            out.extend(runs)
+        if len(out) < total:
+            raise ReceiptsUnavailable(f"GitHub listed {len(out)} of {total} receipt runs "
+                                      "(truncated)")
+        return out
 
 
 def _receipt(run: Any, pull: PullRef) -> Receipt | None:
@@ -160,44 +213,3 @@ def _receipt(run: Any, pull: PullRef) -> Receipt | None:
     except ValueError:
         return None
     return Receipt(sha, when, run_id)
-
-
-# The receipts as a file: the `check` job reads them in a step of its own (the only one holding
-# the token) and hands them to `check --receipts FILE`, so the step that parses submitted files
-# holds no token at all. ``unavailable`` carries why they could not be read, if so.
-RECEIPTS_FILE_MAX_BYTES = 4 * 1024 * 1024
-
-
-def dump_receipts(receipts: list[Receipt] | None, unavailable: str | None) -> str:
-    """The file ``receipts`` writes: JSON, oldest receipt first."""
-    return json.dumps({
-        "receipts": [{"head_sha": r.head_sha, "received_at": r.received_at.isoformat(),
-                      "run_id": r.run_id} for r in receipts or []],
-        "unavailable": unavailable,
-    }, indent=1) + "\n"
-
-
-def load_receipts(text: str) -> list[Receipt]:
-    """The receipts of a file written by ``dump_receipts``. Raises ReceiptsUnavailable when it
-    says they could not be read, or is not in that shape (nothing in it is taken on trust)."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise ReceiptsUnavailable("the receipts file is not JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("receipts"), list):
-        raise ReceiptsUnavailable("the receipts file has no `receipts` list")
-    if data.get("unavailable") is not None:
-        raise ReceiptsUnavailable(str(data["unavailable"])[:300])
-    out: list[Receipt] = []
-    for item in data["receipts"]:
-        sha = item.get("head_sha") if isinstance(item, dict) else None
-        run_id = item.get("run_id") if isinstance(item, dict) else None
-        when = item.get("received_at") if isinstance(item, dict) else None
-        if (not isinstance(sha, str) or not _SHA.fullmatch(sha) or not isinstance(when, str)
-                or not isinstance(run_id, int) or isinstance(run_id, bool)):
-            raise ReceiptsUnavailable("the receipts file holds an entry not in its shape")
-        try:
-            out.append(Receipt(sha, parse_instant(when), run_id))
-        except ValueError:
-            raise ReceiptsUnavailable("the receipts file holds a time not in ISO 8601") from None
-    return sorted(out, key=lambda r: (r.received_at, r.run_id))

@@ -16,7 +16,6 @@ a DTD or entity declaration.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import re
 import stat
@@ -29,23 +28,14 @@ from pathlib import Path
 
 from checker.bounds import shown
 from checker.findings import Finding, error
+from checker.inspect import zipmeta
+from checker.inspect.xmlguard import XmlGuard
 from checker.limits import SNIFF_BYTES, ZIP_RATIO_MIN_BYTES, LimitExceeded
 from checker.model import Limits
 
 _CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DTD_TEXT = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_END_RECORD = b"PK\x05\x06"
-# How an XML part's first bytes say its encoding (XML 1.0 appendix F); ASCII-compatible
-# encodings (UTF-8 and others) are searched as bytes.
-_XML_STARTS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (b"<\0\0\0", "utf-32-le"), (b"\0\0\0<", "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (b"<\0", "utf-16-le"), (b"\0<", "utf-16-be"),
-)
 
 
 @dataclass
@@ -112,10 +102,14 @@ def _unsafe_as_written(name: str) -> str | None:
     return None
 
 
-def is_symlink(info: zipfile.ZipInfo) -> bool:
+def is_symlink(info: zipfile.ZipInfo, local_extra: bytes = b"") -> bool:
     """A symbolic link, whatever system the entry says it was made on: ``unzip`` reads Unix
-    mode bits from every "made by" system that has them (Unix, BeOS, Atari, AtheOS, ...)."""
-    return stat.S_ISLNK(info.external_attr >> 16)
+    mode bits from every "made by" system that has them (Unix, BeOS, Atari, AtheOS, ...), and
+    the ASi Unix extra field's mode when those bits are 0 (in either header)."""
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return True
+    return any(mode is not None and stat.S_ISLNK(mode)
+               for mode in (zipmeta.asi_mode(info.extra), zipmeta.asi_mode(local_extra)))
 
 
 def _collision_key(name: str) -> str:
@@ -123,63 +117,60 @@ def _collision_key(name: str) -> str:
 
 
 def _local_disagreement(info: zipfile.ZipInfo, fields: tuple[int, ...],
-                        local_name: bytes) -> str | None:
+                        local_name: bytes, local_extra: bytes) -> str | None:
     """How an entry's local header contradicts its central-directory record, or None."""
     flags, method, crc, csize, usize = fields[2], fields[3], fields[6], fields[7], fields[8]
     if method != info.compress_type:
         return f"compression method {method} in its local header, {info.compress_type} in the " \
                "central directory"
-    if not flags & 0x08 and 0xFFFFFFFF not in (csize, usize):  # sizes not in a descriptor
+    flagged = zipmeta.flag_disagreement(info, flags)
+    if flagged:
+        return flagged
+    if not flags & zipmeta.FLAG_DESCRIPTOR:  # sizes in the header, not in a descriptor
+        if 0xFFFFFFFF in (csize, usize):  # ZIP64: both sizes in the local extra field
+            usize, csize = zipmeta.local_zip64_sizes(local_extra) or (-1, -1)
         if (csize, usize) != (info.compress_size, info.file_size):
-            return (f"sizes {csize}/{usize} bytes in its local header, {info.compress_size}/"
+            shown_sizes = f"{csize}/{usize} bytes" if csize >= 0 else "no readable ZIP64 sizes"
+            return (f"sizes {shown_sizes} in its local header, {info.compress_size}/"
                     f"{info.file_size} in the central directory")
         if crc != info.CRC:
             return "a different checksum in its local header than in the central directory"
-    local = local_name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    local = local_name.decode("utf-8" if info.flag_bits & zipmeta.FLAG_UTF8 else "cp437",
+                              "replace")
     if local != info.orig_filename:
         return f"the name {shown(local)} in its local header"
-    return None
-
-
-def _entry_count_disagreement(fp: Path, count: int) -> str | None:
-    """The end record's entry count against the central directory's records, or None."""
-    with fp.open("rb") as f:
-        f.seek(0, 2)
-        size = f.tell()
-        f.seek(max(0, size - (1 << 16) - 22))
-        tail = f.read()
-    at = tail.rfind(_END_RECORD)
-    if at < 0 or len(tail) < at + 22:
-        return None
-    on_disk, total = struct.unpack_from("<HH", tail, at + 8)
-    if 0xFFFF in (on_disk, total):  # ZIP64: the counts are in the ZIP64 end record
-        return None
-    if total != count or on_disk != count:
-        return (f"its end record announces {total} entries but the central directory "
-                f"lists {count}")
+    local_unicode = zipmeta.unicode_path(local_extra, local_name)
+    if local_unicode is not None and local_unicode != zipmeta.unzip_name(info):
+        return f"the Unicode name {shown(local_unicode)} in its local header"
     return None
 
 
 def _check_layout(fp: Path, infos: list[zipfile.ZipInfo], file_size: int,
-                  repo_path: str) -> tuple[list[Finding], set[int]]:
-    """``zip.inconsistent`` findings and the indexes of the entries whose local header
-    disagrees (not to be read); raise LimitExceeded('zip_overlap') when two entries' stored
-    data overlap."""
+                  repo_path: str) -> tuple[list[Finding], set[int], dict[int, bytes]]:
+    """``zip.inconsistent`` findings, the indexes of the entries whose local header
+    disagrees (not to be read) and each entry's local extra field; raise
+    LimitExceeded('zip_overlap') when two entries' stored data overlap."""
     spans: list[tuple[int, int, str]] = []
     problems: list[str] = []
     disagree: set[int] = set()
-    count = _entry_count_disagreement(fp, len(infos))
+    extras: dict[int, bytes] = {}
+    count = zipmeta.end_record_problem(fp, len(infos))
     if count:
         problems.append(count)
     with fp.open("rb") as f:
         for index, info in enumerate(infos):
+            if not 0 <= info.header_offset < file_size:  # an end record moved by hand
+                raise zipfile.BadZipFile(
+                    f"entry {shown(info.filename)} would start at byte {info.header_offset}, "
+                    f"outside the file's {file_size} bytes")
             f.seek(info.header_offset)
             raw = f.read(_LOCAL_HEADER.size)
             if len(raw) < _LOCAL_HEADER.size or raw[:4] != b"PK\x03\x04":
                 raise zipfile.BadZipFile(f"entry {shown(info.filename)} has no local header")
             fields = _LOCAL_HEADER.unpack(raw)
             local_name = f.read(fields[9])
-            why = _local_disagreement(info, fields, local_name)
+            extras[index] = f.read(fields[10])
+            why = _local_disagreement(info, fields, local_name, extras[index])
             if why:
                 disagree.add(index)
                 if len(problems) < 20:
@@ -205,7 +196,7 @@ def _check_layout(fp: Path, infos: list[zipfile.ZipInfo], file_size: int,
         "Create the archive again with a standard tool (`zip -r`, 'Compress' in your file "
         "manager); do not edit it by hand.",
         repo_path,
-    ) for why in problems], disagree
+    ) for why in problems], disagree, extras
 
 
 def scan_zip(
@@ -230,72 +221,117 @@ def scan_zip(
             raise LimitExceeded(
                 "zip_entries", f"{len(infos)} entries (the limit is {lim.max_entries})"
             )
-        layout, disagree = _check_layout(path, infos, file_size, repo_path)
+        layout, disagree, extras = _check_layout(path, infos, file_size, repo_path)
         scan.findings.extend(layout)
 
         seen: dict[str, str] = {}
         for index, info in enumerate(infos):
-            name = info.filename
-            reason = unsafe_reason(name)
-            if reason:
-                scan.findings.append(error(
-                    "zip.unsafe-path",
-                    f"{repo_path}: the entry {shown(name)} {reason}; unpacking it could write "
-                    "outside the target folder.",
-                    "Create the archive from inside your project folder with relative paths "
-                    "only (e.g. `cd project && zip -r ../code.zip .`).",
-                    repo_path,
-                ))
-            if is_symlink(info):
-                scan.findings.append(error(
-                    "zip.symlink",
-                    f"{repo_path}: the entry {shown(name)} is a symbolic link; links in submitted "
-                    "archives are refused because they can point outside the archive.",
-                    "Replace the link by the file it points to (`zip` without `--symlinks`).",
-                    repo_path,
-                ))
-            key = _collision_key(name)
-            if key in seen:
-                scan.findings.append(error(
-                    "zip.unsafe-path",
-                    f"{repo_path}: the entries {shown(seen[key])} and {shown(name)} have the same "
-                    "name "
-                    "once letter case or Unicode form is ignored; one would overwrite the "
-                    "other when unpacked on Windows or macOS.",
-                    "Rename one of them so that every name is distinct.",
-                    repo_path,
-                ))
-            else:
-                seen[key] = name
-            if index in disagree:  # which bytes are its data is the question: none are read
+            name = zipmeta.unzip_name(info)  # the name unzip writes the entry under
+            scan.findings.extend(_name_findings(info, extras.get(index, b""), seen, repo_path))
+            unread = index in disagree  # which bytes are its data is the question: none read
+            if ooxml and not unread:
+                office = _office_cannot_read(info, repo_path)
+                if office is not None:  # one finding says it: the file is refused
+                    if not any(f.message == office.message for f in scan.findings):
+                        scan.findings.append(office)
+                    unread = True
+            if unread:
                 scan.entries.append(Entry(name, 0, info.compress_size, info.is_dir()))
                 continue
             if info.flag_bits & 0x1 or info.compress_type == 99:
                 scan.encrypted = True
                 scan.entries.append(Entry(name, 0, info.compress_size, info.is_dir()))
                 continue
-            scan.entries.append(_read_entry(zf, info, scan, lim, keep, keep_bytes, ooxml))
+            scan.entries.append(_read_entry(zf, info, name, scan, lim, keep, keep_bytes, ooxml))
     return scan
+
+
+def _name_findings(info: zipfile.ZipInfo, local_extra: bytes, seen: dict[str, str],
+                   repo_path: str) -> list[Finding]:
+    """``zip.unsafe-path`` and ``zip.symlink`` for one entry, judged by every name a tool may
+    give it (``zipmeta.entry_names``); ``seen`` maps the names met so far by collision key."""
+    out: list[Finding] = []
+    names = zipmeta.entry_names(info)
+    for name, how in names:
+        reason = unsafe_reason(name)
+        if reason:
+            out.append(error(
+                "zip.unsafe-path",
+                f"{repo_path}: the entry {shown(name)}{how} {reason}; unpacking it could write "
+                "outside the target folder.",
+                "Create the archive from inside your project folder with relative paths "
+                "only (e.g. `cd project && zip -r ../code.zip .`).",
+                repo_path,
+            ))
+            break
+    name = names[0][0]
+    if is_symlink(info, local_extra):
+        out.append(error(
+            "zip.symlink",
+            f"{repo_path}: the entry {shown(name)} is a symbolic link; links in submitted "
+            "archives are refused because they can point outside the archive.",
+            "Replace the link by the file it points to (`zip` without `--symlinks`).",
+            repo_path,
+        ))
+    key = _collision_key(name)
+    if key in seen:
+        out.append(error(
+            "zip.unsafe-path",
+            f"{repo_path}: the entries {shown(seen[key])} and {shown(name)} have the same name "
+            "once letter case or Unicode form is ignored; one would overwrite the "
+            "other when unpacked on Windows or macOS.",
+            "Rename one of them so that every name is distinct.",
+            repo_path,
+        ))
+    else:
+        seen[key] = name
+    return out
+
+
+# What Word, PowerPoint and LibreOffice unpack: stored or Deflate entries, ZIP version <= 4.5.
+_OFFICE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_OFFICE_MAX_VERSION = 45
+
+
+def _office_cannot_read(info: zipfile.ZipInfo, repo_path: str) -> Finding | None:
+    """``file.unreadable`` for a part of an Office file that Office cannot unpack (python-docx
+    can, through zipfile, so the file would pass here and open nowhere else)."""
+    if info.compress_type in _OFFICE_METHODS and info.extract_version <= _OFFICE_MAX_VERSION:
+        return None
+    if info.flag_bits & 0x1 or info.compress_type == 99:
+        return None  # encrypted: file.encrypted says so
+    how = (f"compressed with {zipmeta.describe_method(info.compress_type)}"
+           if info.compress_type not in _OFFICE_METHODS else
+           f"marked as needing ZIP version {info.extract_version // 10}."
+           f"{info.extract_version % 10} to unpack")
+    return error(
+        "file.unreadable",
+        f"{repo_path} cannot be opened by Word, PowerPoint or LibreOffice: some of its parts "
+        f"are {how}, and they read only stored or Deflate parts (ZIP version 4.5 at most), "
+        "as unzip does.",
+        "Open the document in Word, PowerPoint or LibreOffice and save it again; do not "
+        "compress it again with another archiver.",
+        repo_path,
+    )
 
 
 def _read_entry(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
+    name: str,
     scan: ZipScan,
     lim: Limits,
     keep: Callable[[str], bool],
     keep_bytes: int,
     ooxml: bool,
 ) -> Entry:
-    name = info.filename
     entry = Entry(name, 0, info.compress_size, info.is_dir())
     if info.is_dir() and info.compress_size == 0:
         return entry
     wanted = keep(name)
     kept = bytearray()
     head = bytearray()
-    xml_named = ooxml and name.lower().endswith((".xml", ".rels"))
-    dtd: _DtdSearch | None = None
+    dtd: XmlGuard | None = None
     with zf.open(info) as member:
         while True:
             chunk = member.read(_CHUNK)
@@ -306,7 +342,11 @@ def _read_entry(
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             if ooxml and dtd is None:
-                dtd = _DtdSearch.for_part(bytes(head))
+                dtd = XmlGuard.for_part(name, bytes(head))
+                if dtd.refusal:
+                    raise LimitExceeded(
+                        "xml_encoding",
+                        f"the XML part {shown(name)} {dtd.refusal}; it is refused unread")
             if wanted and len(kept) < keep_bytes:
                 kept += chunk[: keep_bytes - len(kept)]
             if scan.uncompressed_bytes > lim.max_uncompressed_bytes:
@@ -324,8 +364,7 @@ def _read_entry(
                     f"the entry {shown(name)} expands more than {lim.max_ratio} times "
                     f"({info.compress_size} bytes stored, over {entry.size} so far)",
                 )
-            if (xml_named or (dtd is not None and dtd.is_xml)) and \
-                    entry.size > lim.max_xml_part_bytes:
+            if dtd is not None and dtd.is_xml and entry.size > lim.max_xml_part_bytes:
                 raise LimitExceeded(
                     "xml_part_bytes",
                     f"the XML part {shown(name)} is larger than "
@@ -342,37 +381,3 @@ def _read_entry(
     if wanted:
         entry.content = bytes(kept)
     return entry
-
-
-class _DtdSearch:
-    """Searches one part of an Office container for ``<!DOCTYPE`` / ``<!ENTITY``, chunk by
-    chunk, in the encoding its first bytes announce (whatever the part is named)."""
-
-    def __init__(self, encoding: str | None, is_xml: bool) -> None:
-        self.encoding = encoding  # None: ASCII-compatible, searched as bytes
-        self.is_xml = is_xml
-        self._decoder = codecs.getincrementaldecoder(encoding)("replace") if encoding else None
-        self._tail: bytes | str = "" if encoding else b""
-
-    @classmethod
-    def for_part(cls, head: bytes) -> _DtdSearch:
-        for start, encoding in _XML_STARTS:
-            if head.startswith(start):
-                return cls(encoding, True)
-        text = head[3:] if head.startswith(codecs.BOM_UTF8) else head
-        return cls(None, text.lstrip(b" \t\r\n").startswith(b"<"))
-
-    @property
-    def encoding_note(self) -> str:
-        return f", in {self.encoding.upper()}" if self.encoding else ""
-
-    def found(self, chunk: bytes) -> bool:
-        if self._decoder is None:
-            assert isinstance(self._tail, bytes)
-            window_b = self._tail + chunk
-            self._tail = window_b[-16:]
-            return _DTD.search(window_b) is not None
-        assert isinstance(self._tail, str)
-        window = self._tail + self._decoder.decode(chunk)
-        self._tail = window[-16:]
-        return _DTD_TEXT.search(window) is not None

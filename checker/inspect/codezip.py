@@ -19,8 +19,8 @@ from checker.findings import Finding, warning
 from checker.inspect import bundled
 from checker.inspect import readme as readme_mod
 from checker.inspect.archive import ZipScan, scan_zip
+from checker.inspect.common import encrypted_finding
 from checker.inspect.magic import ARCHIVE_KINDS, sniff
-from checker.inspect.worker import encrypted_finding
 from checker.limits import ZIP_README_MAX_BYTES
 from checker.model import Limits
 

@@ -4,13 +4,13 @@ Headings are paragraphs in a Heading style (any level) or the Title style; when 
 none, short all-bold paragraphs (or bold questions) count instead (what Google Docs exports
 when a writer bolds a line instead of choosing a heading). The exact page count needs a layout
 engine: the caller converts with LibreOffice when it is installed (see
-``checker.inspect.convert``); here the page count is estimated from the words and the
-explicit page breaks.
+``checker.inspect.convert``); here the page count is estimated from the
+layout python-docx exposes (``checker.inspect.docxpages``): fonts, spacing, margins, breaks,
+tables and images, with a range from its measured error.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,13 @@ from typing import Any
 from checker.facts import FileFacts
 from checker.inspect import sections
 from checker.inspect.archive import scan_zip
-from checker.inspect.worker import encrypted_finding
-from checker.limits import DOCX_WORDS_PER_PAGE, MAX_TEXT_CHARS
+from checker.inspect.common import DamagedFile, encrypted_finding
+from checker.inspect.docxlinks import document_links, relationship_links
+from checker.limits import MAX_TEXT_CHARS
 from checker.model import Limits
 
 _HEADING_STYLE = re.compile(r"^(heading\s*\d+|title)$", re.IGNORECASE)
 _BOLD_MAX_CHARS = 80
-_EXTERNAL = re.compile(rb'TargetMode\s*=\s*"External"', re.IGNORECASE)
-_HYPERLINK_REL = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
 
 
 def is_heading_style(name: str | None) -> bool:
@@ -41,17 +40,6 @@ def _is_bold_heading(paragraph: Any) -> bool:
     return bool(runs) and all(r.bold for r in runs)
 
 
-def external_links(rels: bytes | None) -> int:
-    """Relationships that fetch something from outside (images, objects), not hyperlinks."""
-    if not rels:
-        return 0
-    count = 0
-    for rel in _HYPERLINK_REL.findall(rels):
-        if _EXTERNAL.search(rel) and b"/hyperlink" not in rel:
-            count += 1
-    return count
-
-
 def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     scan = scan_zip(path, facts.path, lim, keep=lambda n: n.endswith(".rels"),
                     keep_bytes=1 << 20, ooxml=True)
@@ -63,13 +51,16 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     if scan.unsafe:
         return
     import docx
+    from lxml import etree
 
-    document = docx.Document(str(path))
+    try:
+        document = docx.Document(str(path))
+    except etree.XMLSyntaxError as exc:  # a SyntaxError to Python: said to be the file's here
+        raise DamagedFile(f"one of its XML parts is not well-formed ({exc})") from None
     styled: list[str] = []
     bold: list[str] = []
     texts: list[str] = []
     used = 0
-    body_words: int | None = None
     style_names: dict[str | None, str | None] = {}
     for paragraph in document.paragraphs:
         text = paragraph.text
@@ -87,8 +78,6 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
             styled.append(text.strip())
         elif _is_bold_heading(paragraph):
             bold.append(text.strip())
-        if body_words is None and sections.is_references_heading(text.strip()):
-            body_words = len(" ".join(texts[:-1]).split())
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
@@ -103,13 +92,22 @@ def inspect_docx(path: Path, facts: FileFacts, lim: Limits) -> None:
     else:  # what the section rules fall back on: short paragraphs shaped like titles
         facts.headings = sections.heading_lines(facts.text)[:200]
         facts.headings_source = "lines" if facts.headings else None
-    body = document.element.body
-    breaks = len(body.xpath('.//w:br[@w:type="page"]'))
-    rendered = len(body.xpath(".//w:lastRenderedPageBreak"))
-    words = len(facts.text.split())
-    facts.pages = max(1, math.ceil(words / DOCX_WORDS_PER_PAGE), breaks + 1, rendered + 1)
+    _estimate_pages(document, facts)
+    # What LibreOffice would fetch: it is not run on the file when there is any (docxlinks).
+    facts.external_links = document_links(document) + sum(
+        relationship_links(e.content or b"", len(e.content or b"") >= e.size)
+        for e in scan.entries if e.name.endswith(".rels"))
+
+
+def _estimate_pages(document: Any, facts: FileFacts) -> None:
+    """The page count without LibreOffice: an estimate, with the range the exact count lies
+    in (``checker.inspect.docxpages``)."""
+    from checker.inspect.docxpages import estimate_pages
+
+    estimate = estimate_pages(document)
+    facts.pages = estimate.pages
     facts.pages_exact = False
-    facts.body_pages = facts.pages
-    if body_words is not None:
-        facts.body_pages = min(facts.pages, max(1, math.ceil(body_words / DOCX_WORDS_PER_PAGE)))
-    facts.external_links = sum(external_links(e.content) for e in scan.entries if e.content)
+    facts.pages_range = list(estimate.range)
+    facts.body_pages = min(estimate.body_pages or estimate.pages, estimate.pages)
+    facts.body_pages_range = list(estimate.body_range or estimate.range)
+    facts.references_page = estimate.references_page

@@ -80,10 +80,11 @@ def sniff(head: bytes) -> str:
     """The content kind from the first bytes: pdf, zip, png, ..., text, binary, unknown.
 
     "text" means "no signature and no NUL byte in the first bytes"; the text inspector does the
-    real UTF-8 check. A PDF may have a few bytes of junk before ``%PDF-`` (the spec allows 1024).
+    real UTF-8 check. A PDF may have a few bytes of junk before ``%PDF-`` (the spec allows 1024),
+    but not a ZIP local header: that is an archive whose first entry holds a PDF.
     """
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
+    if b"%PDF-" in head[:1024] and not head.startswith(b"PK\x03\x04"):
+        return "pdf"  # (a ZIP whose first entry is a stored PDF is a ZIP: issue 19, R2)
     for prefix, offset, kind in _SIGNATURES:
         if head[offset : offset + len(prefix)] == prefix:
             return kind

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from checker.facts import FileFacts
 from checker.findings import Finding, error, info
-from checker.inspect import pdflayout, sections
-from checker.inspect.pdfheadings import font_headings, line_headings, outline_entries
+from checker.inspect import pdflayout, readable, sections
+from checker.inspect.common import empty_document, encrypted_finding, is_bad_file
+from checker.inspect.pdfheadings import headings, outline_entries
 from checker.inspect.pdfium import ERR_PASSWORD, ERR_SECURITY, Document, PdfiumError
 from checker.inspect.pdflines import PageLines, read_page
+from checker.inspect.pdftree import read_tree, read_tree_with_pypdf
 from checker.inspect.references import find_references
-from checker.inspect.worker import empty_document, encrypted_finding, is_bad_file
 from checker.limits import MAX_TEXT_CHARS, PDF_MAX_TEXT_PAGES, LimitExceeded
 from checker.model import Limits
 
@@ -114,6 +115,41 @@ def ambiguous_pages(facts: FileFacts, declared: int, listed: int) -> Finding:
     )
 
 
+def structure_findings(path: Path, data: bytes, facts: FileFacts, count: int,
+                       judged: int) -> list[Finding]:
+    """What a strict reader (poppler: Evince, Okular, pdftotext) finds where PDFium repaired:
+    no catalog or page tree where the file says (``file.unreadable``: those viewers show
+    nothing), or no valid page count (``pages.ambiguous``: they show no page, PDFium shows
+    ``count``; the checker judges ``judged``, the larger of that and the pages listed)."""
+    tree = read_tree(data)
+    if tree.problem == "unknown":
+        tree = read_tree_with_pypdf(path)
+    if tree.problem in ("root", "pages"):
+        where = ("its trailer names no document catalog" if tree.problem == "root" else
+                 "its catalog names no page tree")
+        return [error(
+            "file.unreadable",
+            f"{facts.path} is damaged: {where}. PDF viewers disagree on what it holds (Chrome "
+            f"repairs it and shows {count} page(s); Evince, Okular and pdftotext, which "
+            "follow the file's structure, show nothing), so a reviewer may see an empty file.",
+            "Export or print the PDF again from your editor (not from a repair tool) and check "
+            "that it opens in more than one viewer.",
+            facts.path,
+        )]
+    if tree.problem == "count" and count > 0:  # none at all: file.empty says so
+        what = "no page count" if tree.raw == "missing" else f"the page count {tree.raw}"
+        return [error(
+            "pages.ambiguous",
+            f"{facts.path} gives no valid page count: its page tree declares {what}, so some "
+            f"viewers (Evince, Okular) show no page while others (Chrome) show {count}. The "
+            f"checker counts {judged}.",
+            "Export or print the PDF again from your editor; a file edited by hand or by a "
+            "repair tool can end up like this.",
+            facts.path,
+        )]
+    return []
+
+
 def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
     document = open_document(path, facts)
     if document is None:
@@ -124,11 +160,16 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
             raise LimitExceeded("pdf_pages", f"{count} pages (the limit is {lim.pdf_max_pages})")
         facts.pages = count
         facts.body_pages = count
+        listed = None  # pages the tree lists, when it may hold more than PDFium counts
         if visible_page_objects(document.data) > count:  # more pages than declared, or unused ones
             listed = page_tree_leaves(path)
-            if listed is not None and listed != count:
+        judged = max(count, listed or 0)
+        damaged = structure_findings(path, document.data, facts, count, judged)
+        facts.findings.extend(damaged)
+        if listed is not None and listed != count:
+            if not damaged:
                 facts.findings.append(ambiguous_pages(facts, count, listed))
-                facts.pages = facts.body_pages = max(count, listed)
+            facts.pages = facts.body_pages = judged
         if facts.pages == 0:  # a valid PDF can have no page: never a clean pass
             facts.findings.append(empty_document(facts, "pages"))
             return
@@ -154,8 +195,17 @@ def inspect_pdf(path: Path, facts: FileFacts, lim: Limits) -> None:
 
 def apply_pages(facts: FileFacts, pages: list[PageLines],
                 outline: list[tuple[str, int | None]]) -> None:
-    """Fill text, headings, references, body pages and layout from what was read per page."""
+    """Fill text, headings, references, body pages and layout from what was read per page.
+
+    Text that is not text (no text layer, or fonts without a Unicode map: ``readable``) is
+    ``pdf.text-unreadable`` and is not kept: no heading, reference or name is read from it."""
     pages_text = [p.text for p in pages]
+    reason = readable.assess(pages_text)
+    if reason is not None:
+        facts.findings.append(readable.finding(facts.path, reason, facts.pages or len(pages)))
+        facts.headings, facts.headings_source = [], None
+        facts.layout = pdflayout.measure(pages)
+        return
     facts.text = "\f".join(pages_text)
     outline_refs = next((page for title, page in outline
                          if page is not None and sections.is_references_heading(title)), None)
@@ -170,10 +220,10 @@ def apply_pages(facts: FileFacts, pages: list[PageLines],
 
 def choose_headings(pages: list[PageLines],
                     outline: list[tuple[str, int | None]]) -> tuple[list[str], str]:
-    """The outline when there is one, else lines set apart by font, else by their shape."""
+    """The outline when there is one, else lines set apart by font, else by their shape
+    (``pdfheadings.headings``); without the characters that did not decode
+    (``readable.readable_headings``)."""
     if outline:
-        return [title for title, _ in outline], "outline"
-    by_font = font_headings(pages)
-    if by_font:
-        return by_font, "fonts"
-    return line_headings([p.text for p in pages]), "lines"
+        return readable.readable_headings(title for title, _ in outline), "outline"
+    found, source = headings(pages)
+    return readable.readable_headings(found), source

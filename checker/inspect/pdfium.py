@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from checker.inspect.worker import DamagedFile
+from checker.inspect.common import DamagedFile
 
 MAX_OUTLINE_ITEMS = 10_000  # bookmarks visited at most (titles are kept up to the caller's limit)
 

@@ -222,9 +222,18 @@ class _PageReader:
             line.size = sizes.get(font, 0.0)
 
 
+def _finite(*values: float | None) -> bool:
+    return all(v is None or math.isfinite(v) for v in values)
+
+
 def read_page(page: Page) -> PageLines:
-    """The text and lines of a page (``checker.inspect.pdfium.Page``)."""
+    """The text and lines of a page (``checker.inspect.pdfium.Page``). A line whose position,
+    end or size is not a finite number (a glyph PDFium placed at NaN or infinity) keeps its
+    text but is not measured; so are all the lines of a page whose box is not finite."""
     left, bottom, width, height = page.box()
+    measurable = _finite(left, bottom, width, height)
+    if not measurable:
+        left = bottom = width = height = 0.0
     with page.text() as textpage:
         reader = _PageReader(textpage, (left, bottom))
         text = reader.read_text()
@@ -232,13 +241,14 @@ def read_page(page: Page) -> PageLines:
         kept: list[str] = []
         for start, stop, hyphen in _spans(text):
             kept.append(text[start:stop] + ("-" if hyphen else ""))
-            if len(lines) < MAX_LINES_PER_PAGE:
+            if len(lines) < MAX_LINES_PER_PAGE and measurable:
                 line = reader.line(start, stop)
                 if line is not None:
                     if hyphen:
                         line.text += "-"
                     lines.append(line)
         reader.finish()
+    lines = [ln for ln in lines if _finite(ln.x, ln.y, ln.end, ln.size)]
     return PageLines("\n".join(kept), lines, width, height)
 
 

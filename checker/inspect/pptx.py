@@ -18,13 +18,22 @@ from lxml import etree
 
 from checker.bounds import shown
 from checker.facts import FileFacts
-from checker.findings import error
+from checker.findings import Finding, error
 from checker.inspect.archive import scan_zip
-from checker.inspect.worker import empty_document, encrypted_finding
+from checker.inspect.common import empty_document, encrypted_finding
 from checker.model import Limits
 
 PRESENTATION = "ppt/presentation.xml"
 RELS = "ppt/_rels/presentation.xml.rels"
+TYPES = "[Content_Types].xml"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PML_TYPE = "application/vnd.openxmlformats-officedocument.presentationml."
+# The main part's content type: what PowerPoint opens as .pptx (a deck, a show, a template),
+# and the macro-enabled ones, which it refuses under the .pptx extension.
+_DECK_TYPES = frozenset(f"{_PML_TYPE}{kind}.main+xml"
+                        for kind in ("presentation", "slideshow", "template"))
+_MACRO_TYPES = frozenset(f"application/vnd.ms-powerpoint.{kind}.macroenabled.main+xml"
+                         for kind in ("presentation", "slideshow", "template", "addin"))
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -33,6 +42,15 @@ _SLIDE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 
 class DeckError(ValueError):
     """The deck's structure is broken: a file.unreadable finding with this reason."""
+
+    def finding(self, facts: FileFacts) -> Finding:
+        return error(
+            "file.unreadable",
+            f"{facts.path} cannot be read as a PowerPoint deck: {self}.",
+            "Open the deck in PowerPoint, Keynote or LibreOffice, save it again as 'PowerPoint "
+            "Presentation (.pptx)' (or export it to PDF) and push the new file.",
+            facts.path,
+        )
 
 
 def _parser() -> Any:
@@ -76,8 +94,48 @@ def slide_parts(zf: zipfile.ZipFile, lim: Limits) -> list[str]:
     return parts
 
 
+def main_content_type(types: bytes | None) -> str | None:
+    """The content type [Content_Types].xml gives ``/ppt/presentation.xml`` (its Override,
+    else the Default for ``xml``), lower case; None when there is none."""
+    if not types:
+        return None
+    try:
+        root = etree.fromstring(types, parser=_parser())
+    except etree.XMLSyntaxError:
+        return None
+    for override in root.iterfind(f"{_CT}Override"):
+        if (override.get("PartName") or "").lower() == "/" + PRESENTATION:
+            return (override.get("ContentType") or "").strip().lower()
+    for default in root.iterfind(f"{_CT}Default"):
+        if (default.get("Extension") or "").lower() == "xml":
+            return (default.get("ContentType") or "").strip().lower()
+    return None
+
+
+def _not_a_deck(facts: FileFacts, types: bytes | None) -> Finding | None:
+    """Why PowerPoint would not open the file as a .pptx deck, by its content types."""
+    if types is None:
+        return DeckError(f"it has no {TYPES}, which every Office file has and without which "
+                         "PowerPoint does not open it").finding(facts)
+    main = main_content_type(types)
+    if main in _MACRO_TYPES:
+        return error(
+            "format.mismatch",
+            f"{facts.path} is named .pptx but its content is a macro-enabled PowerPoint deck "
+            "(.pptm), which PowerPoint refuses to open under the .pptx name.",
+            "Save the slides as 'PowerPoint Presentation (.pptx)' (without macros) or export "
+            "them to PDF.",
+            facts.path,
+        )
+    if main not in _DECK_TYPES:
+        return DeckError(f"its {TYPES} does not declare {shown(PRESENTATION)} a "
+                         "presentation").finding(facts)
+    return None
+
+
 def inspect_pptx(path: Path, facts: FileFacts, lim: Limits) -> None:
-    scan = scan_zip(path, facts.path, lim, ooxml=True)
+    scan = scan_zip(path, facts.path, lim, ooxml=True, keep=lambda n: n == TYPES,
+                    keep_bytes=1 << 20)
     facts.findings.extend(scan.findings)
     if scan.encrypted:
         facts.findings.append(encrypted_finding(facts.path,
@@ -94,6 +152,10 @@ def inspect_pptx(path: Path, facts: FileFacts, lim: Limits) -> None:
             facts.path,
         ))
         return
+    wrong = _not_a_deck(facts, scan.content(TYPES) if TYPES in scan.names else None)
+    if wrong is not None:
+        facts.findings.append(wrong)
+        return
     try:
         with zipfile.ZipFile(path) as zf:
             parts = slide_parts(zf, lim)
@@ -101,13 +163,7 @@ def inspect_pptx(path: Path, facts: FileFacts, lim: Limits) -> None:
                 if _xml(zf, part, lim).tag != f"{_P}sld":
                     raise DeckError(f"slide {number} ({shown(part)}) is not a slide")
     except DeckError as exc:
-        facts.findings.append(error(
-            "file.unreadable",
-            f"{facts.path} cannot be read as a PowerPoint deck: {exc}.",
-            "Open the deck in PowerPoint, Keynote or LibreOffice, save it again as 'PowerPoint "
-            "Presentation (.pptx)' (or export it to PDF) and push the new file.",
-            facts.path,
-        ))
+        facts.findings.append(exc.finding(facts))
         return
     facts.pages = len(parts)
     facts.body_pages = len(parts)

@@ -143,7 +143,7 @@ def _ignored(name: str) -> bool:
 def find_readme(names: list[str]) -> str | None:
     """The README at the root or, while a folder holds exactly one folder and no other file,
     inside it (``project/README.md``, ``final/code/README.md``); else the shallowest README
-    anywhere outside an installed package tree (``docs/README.md``). Plain-text READMEs first
+    anywhere outside an installed package tree (``manual/README.md``). Plain-text READMEs first
     (README.md before README.rst before README.txt before README), then README.pdf and the
     like. OS metadata (``__MACOSX/``, ``.DS_Store``) and dotfiles do not count as contents."""
     files = [n for n in names if not n.endswith("/") and not _ignored(n)]

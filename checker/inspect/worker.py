@@ -4,31 +4,29 @@ The sandbox (``checker.inspect.sandbox``) runs :func:`inspect_to_wire` in a work
 resource limits; tests may call :func:`run_inspection` directly. ``python -m
 checker.inspect.worker FILE [EXT]`` prints the facts as JSON, without a sandbox, for debugging.
 
-Only the parsers' own complaints about the bytes become findings (:func:`is_bad_file`): a
-missing dependency, a bug in the checker or any other unexpected exception propagates, and the
-command fails as an internal error (exit 3) instead of blaming the student's file.
+Only the parsers' own complaints about the bytes become findings
+(:func:`checker.inspect.common.is_bad_file`): a missing dependency, a bug in the checker or any
+other unexpected exception propagates, and the command fails as an internal error (exit 3)
+instead of blaming the student's file. What the format inspectors share lives in
+``checker.inspect.common``, which imports none of them: this module dispatches to them, and
+none of them imports it.
 """
 
 from __future__ import annotations
 
-import struct
 import sys
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
 from checker.facts import FileFacts
 from checker.findings import Finding, error
 from checker.inspect import magic
+from checker.inspect.common import DamagedFile, encrypted_finding, is_bad_file
 from checker.limits import SNIFF_BYTES, LimitExceeded, rule_for
 from checker.model import Limits
 
 TEXT_KINDS = frozenset({"markdown", "yaml", "text"})
-
-
-class DamagedFile(Exception):
-    """A parser refused the file's structure (raised by an inspector with the parser's words)."""
 
 
 _CONTENT_TYPES = {
@@ -40,10 +38,13 @@ _CONTENT_TYPES = {
 }
 
 
-def zip_flavour(path: Path) -> str:
-    """docx, pptx, xlsx, odf or zip: from [Content_Types].xml (first 1 MB) and the names."""
+def zip_flavour(path: Path, extension: str | None = None) -> str:
+    """docx, pptx, xlsx, odf or zip: from [Content_Types].xml (first 1 MB), an ODF's first
+    entry (``mimetype``, stored, naming an OpenDocument type) and, for a file not named .zip,
+    the names of Office parts (a code archive may hold any names)."""
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist()[:100_000])
+        infos = zf.infolist()[:100_000]
+        names = {info.filename for info in infos}
         if "[Content_Types].xml" in names:
             info = zf.getinfo("[Content_Types].xml")
             if not info.flag_bits & 0x1:
@@ -52,12 +53,16 @@ def zip_flavour(path: Path) -> str:
                 for marker, kind in _CONTENT_TYPES.items():
                     if marker in types:
                         return kind
+        if infos and infos[0].filename == "mimetype" and not infos[0].flag_bits & 0x1:
+            with zf.open(infos[0]) as f:
+                if f.read(64).startswith(b"application/vnd.oasis.opendocument."):
+                    return "odf"
+    if extension == "zip":
+        return "zip"
     if "word/document.xml" in names:
         return "docx"
     if "ppt/presentation.xml" in names:
         return "pptx"
-    if "mimetype" in names and "content.xml" in names:
-        return "odf"
     return "zip"
 
 
@@ -68,7 +73,7 @@ def detect(path: Path, extension: str | None) -> tuple[str, bytes]:
     expected = magic.EXPECTED.get(extension or "")
     if kind == "zip":
         try:
-            kind = zip_flavour(path)
+            kind = zip_flavour(path, extension)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             kind = "zip"
     elif kind == "text":
@@ -112,70 +117,6 @@ def plain_reason(exc: BaseException) -> str:
     if isinstance(exc, (EOFError, OSError)):
         return f"it ends early or cannot be read ({text})"
     return f"{type(exc).__name__}: {text}"[:300]
-
-
-# Where a bad-file error may come from: the parsers, and the standard library they read with.
-PARSER_MODULES = ("pypdf", "docx", "lxml", "zipfile", "zlib", "bz2", "lzma", "_compression",
-                  "gzip", "struct", "xml", "encodings", "codecs", "PIL")
-_FILE_ERRORS = (DamagedFile, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeError,
-                zlib.error, struct.error)
-# Never the file's fault, wherever they are raised.
-_INTERNAL_ERRORS = (ImportError, NameError, SyntaxError, AssertionError, SystemError)
-# pypdf's DependencyError: AES needs a provider (pycryptodome, in the install sets).
-_INTERNAL_ERROR_NAMES = frozenset({"DependencyError"})
-
-
-def _raised_in(exc: BaseException) -> str:
-    """The module of the innermost frame the exception was raised in."""
-    tb = exc.__traceback__
-    module = ""
-    while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "") or ""
-        tb = tb.tb_next
-    return module
-
-
-def is_bad_file(exc: BaseException) -> bool:
-    """True when ``exc`` is a parser's complaint about the bytes, not a failure of the checker.
-
-    The parsers' own error types (pypdf's, lxml's, python-docx's, ``zipfile.BadZipFile``,
-    :class:`DamagedFile` and so PDFium's refusals, truncation, decoding) count wherever they
-    are raised; any other exception counts only when it was raised inside a parser or the
-    standard-library module it reads with (python-docx and pypdf raise KeyError or ValueError
-    on some damaged files). An ImportError, or an exception from the checker's own code, is
-    never the file's fault.
-    """
-    if isinstance(exc, _INTERNAL_ERRORS) or type(exc).__name__ in _INTERNAL_ERROR_NAMES:
-        return False
-    if isinstance(exc, _FILE_ERRORS):
-        return True
-    module = type(exc).__module__ or ""
-    if module.split(".")[0] in ("pypdf", "lxml", "docx"):
-        return True
-    origin = _raised_in(exc).split(".")[0]
-    return origin in PARSER_MODULES
-
-
-def encrypted_finding(repo_path: str, hint: str) -> Finding:
-    """``file.encrypted``: a password keeps the checker and the staff out (``hint``: how to
-    save this kind of file without one)."""
-    return error(
-        "file.encrypted",
-        f"{repo_path} is password-protected; the checker and the staff cannot open it.",
-        hint,
-        repo_path,
-    )
-
-
-def empty_document(facts: FileFacts, unit: str) -> Finding:
-    """``file.empty`` for a document that opens but has no pages (or slides)."""
-    return error(
-        "file.empty",
-        f"{facts.path} has no {unit}: it opens, but there is nothing in it to read or grade.",
-        "Export or save the document again and check that it shows its content before you "
-        "push it.",
-        facts.path,
-    )
 
 
 def too_complex(facts: FileFacts, detail: str, rule: str = "file.too-complex") -> Finding:

@@ -1,20 +1,23 @@
 """GitHub Actions workflow commands (``::error file=...::``) so problems show on the Files tab.
 
 Values are escaped as the runner expects (``%``, CR, LF; and ``,`` ``:`` in properties) so a
-file name or message cannot end the command early or inject a second one.
+file name or message cannot end the command early or inject a second one, and made inert
+(``checker.bounds.inert``: no terminal escape, bidirectional override or markup), as every
+message already is where it is made, since a result may also come from a file.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from checker.bounds import inert
 from checker.sources import STAFF_RULE
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return inert(text, lines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:

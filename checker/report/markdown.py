@@ -27,6 +27,7 @@ _INVISIBLE = re.compile(
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$^%;,?/])")
 _WJ = "\u2060"  # WORD JOINER: invisible, breaks @mentions and autolinks
 DASH = "\u2013"  # en dash: an empty cell
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # a file's errors (what to fix) first
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}  # noqa: RUF001
 
 
@@ -95,6 +96,8 @@ def status_text(f: dict[str, Any], result: dict[str, Any] | None = None) -> str:
         return text
     if f.get("status") == "on-time":
         return "✅ on time" + (time_left(result, f) if result is not None else "")
+    if f.get("status") == "unverified":
+        return "❔ unverified: GitHub's record could not be read in full"
     return DASH
 
 
@@ -161,8 +164,7 @@ def hint_cell(text: object, limit: int = MAX_CELL) -> str:
 
 
 def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(findings, key=lambda x: order.get(x.get("severity", "info"), 3))
+    rows = sorted(findings, key=lambda x: SEVERITY_ORDER.get(x.get("severity", "info"), 3))
     out = ["| | Problem | How to fix |", "|---|---|---|"]
     for x in rows[:MAX_FINDINGS_PER_FILE]:
         sev = x.get("severity", "info")
@@ -211,9 +213,12 @@ def local_command(result: dict[str, Any]) -> list[str]:
         "",
         "<details><summary>Run the same check on your computer</summary>",
         "",
+        "On this branch, in your clone (from a fork: with the course repository added once as "
+        "the remote <code>upstream</code>, see <code>submissions/README.md</code>):",
+        "",
         "```sh",
-        "git fetch origin main",
-        f"python -m checker check --author {login} --base origin/main --head HEAD",
+        "git fetch --all",
+        f"python -m checker check --author {login} --head HEAD",
         "```",
         "",
         "</details>",
@@ -275,7 +280,7 @@ def _render(result: dict[str, Any], run_url: str | None, *, detailed: bool,
         lines += ["", "This report is too long for one comment: it lists each file's status; "
                   "every problem and its fix is in the job summary and the Files tab annotations.",
                   "", "| File | Deliverable | Status | Problems |", "|---|---|---|---|"]
-        tail = _footer(result, run_url)
+        tail = local_command(result) + _footer(result, run_url)
         used = sum(len(x) + 1 for x in lines + tail) + 200
         for i, f in enumerate(files):
             row = (f"| {code(f.get('path', ''))} | {deliverable_cell(f)} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from checker.report.markdown import late_note
+from checker.report.markdown import SEVERITY_ORDER, late_note
 from checker.sources import STAFF_RULE
 from checker.timeutil import describe_delay
 
@@ -30,7 +30,7 @@ def render_text(result: dict[str, Any]) -> str:
     note = late_note(result)
     lines.append(f"{head}{' (' + extra + ')' if extra else ''}{'; ' + note if note else ''}")
     lines.append(f"author {clean(result['author'])}, submitted {_when(result['submitted_at'])}")
-    for finding in result["findings"]:
+    for finding in by_severity(result["findings"]):
         lines.extend(_finding(finding))
     for f in result["files"]:
         lines.append("")
@@ -43,7 +43,9 @@ def render_text(result: dict[str, Any]) -> str:
         lines.append(f"{clean(f['path'])}  [{what}]")
         if f["due"]:
             when = "on time" if f["status"] == "on-time" else (
-                f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else "")
+                f"LATE by {describe_delay(f['late_seconds'])}" if f["status"] == "late" else
+                "UNVERIFIED (GitHub's record could not be read in full)"
+                if f["status"] == "unverified" else "")
             if f["status"] == "late" and f.get("counted") is False:
                 when += ", will not be counted"
             elif f.get("penalty_percent"):
@@ -55,9 +57,14 @@ def render_text(result: dict[str, Any]) -> str:
             unit = "slide" if facts.get("kind") == "pptx" else "page"
             count = facts["pages"]
             lines.append(f"  {count} {unit}{'' if count == 1 else 's'}{est}")
-        for finding in f["findings"]:
+        for finding in by_severity(f["findings"]):
             lines.extend(_finding(finding))
     return "\n".join(lines) + "\n"
+
+
+def by_severity(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Errors (what to fix) first, then warnings, then notes; in order within each."""
+    return sorted(findings, key=lambda x: SEVERITY_ORDER.get(x.get("severity", "info"), 3))
 
 
 def _when(iso: str) -> str:

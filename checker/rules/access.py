@@ -4,10 +4,12 @@ groups' and students' files; membership; session assignments."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from checker import shell
 from checker.findings import Finding, error
 from checker.model import Course, Roster, login_key
 from checker.routing import Route, Target
@@ -26,9 +28,14 @@ def allowed_paths(course: Course, roster: Roster, author: str, targets: Sequence
 
 def did_you_mean(course: Course, author: str, path: str, targets: Sequence[Target],
                  at: datetime | None = None) -> str | None:
-    """The closest of the author's own paths to ``path`` (difflib), upcoming ones first."""
+    """The author's own path that ``path`` most likely means, upcoming ones first.
+
+    A name that says which deliverable it is (``summary.pdf``, ``paper-summary.pdf``,
+    ``final_report.docx``) gets that deliverable's path (for a summary, the group's assigned
+    session), never a closer-looking path of another deliverable; any other name gets the
+    closest path (difflib)."""
     ext = posixpath.splitext(path)[1].lstrip(".").lower()
-    candidates: list[str] = []
+    candidates: list[tuple[str, str]] = []  # (path, deliverable id)
     if at is not None:
         from checker.rules.deadlines import deadline
 
@@ -36,14 +43,50 @@ def did_you_mean(course: Course, author: str, path: str, targets: Sequence[Targe
     for t in targets:
         t = replace(t, student=author) if t.student else t
         fmt = ext if ext in t.deliverable.formats else t.deliverable.formats[0]
-        candidate = t.path(fmt)
+        candidate = (t.path(fmt), t.deliverable.id)
         if candidate not in candidates:
             candidates.append(candidate)
-    # get_close_matches keeps the best ratio; among equals, the first (upcoming) candidate
     import difflib  # only when a path needs a suggestion
 
-    best = difflib.get_close_matches(path, candidates, n=1, cutoff=0.5)
+    named = named_deliverables(course, path)
+    chosen = [c for c, d in candidates if d in named]
+    if chosen:  # the closest of them; among equals, the first (upcoming)
+        return max(chosen, key=lambda c: difflib.SequenceMatcher(None, path, c).ratio())
+    best = difflib.get_close_matches(path, [c for c, _ in candidates], n=1, cutoff=0.5)
     return best[0] if best else None
+
+
+def _words(text: str) -> set[str]:
+    """The words of a name, lower case and singular (``summaries`` -> ``summary``)."""
+    out = set()
+    for word in re.findall(r"[a-z]{3,}", text.lower()):
+        if word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.add(word)
+    return out
+
+
+def named_deliverables(course: Course, path: str) -> set[str]:
+    """The deliverables whose name the submitted path uses (``paper-summary.pdf`` -> summary).
+
+    A word of a deliverable's id or path (``slides``, ``summaries``) weighs twice a word of its
+    title only (``Mid-semester presentation slides``), and a word of one deliverable twice a
+    word several share (``final``); the best score wins."""
+    prefix = course.submissions_dir + "/"
+    said = _words(posixpath.splitext(path.removeprefix(prefix))[0])
+    named = {d.id: _words(d.id + " " + re.sub(r"{[a-z]+}", " ", d.path.removeprefix(prefix)))
+             for d in course.deliverables.values()}
+    titled = {d.id: _words(d.title) | named[d.id] for d in course.deliverables.values()}
+    scores: dict[str, int] = {}
+    for word in said:
+        having = [d for d, words in titled.items() if word in words]
+        for d in having:
+            weight = (2 if word in named[d] else 1) * (2 if len(having) == 1 else 1)
+            scores[d] = scores.get(d, 0) + weight
+    top = max(scores.values(), default=0)
+    return {d for d, score in scores.items() if score == top > 0}
 
 
 def protection(course: Course, roster: Roster, author: str, route: Route,
@@ -58,13 +101,15 @@ def protection(course: Course, roster: Roster, author: str, route: Route,
         return [error(
             "path.protected",
             f"{path}: only course staff may change files outside {prefix}.",
-            f"Take this file out of your pull request (`git checkout origin/main -- {path}`, "
-            f"or `git rm --cached {path}` if you added it); submissions go under {prefix}.",
+            f"Take this file out of your pull request: `git checkout upstream/main -- "
+            f"{shell.sh(path)}` (upstream: the course repository; origin/main if you cloned "
+            f"the course repository itself), or `git rm --cached {shell.sh(path)}` if you "
+            f"added it; submissions go under {prefix}.",
             path=path,
         )]
     owner = path[len(prefix):].split("/", 1)[0]
     guess = did_you_mean(course, author, path, mine, at)
-    move = (f"Did you mean {guess}? Move it there (`git mv {path} {guess}`)." if guess
+    move = (f"Did you mean {guess}? Move it there (`{shell.move(path, guess)}`)." if guess
             else None)
     if owner in course.groups and login_key(author) not in roster.members_of(owner):
         mine_groups = roster.groups_of(author)
@@ -150,6 +195,15 @@ def unsupported_format(target: Target, path: str) -> list[Finding]:
     d = target.deliverable
     if target.ext in d.formats:
         return []
+    lower = (target.ext or "").lower()
+    if lower in d.formats:  # proposal.PDF: the right format, named in upper case
+        return [error(
+            "format.unsupported",
+            f"{path}: the extension .{target.ext} is in upper case; the course names this "
+            f"file {target.path(lower)}: rename to lower case.",
+            f"Rename it to lower case: `{shell.move(path, target.path(lower))}`.",
+            path=path,
+        )]
     allowed = " or ".join(f".{f}" for f in d.formats)
     return [error(
         "format.unsupported",

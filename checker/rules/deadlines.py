@@ -26,7 +26,7 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Lateness:
-    status: str  # "on-time" | "late"
+    status: str  # "on-time" | "late" | "unverified" (after the deadline by an incomplete record)
     late_seconds: int
     findings: tuple[Finding, ...]
     counted: bool = True  # False: late work the policy does not count, or past the last moment
@@ -110,7 +110,11 @@ def deadline(course: Course, target: Target) -> Deadline:
     return Deadline(regular, due, d.grace, used)
 
 
-def lateness(course: Course, target: Target, path: str, at: datetime) -> Lateness:
+def lateness(course: Course, target: Target, path: str, at: datetime, *,
+             confirmed: bool = True) -> Lateness:
+    """How late work received at ``at`` is. ``confirmed`` False: ``at`` may be later than GitHub
+    really received it (a source of its record could not be read in full), so work past the
+    deadline is ``unverified``, never late."""
     dl = deadline(course, target)
     tz = course.timezone
     findings: list[Finding] = []
@@ -133,10 +137,26 @@ def lateness(course: Course, target: Target, path: str, at: datetime) -> Latenes
             path=path,
         ))
         return Lateness("on-time", 0, tuple(findings))
+    if not confirmed:
+        return Lateness("unverified", int(over), (*findings, unverified(path, dl.due, at, tz)))
     judged = judge_late(target.deliverable.late, target.deliverable.title, path, dl.due, at,
                         int(over), tz)
     return Lateness("late", judged.late_seconds, (*findings, *judged.findings), judged.counted,
                     judged.penalty_percent)
+
+
+def unverified(path: str, due: datetime, at: datetime, tz: tzinfo) -> Finding:
+    """Work dated after the deadline by a record that could not be read in full."""
+    return info(
+        "deadline.unverified",
+        f"{path}: by the part of GitHub's record that could be read, this content was first "
+        f"received {format_local(at, tz)}, {describe_delay((at - due).total_seconds())} after "
+        f"the deadline ({format_local(due, tz)}); the record is incomplete (see "
+        "receipt.unavailable), so it is not counted late: whether it was on time is unverified.",
+        "Nothing to do for you. Course staff confirm it from GitHub's own record "
+        "(`python -m checker gradebook --recheck`).",
+        path=path,
+    )
 
 
 def which_version_counts(path: str, title: str, counted: bool, version: dict[str, str] | None,

@@ -37,7 +37,8 @@ def document_findings(facts: FileFacts, deliverable: Deliverable,
         return []
     out: list[Finding] = []
     if deliverable.pages is not None:
-        out += page_findings(facts, deliverable.pages, ci=ci)
+        out += page_findings(facts, deliverable.pages, ci=ci,
+                             accepts_pdf="pdf" in deliverable.formats)
     if deliverable.sections:
         out += section_findings(facts, deliverable.sections)
     if deliverable.members_named and members:
@@ -51,58 +52,135 @@ def document_findings(facts: FileFacts, deliverable: Deliverable,
 
 # --- pages -------------------------------------------------------------------------------
 
-def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False) -> list[Finding]:
+def page_findings(facts: FileFacts, rule: PageRule, *, ci: bool = False,
+                  accepts_pdf: bool = True) -> list[Finding]:
+    """Page limits. A DOCX counted without LibreOffice has an estimate and a range: in CI no
+    limit passes on it (``pages.not-exact``); locally the whole range must be within the limit
+    to pass (``pages.estimate``, a warning), a range entirely outside it fails
+    (``pages.too-many``/``pages.too-few``) and a range across the limit is ``pages.not-verified``
+    (an error: the pre-push hook refuses what CI may reject)."""
     if facts.kind not in DOCUMENT_KINDS or facts.pages is None:
         return []
     if not facts.pages_exact and (rule.min is not None or rule.max is not None):
         if ci:
             return [not_exact_finding(facts, rule)]
-        estimate = [estimate_finding(facts, rule)]
-    else:
-        estimate = []
+        return estimated_page_findings(facts, rule, accepts_pdf)
     unit = "slides" if facts.kind == "pptx" else "pages"
-    total = facts.pages
-
-    def n(count: int) -> str:
-        return f"{count} {unit[:-1] if count == 1 else unit}"
-
-    if rule.references_count or facts.kind == "pptx":
-        counted = total
-        what = n(total)
-        scope = "including the references"
-    else:
-        counted = facts.body_pages if facts.body_pages is not None else total
-        if facts.references_page is None:
-            what = f"{n(total)} (no References heading was found, so every page counts)"
-        else:
-            what = (f"{n(counted)} before the references (they start on page "
-                    f"{facts.references_page} of {total})")
-        scope = "not counting the references"
-    about = "" if facts.pages_exact else "about "
-    estimate_note = ("" if facts.pages_exact else
-                     " The count is estimated from the amount of text (LibreOffice was not "
-                     "available to lay the document out); export a PDF to check it exactly.")
-    make = error if facts.pages_exact else warning
-    out: list[Finding] = estimate
-    # references never push a document over its maximum, and they do count toward its
-    # minimum: where the page is silent on them, the reading that fails no one
-    least, least_what, least_scope = total, n(total), "including the references"
+    counted, what, scope = _counted(facts, rule)
+    least, least_what, least_scope = _least(facts)
+    out: list[Finding] = []
     if rule.max is not None and counted > rule.max:
-        out.append(make(
+        out.append(error(
             "pages.too-many",
-            f"{facts.path} has {about}{what}; the limit is {rule.max} {unit} ({scope}).",
-            f"Shorten it to at most {rule.max} {unit} {scope}.{estimate_note}",
+            f"{facts.path} has {what}; the limit is {rule.max} {unit} ({scope}).",
+            f"Shorten it to at most {rule.max} {unit} {scope}.",
             facts.path,
         ))
     if rule.min is not None and least < rule.min:
-        out.append(make(
+        out.append(error(
             "pages.too-few",
-            f"{facts.path} has {about}{least_what}; at least {rule.min} {unit} are expected "
+            f"{facts.path} has {least_what}; at least {rule.min} {unit} are expected "
             f"({least_scope}).",
-            f"Complete it to at least {rule.min} {unit} {least_scope}.{estimate_note}",
+            f"Complete it to at least {rule.min} {unit} {least_scope}.",
             facts.path,
         ))
     return out
+
+
+def _n(count: int, unit: str = "pages") -> str:
+    return f"{count} {unit[:-1] if count == 1 else unit}"
+
+
+def _counted(facts: FileFacts, rule: PageRule) -> tuple[int, str, str]:
+    """What the maximum applies to: (the count, it in words, what it includes)."""
+    unit = "slides" if facts.kind == "pptx" else "pages"
+    total = facts.pages or 0
+    if rule.references_count or facts.kind == "pptx":
+        return total, _n(total, unit), "including the references"
+    counted = facts.body_pages if facts.body_pages is not None else total
+    if facts.references_page is None:
+        why = ("its text cannot be read, so no References heading could be found"
+               if any(f.rule == "pdf.text-unreadable" for f in facts.findings)
+               else "no References heading was found")
+        what = f"{_n(total, unit)} ({why}, so every page counts)"
+    else:
+        what = (f"{_n(counted, unit)} before the references (they start on page "
+                f"{facts.references_page} of {total})")
+    return counted, what, "not counting the references"
+
+
+def _least(facts: FileFacts) -> tuple[int, str, str]:
+    """What the minimum applies to. References never push a document over its maximum, and
+    they do count toward its minimum: where the page is silent on them, the reading that fails
+    no one."""
+    total = facts.pages or 0
+    return total, _n(total, "slides" if facts.kind == "pptx" else "pages"), \
+        "including the references"
+
+
+def _estimate_range(span: list[int], counted: int) -> tuple[int, int]:
+    """The lowest and highest page count an estimate allows (its measured error)."""
+    if len(span) == 2 and all(isinstance(x, int) for x in span):
+        return min(span[0], counted), max(span[1], counted)
+    return counted, counted
+
+
+def estimated_page_findings(facts: FileFacts, rule: PageRule,
+                            accepts_pdf: bool = True) -> list[Finding]:
+    """Locally, on an estimated page count: fail what is outside the limit even at the
+    estimate's most favourable, refuse to verify what its range straddles the limit, and pass
+    (with a warning saying it is an estimate) only a range wholly inside the limit."""
+    counted, what, scope = _counted(facts, rule)
+    body = not rule.references_count and facts.body_pages_range
+    low, high = _estimate_range(facts.body_pages_range if body else facts.pages_range, counted)
+    least, least_what, least_scope = _least(facts)
+    least_low, least_high = _estimate_range(facts.pages_range, least)
+    estimate = (f"an estimate of {counted} pages (range {low}-{high})"
+                + ("" if rule.references_count else " before the references"))
+    least_estimate = f"an estimate of {least} pages (range {least_low}-{least_high})"
+    ways = _exact_ways(facts, accepts_pdf)
+    if rule.max is not None and low > rule.max:
+        return [error(
+            "pages.too-many",
+            f"{facts.path} has about {what}, by {estimate}: even at the estimate's lowest, "
+            f"{low} pages, it is over the limit of {rule.max} pages ({scope}).",
+            f"Shorten it to at most {rule.max} pages {scope}. {ways}",
+            facts.path,
+        )]
+    if rule.min is not None and least_high < rule.min:
+        return [error(
+            "pages.too-few",
+            f"{facts.path} has about {least_what}, by {least_estimate}: even at the "
+            f"estimate's highest, {least_high} pages, it is under the {rule.min} pages "
+            f"expected ({least_scope}).",
+            f"Complete it to at least {rule.min} pages {least_scope}. {ways}",
+            facts.path,
+        )]
+    over = rule.max is not None and high > rule.max
+    under = rule.min is not None and least_low < rule.min
+    if over or under:
+        bound = (f"the maximum of {rule.max}" if over else f"the minimum of {rule.min}")
+        return [error(
+            "pages.not-verified",
+            f"{facts.path}: the page limit ({_limit(rule)}) is NOT VERIFIED. The page count is "
+            f"{estimate if over else least_estimate}, because {_why_estimated(facts)}. An "
+            "estimate is not a layout: measured against LibreOffice it is off by a few "
+            "percent, more where LibreOffice lacks the document's fonts, so with "
+            f"{bound} inside its range the exact count may be on either side of the limit, "
+            "and the pull request's check, which counts exactly, may reject the file. "
+            f"{_two_ways(facts, accepts_pdf)}",
+            ways,
+            facts.path,
+        )]
+    return [warning(
+        "pages.estimate",
+        f"{facts.path}: ESTIMATED page count, about {counted} pages (range {low}-{high}), "
+        f"because {_why_estimated(facts)}. The whole range is within the page limit "
+        f"({_limit(rule)}), so it passes here; the pull request's check counts the pages "
+        "exactly.",
+        ways,
+        facts.path,
+    )]
 
 
 def _limit(rule: PageRule) -> str:
@@ -120,32 +198,44 @@ def _why_estimated(facts: FileFacts) -> str:
 
 PDF_EXPORT = ("Word: File → Save As → PDF; Google Docs: File → Download → PDF document; "
               "LibreOffice: File → Export as PDF")
+INSTALL_LIBREOFFICE = ("Debian/Ubuntu: `sudo apt-get install libreoffice-writer-nogui`; "
+                       "macOS: `brew install --cask libreoffice`; Windows: libreoffice.org")
+
+
+def _two_ways(facts: FileFacts, accepts_pdf: bool) -> str:
+    """The ways to an exact count, in one sentence."""
+    pdf = "export a PDF" + (" and submit it instead of the .docx" if accepts_pdf else
+                            " and check the PDF")
+    if (facts.estimate_reason or NO_LIBREOFFICE) != NO_LIBREOFFICE:
+        return f"To count exactly, {pdf}."
+    return (f"Two ways to an exact count: {pdf}; or install LibreOffice "
+            "(Debian/Ubuntu: `sudo apt-get install libreoffice-writer-nogui`; macOS: "
+            "`brew install --cask libreoffice`) and run the check again.")
+
+
+def _exact_ways(facts: FileFacts, accepts_pdf: bool) -> str:
+    """How to get an exact page count: a PDF export, or LibreOffice where it was missing."""
+    pdf = (f"export a PDF ({PDF_EXPORT}) and submit the PDF in place of the .docx (a PDF's "
+           "pages are counted exactly)" if accepts_pdf else
+           f"export a PDF ({PDF_EXPORT}) and count its pages "
+           "(`python -m checker inspect FILE.pdf`)")
+    if (facts.estimate_reason or NO_LIBREOFFICE) != NO_LIBREOFFICE:
+        return f"For the exact count, {pdf}."
+    return (f"For the exact count, either {pdf}; or install LibreOffice ({INSTALL_LIBREOFFICE}) "
+            "and run the check again.")
 
 
 def not_exact_finding(facts: FileFacts, rule: PageRule) -> Finding:
     """CI: no exact page count, so the page limit cannot be passed (rule ``pages.not-exact``)."""
+    span = facts.pages_range
+    spread = f" (range {span[0]}-{span[1]})" if len(span) == 2 else ""
     return error(
         "pages.not-exact",
         f"{facts.path}: its pages could not be counted exactly ({_why_estimated(facts)}); "
-        f"the estimate from its amount of text is about {facts.pages} pages, and a page limit "
+        f"the estimate is about {facts.pages} pages{spread}, and a page limit "
         f"({_limit(rule)}) is never passed on an estimate.",
         f"Submit a PDF export instead ({PDF_EXPORT}): a PDF's page count is always exact. "
         "Replace the .docx by the .pdf in your pull request.",
-        facts.path,
-    )
-
-
-def estimate_finding(facts: FileFacts, rule: PageRule) -> Finding:
-    """Locally: the page count is an estimate; say so loudly (rule ``pages.estimate``)."""
-    return warning(
-        "pages.estimate",
-        f"{facts.path}: ESTIMATED page count, about {facts.pages} pages "
-        f"({_why_estimated(facts)}). The pull request's check counts the pages exactly and "
-        f"does not pass the page limit ({_limit(rule)}) on an estimate.",
-        "For the exact count here, install LibreOffice (Debian/Ubuntu: `sudo apt install "
-        "libreoffice-writer`; macOS: `brew install --cask libreoffice`; Windows: "
-        "libreoffice.org) and run the check again, or export a PDF "
-        f"({PDF_EXPORT}) and check the PDF.",
         facts.path,
     )
 
@@ -315,9 +405,9 @@ def zip_findings(facts: FileFacts, require_readme: bool = True) -> list[Finding]
     if readme is None:
         return [error(
             "zip.readme-missing",
-            f"{facts.path} has no README at its top level (README.md, README.txt, README.rst "
-            "or README, at the root or inside the archive's one top-level folder); the course "
-            f"page asks for {PAGE_README}.",
+            f"{facts.path} has no README (README.md, README.txt, README.rst or README, "
+            "anywhere outside its bundled dependencies); the course page asks for "
+            f"{PAGE_README}.",
             "Add a README.md next to your code with numbered steps and the exact commands, "
             "e.g. `1. pip install -r requirements.txt` and `2. python main.py`.",
             facts.path,

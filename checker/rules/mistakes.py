@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from checker.findings import Finding, error, warning
 from checker.routing import Target
+from checker.shell import sh as _sh
 
 JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"})
 JUNK_FOLDERS = frozenset({"__MACOSX"})
@@ -43,12 +44,6 @@ def _listed(paths: Sequence[str]) -> str:
     return ", ".join(paths[:MAX_LISTED]) + more
 
 
-def _sh(path: str) -> str:
-    if path and all(c.isalnum() or c in "/._-" for c in path):
-        return path
-    return "'" + path.replace("'", "'\\''") + "'"
-
-
 def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) -> Grouped:
     """``paths``: the changed (not removed) paths that are no deliverable instance."""
     out = Grouped()
@@ -59,7 +54,8 @@ def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) ->
             "files.os-junk",
             f"{len(junk)} file(s) that your operating system or editor made are in the pull "
             f"request: {_listed(junk)}.",
-            "Take them out: `git rm --cached " + " ".join(_sh(p) for p in junk[:MAX_LISTED])
+            "Take them out: `git rm --cached --ignore-unmatch "
+            + " ".join(_sh(p) for p in junk[:MAX_LISTED])
             + "` then commit (the course repository's .gitignore lists them, so a new clone "
             "does not add them again).",
         ))
@@ -81,7 +77,8 @@ def group_mistakes(paths: Sequence[str], mine: Sequence[Target], author: str) ->
             f"{folder}: {len(inside)} file(s) pushed as a folder; the course expects one "
             f"archive, {archive}.",
             f"Zip the folder and submit the archive instead: `cd {_sh(parent)} && zip -r "
-            f"{_sh(zip_name)} {_sh(name)} && git rm -r -q --cached {_sh(name)} && git add "
+            f"{_sh(zip_name)} {_sh(name)} && git rm -r -q --cached --ignore-unmatch "
+            f"{_sh(name)} && git add "
             f"{_sh(zip_name)}`, then commit and push (Windows: right-click the folder → Send to "
             "→ Compressed (zipped) folder; macOS: right-click → Compress).",
         ))

@@ -1,6 +1,6 @@
 """Who submitted what, when: one row per deliverable instance (pure).
 
-Which pull request counts for an instance (the rule, also in README.md, "Gradebook"):
+Which pull request counts for an instance (the rule, also in docs/staff.md, "Gradebook"):
 
 1. Every file of every pull request that routes to the instance is a candidate, except files
    of pull requests closed without merging (withdrawn), files whose deliverable is unknown,
@@ -95,7 +95,7 @@ def candidates(course: Course, roster: Roster,
     """
     out: dict[Key, list[Candidate]] = {}
     for pr in pulls:
-        if pr.pull.abandoned:
+        if pr.pull.abandoned or pr.pull.wrong_base:  # only PRs into the default branch count
             continue
         for f in pr.files:
             r = route(course, f.path)
@@ -103,7 +103,8 @@ def candidates(course: Course, roster: Roster,
                 continue
             bad = (f.errors > 0) if f.errors is not None else pr.needs_fix_label
             out.setdefault(key_of(r.target), []).append(Candidate(
-                pr.pull, f, bad, pr.verified, pr.mark.record_head or pr.pull.head_sha))
+                pr.pull, f, bad, pr.verified and not f.unverified,
+                pr.mark.record_head or pr.pull.head_sha))
     return out
 
 

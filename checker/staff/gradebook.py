@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from checker.report.markdown import escape
-from checker.staff.core import Row
+from checker.staff.core import Key, Row, key_of
 from checker.timeutil import describe_delay
 
 COLUMNS = ("deliverable", "group", "student", "session", "due", "status", "delay",
@@ -72,13 +72,16 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def to_csv(rows: list[Row], tz: ZoneInfo) -> str:
+def to_csv(rows: list[Row], tz: ZoneInfo, notes: dict[Key, str] | None = None) -> str:
+    """The rows as CSV; with ``notes`` (``gradebook --recheck``), a last column ``recheck``:
+    where the bot's comment disagrees with GitHub's facts, how."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
+    w.writerow([*COLUMNS, *(["recheck"] if notes is not None else [])])
     for r in rows:
         rec = record(r, tz)
-        w.writerow([csv_cell(rec[c]) for c in COLUMNS])
+        extra = [csv_cell(notes.get(key_of(r.target), ""))] if notes is not None else []
+        w.writerow([*(csv_cell(rec[c]) for c in COLUMNS), *extra])
     return buf.getvalue()
 
 
@@ -132,3 +135,15 @@ def _safe(url: object) -> bool:
 
     return isinstance(url, str) and re.fullmatch(
         r"https?://[A-Za-z0-9.:\-]+(/[A-Za-z0-9._~\-/%#]*)?", url) is not None
+
+
+def recheck_markdown(disagreements: list[str], problems: list[str]) -> str:
+    """The section ``gradebook --recheck --format markdown`` adds (every line escaped)."""
+    lines = ["", "### Recheck: the record rebuilt from GitHub's own facts", ""]
+    if not disagreements:
+        lines.append("The bot's comments agree with GitHub's facts on every row.")
+    for text in disagreements:
+        lines.append(f"- {escape(text, 1000)}")
+    for text in problems:
+        lines.append(f"- not read in full: {escape(text, 500)}")
+    return "\n".join(lines) + "\n"

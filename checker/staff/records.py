@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from checker.github import trailer
-from checker.github.trailer import CheckMark
+from checker import trailer
 from checker.result import parse_time
+from checker.trailer import CheckMark
 
 FILES_VERSION = 1
 MAX_FILES = 300
@@ -39,6 +39,19 @@ class PullInfo:
     title: str
     labels: tuple[str, ...] = ()
     head_sha: str | None = None  # the PR's head commit now
+    base_ref: str | None = None  # the branch it targets
+    default_branch: str | None = None  # the repository's default branch: the only judge
+    # GitHub's facts for `gradebook --recheck` (from the same list; never state a bot wrote)
+    base_sha: str | None = None
+    head_ref: str | None = None
+    head_repo: str | None = None  # OWNER/NAME; None when the fork is gone
+    opened_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def wrong_base(self) -> bool:
+        """Not into the default branch: not a submission (staff views leave it out)."""
+        return bool(self.base_ref and self.default_branch and self.base_ref != self.default_branch)
 
     @property
     def merged(self) -> bool:
@@ -60,6 +73,7 @@ class FileRecord:
     # a late file: the last other version GitHub received on time (time, commit), from receipts
     on_time_at: datetime | None = None
     on_time_commit: str | None = None
+    unverified: bool = False  # True: dated after the deadline by a record not read in full
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,8 @@ def files_payload(result: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {"path": f["path"], "at": _iso(when), "errors": errors}
         if any(denies(x.get("rule")) for x in f.get("findings", [])):
             entry["denied"] = True  # the author was not allowed to submit it (then)
+        if f.get("status") == "unverified":
+            entry["unverified"] = True  # after the deadline by a record not read in full
         earlier = f.get("on_time_version")
         if isinstance(earlier, dict) and _instant(earlier.get("received_at")) is not None:
             entry["on_time"] = {"at": _iso(_instant(earlier["received_at"])),  # type: ignore[arg-type]
@@ -165,8 +181,8 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
             return None
         if blob is not None and (not isinstance(blob, str) or not _BLOB.fullmatch(blob)):
             return None
-        denied = f.get("denied", False)
-        if not isinstance(denied, bool):
+        denied, unverified = f.get("denied", False), f.get("unverified", False)
+        if not isinstance(denied, bool) or not isinstance(unverified, bool):
             return None
         on_time = f.get("on_time")
         on_at, on_commit = None, None
@@ -175,7 +191,8 @@ def parse_files(raw: object) -> tuple[FileRecord, ...] | None:
             on_commit = on_time.get("commit") if isinstance(on_time, dict) else None
             if on_at is None or not isinstance(on_commit, str) or not _BLOB.fullmatch(on_commit):
                 return None
-        out.append(FileRecord(path, at, errors, pages, blob, denied, on_at, on_commit))
+        out.append(FileRecord(path, at, errors, pages, blob, denied, on_at, on_commit,
+                              unverified))
     return tuple(out)
 
 

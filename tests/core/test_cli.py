@@ -240,11 +240,17 @@ def test_json_output_follows_the_shipped_schema(repo: CourseRepo,
 
     from checker.yamlfile import schema
 
+    gone = "submissions/g10/gone.pdf"
+    repo.write(gone, pdf_bytes(1))
+    repo.open_pr_branch()  # the work tree's changes against main: one of each kind
+    git(repo.root, "rm", "-q", gone)
+    repo.write(SLIDES, pdf_bytes(11))
+    repo.write("schedule.yaml", (repo.root / "schedule.yaml").read_text() + "\n")
     repo.write("submissions/g10/proposal.docx", b"PK\x03\x04 not really")
     repo.write("submissions/questions/2024-10-03/ada-lovelace.md", "## PagedAttention\n- why?\n")
-    _, res = check(repo, capsys, SLIDES, "schedule.yaml", "submissions/g10/proposal.docx",
-                   "submissions/questions/2024-10-03/ada-lovelace.md", "submissions/g10/gone.pdf",
+    _, res = check(repo, capsys, "--base", "main",
                    "--author", "ada-lovelace", "--at", "2024-10-02T10:30:00-04:00")
+    assert len(res["files"]) == 5
     jsonschema.Draft202012Validator(schema("result.schema.json"),
                                     format_checker=jsonschema.FormatChecker()).validate(res)
     assert res["counts"]["error"] == sum(

@@ -58,3 +58,34 @@ def test_anything_but_an_object_id_is_refused_before_git_sees_it(tmp_path: Path,
         gitio.blob_sizes(root, [bad])
     with gitio.BlobStream(root) as blobs, pytest.raises(UsageError, match="not an object id"):
         blobs.read(bad)
+
+
+def test_a_partial_clone_fetches_what_is_read_and_never_takes_an_unfetchable_blob_for_no_file(
+        tmp_path: Path) -> None:
+    from tests.core.partial_clone import serve_partial_clones
+
+    root, shas = _repo(tmp_path)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(root), "commit", "-qm", "files"], check=True,
+                   env={**os.environ, **env})
+    serve_partial_clones(root)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", "--no-checkout",
+                    root.as_uri(), str(clone)], check=True)
+    head = gitio.resolve_commit(clone, "HEAD")
+    assert gitio.promisor_remote(clone) == "origin" and gitio.promisor_remote(root) is None
+    wanted = [shas["small.txt"], shas["large.bin"], shas["newline-last.bin"]]
+    assert gitio.missing_blobs(clone, head, wanted) == sorted(wanted)  # listed, not fetched
+    assert gitio.missing_blobs(clone, head, wanted) == sorted(wanted)
+    gitio.prefetch_blobs(clone, head, wanted[:2])  # one request for the two
+    assert gitio.missing_blobs(clone, head, wanted) == [shas["newline-last.bin"]]
+    assert gitio.file_at(clone, head, "large.bin") == (root / "large.bin").read_bytes()
+    assert gitio.file_at(clone, head, "no-such-file") is None
+    subprocess.run(["git", "-C", str(clone), "remote", "set-url", "origin",
+                    (tmp_path / "gone.git").as_uri()], check=True)
+    with pytest.raises(gitio.MissingObject, match=r"newline-last\.bin in commit"):
+        gitio.file_at(clone, head, "newline-last.bin")  # there, but not fetched: not "absent"
+    with pytest.raises(gitio.MissingObject, match="fetching them from 'origin' failed"):
+        gitio.prefetch_blobs(clone, head, wanted)

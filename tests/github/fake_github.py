@@ -5,6 +5,12 @@ GitHub's own shapes: every answer starts from an example response in
 ``../shared/corpus/github-rest/examples/`` and overwrites the fields that carry state, so the
 schema tests in ``test_gh_fake.py`` can hold it to GitHub's published response schemas.
 
+It also serves GitHub's push log (``GET /repos/{owner}/{repo}/activity``, in the shape of the
+OpenAPI schema ``tests/github/rest/schemas/activity-items``) of the course repository and of
+any fork a test pushes to (``log_push``; a fork in ``private_forks`` answers 404, as GitHub
+does to a token that cannot see it), and lists workflow runs with GitHub's ``created`` filter
+and its cap of 1,000 results for a filtered search.
+
 Besides state it keeps a request log (method, path, status) and can inject faults:
 a 502 that still performed the write, a 403 secondary rate limit with ``Retry-After``, a 429,
 a primary rate limit (``x-ratelimit-remaining: 0`` + reset), or a full outage.
@@ -32,6 +38,35 @@ ACTIONS_TOKEN = "ghs_actions_token"
 
 def _example(name: str) -> Any:
     return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+SEARCH_CAP = 1000  # GitHub's limit on the results of a filtered workflow-run listing
+
+
+def _created_range(text: str) -> tuple[str, str] | None:
+    """GitHub's ``created`` filter (``A..B`` with ``*`` for an open end, ``>=A``, ``<=B``, or a
+    day) as an inclusive range of ISO instants to compare with ``created_at``; None if the
+    text is not in that syntax."""
+    def instant(v: str, end: bool) -> str | None:
+        if v == "*":
+            return "9999" if end else "0000"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            return v + ("T23:59:59Z" if end else "T00:00:00Z")
+        try:
+            return _now_iso(datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp())
+        except ValueError:
+            return None
+
+    if ".." in text:
+        a, _, z = text.partition("..")
+        lo, hi = instant(a, False), instant(z, True)
+    elif text.startswith(">="):
+        lo, hi = instant(text[2:], False), "9999"
+    elif text.startswith("<="):
+        lo, hi = "0000", instant(text[2:], True)
+    else:
+        lo, hi = instant(text, False), instant(text, True)
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 def _now_iso(ts: float) -> str:
@@ -77,6 +112,9 @@ class FakeGitHub:
         self.pulls: dict[int, dict[str, Any]] = {}
         self.pull_files: dict[int, list[dict[str, Any]]] = {}
         self.runs: dict[int, dict[str, Any]] = {}
+        self.activity: dict[str, list[dict[str, Any]]] = {}  # OWNER/NAME -> activities
+        self.private_forks: set[str] = set()  # forks whose push log the token cannot see
+        self.default_branch = "main"
         self.check_runs: dict[int, dict[str, Any]] = {}  # id -> check run, as GitHub shows it
         self.check_annotations: dict[int, list[dict[str, Any]]] = {}  # check run id -> all
         self.log: list[LoggedRequest] = []
@@ -143,7 +181,9 @@ class FakeGitHub:
 
     def add_pull(self, number: int, *, author: str, head_sha: str, title: str = "Submission",
                  head_ref: str = "submission", files: list[dict[str, Any]] | None = None,
-                 updated_at: str | None = None) -> dict[str, Any]:
+                 updated_at: str | None = None, base_ref: str | None = None,
+                 head_repo: str | None = None, base_sha: str | None = None
+                 ) -> dict[str, Any]:
         pr = _example("pull-request")
         base = f"{self.url}/repos/{self.owner}/{self.repo}"
         pr.update(number=number, title=title, state="open", labels=[],
@@ -154,6 +194,15 @@ class FakeGitHub:
         pr["requested_teams"] = []
         pr["head"]["sha"] = head_sha
         pr["head"]["ref"] = head_ref
+        # the base: this repository, into its default branch unless the test says otherwise
+        pr["base"]["ref"] = base_ref or self.default_branch
+        if base_sha:
+            pr["base"]["sha"] = base_sha
+        full = f"{self.owner}/{self.repo}"
+        for side, name in (("base", full), ("head", head_repo or full)):
+            pr[side]["repo"].update(full_name=name, name=name.split("/")[1],
+                                    default_branch=self.default_branch)
+            pr[side]["repo"]["owner"]["login"] = name.split("/")[0]
         if updated_at:
             pr["updated_at"] = updated_at
         self.pulls[number] = pr
@@ -200,6 +249,26 @@ class FakeGitHub:
                          "repo": {"id": 1, "url": api, "name": self.repo}}}]
             self.runs[rid] = run
             return run
+
+    def log_push(self, head_sha: str, at: str, *, branch: str = "submission",
+                 repo: str | None = None, before: str | None = None,
+                 kind: str | None = None, actor: str = "ada-lovelace") -> dict[str, Any]:
+        """GitHub received a push to ``branch`` of ``repo`` (OWNER/NAME, default this one) at
+        ``at``: its entry in that repository's push log. ``kind`` defaults to a push, a
+        force-push when ``before`` is not an ancestor (the test says so), or a branch creation
+        for the branch's first entry."""
+        with self._lock:
+            full = repo or f"{self.owner}/{self.repo}"
+            log = self.activity.setdefault(full, [])
+            ref = f"refs/heads/{branch}"
+            last = next((a for a in reversed(log) if a["ref"] == ref), None)
+            prev = before or (last["after"] if last else "0" * 40)
+            entry = {"id": self._next_id(), "node_id": f"A_{len(log) + 1}", "before": prev,
+                     "after": head_sha, "ref": ref, "timestamp": at,
+                     "activity_type": kind or ("push" if last else "branch_creation"),
+                     "actor": self._user(actor)}
+            log.append(entry)
+            return entry
 
     def add_comment(self, issue: int, body: str, login: str) -> dict[str, Any]:
         with self._lock:
@@ -315,6 +384,9 @@ class FakeGitHub:
             if user == BOT_LOGIN:
                 return 403, {"message": "Resource not accessible by integration"}, {}
             return 200, self._user(user), {}
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/activity", path)
+        if method == "GET" and m:
+            return self._list_activity(m.group(1), query)
         prefix = f"/repos/{self.owner}/{self.repo}"
         if not path.startswith(prefix):
             return 404, {"message": "Not Found"}, {}
@@ -494,11 +566,19 @@ class FakeGitHub:
 
     def _list_runs(self, q: dict[str, list[str]], b: Any, u: str, workflow: str | None = None
                    ) -> tuple[int, Any, dict[str, str]]:
-        """List workflow runs, newest first, filtered and paginated as GitHub does."""
+        """List workflow runs, newest first, filtered and paginated as GitHub does: with a
+        filter (actor, branch, check_suite_id, created, event, head_sha, status) at most 1,000
+        results are served, whatever ``total_count`` says."""
+        created = _created_range(q["created"][0]) if "created" in q else ("0000", "9999")
+        if created is None:
+            return 422, {"message": "Validation Failed"}, {}
+
         def keep(run: dict[str, Any]) -> bool:
             want = {k: q[k][0] for k in ("event", "branch", "head_sha", "status", "actor")
                     if k in q}
             if workflow is not None and run["path"].split("@")[0].rsplit("/", 1)[-1] != workflow:
+                return False
+            if not created[0] <= run["created_at"] <= created[1]:
                 return False
             return (want.get("event", run["event"]) == run["event"]
                     and want.get("branch", run["head_branch"]) == run["head_branch"]
@@ -507,6 +587,10 @@ class FakeGitHub:
 
         runs = sorted((r for r in self.runs.values() if keep(r)),
                       key=lambda r: (r["created_at"], r["id"]), reverse=True)
+        total = len(runs)
+        if any(k in q for k in ("actor", "branch", "check_suite_id", "created", "event",
+                                "head_sha", "status")):
+            runs = runs[:SEARCH_CAP]
         per_page = min(int(q.get("per_page", ["30"])[0]), 100)
         page = int(q.get("page", ["1"])[0])
         headers = {}
@@ -516,8 +600,34 @@ class FakeGitHub:
             nxt = (f"{self.url}/repos/{self.owner}/{self.repo}/actions/{where}?"
                    + urlencode({**rest, "page": page + 1}))
             headers["Link"] = f'<{nxt}>; rel="next"'
-        return 200, {"total_count": len(runs),
+        return 200, {"total_count": total,
                      "workflow_runs": runs[(page - 1) * per_page: page * per_page]}, headers
+
+    def _list_activity(self, repo: str, q: dict[str, list[str]]
+                       ) -> tuple[int, Any, dict[str, str]]:
+        """``GET /repos/{owner}/{repo}/activity``: newest first (``direction`` desc, GitHub's
+        default), filtered by ``ref`` (a branch name or refs/heads/NAME) and
+        ``activity_type``, paginated with an opaque ``after`` cursor in ``Link``."""
+        known = repo.casefold() == f"{self.owner}/{self.repo}".casefold() or repo in self.activity
+        if not known or repo in self.private_forks:
+            return 404, {"message": "Not Found"}, {}
+        items = list(self.activity.get(repo, []))
+        if "ref" in q:
+            ref = q["ref"][0] if q["ref"][0].startswith("refs/") else f"refs/heads/{q['ref'][0]}"
+            items = [a for a in items if a["ref"] == ref]
+        if "activity_type" in q:
+            items = [a for a in items if a["activity_type"] == q["activity_type"][0]]
+        if q.get("direction", ["desc"])[0] != "asc":
+            items.reverse()
+        per_page = min(int(q.get("per_page", ["30"])[0]), 100)
+        start = int(q["after"][0].removeprefix("cursor-")) if "after" in q else 0
+        headers = {}
+        if start + per_page < len(items):
+            rest = {k: v[0] for k, v in q.items() if k != "after"}
+            nxt = (f"{self.url}/repos/{repo}/activity?"
+                   + urlencode({**rest, "after": f"cursor-{start + per_page}"}))
+            headers["Link"] = f'<{nxt}>; rel="next"'
+        return 200, items[start:start + per_page], headers
     # -- Checks API (POST/PATCH /check-runs, GET .../annotations, GET /commits/{ref}/check-runs)
     # GitHub's documented rules: name and head_sha are required on create; a completed run
     # needs a conclusion; an output needs title and summary; at most 50 annotations per

@@ -77,3 +77,33 @@ def test_no_exact_count_never_passes_the_page_limit(env: tuple[Course, FakeGitHu
     body = bot_comment(fake, 7)["body"].replace("\\", "")  # as read: markdown unescaped
     assert "pages.not-exact" in body and "never passed on an estimate" in body
     assert "PDF" in body and "always exact" in body
+
+
+def test_libreoffice_packages_are_downloaded_once_then_restored(
+        env: tuple[Course, FakeGitHub]) -> None:
+    """The packages come from the Actions cache when it has them; a run that had to download
+    them saves them at once, before the step that reads the pull request's files."""
+    course, fake = env
+    cache = course.tmp / "actions-cache"  # the harness's cache of this repository
+    restore, save = ("Restore LibreOffice's packages (downloaded once per runner image)",
+                     "Keep LibreOffice's packages for the next DOCX (before any file is read)")
+    head = course.push(8, {SUMMARY + ".docx": summary_docx(10)})
+    no_layout = {"CHECKER_SOFFICE": "none"}  # the cache is under test, not the page count
+    check = run_workflow(course, fake, 8, head, AT, author="edsger-d",
+                         extra_env=no_layout)["check"]
+    names = [s.name for s in check.steps]
+    assert names.index(restore) < names.index(INSTALL) < names.index(save) < names.index(
+        "Check the submission (annotations on stdout, result JSON for publish)")
+    assert check.step(save).outcome == "success"  # a miss: saved (apt ran nowhere here)
+    install = yaml.safe_load(WORKFLOW.read_text())["jobs"]["check"]["steps"][
+        names.index(INSTALL)]
+    assert '-o Dir::Cache::Archives="$ARCHIVES"' in install["run"]
+    assert "/var/lib/man-db/auto-update" in install["run"]
+    key = "libreoffice-writer-nogui-image-unknown"  # no ImageOS/ImageVersion off a runner
+    (cache / key).mkdir(parents=True)  # as a run on a real runner leaves it
+    (cache / key / "libreoffice-writer.deb").write_bytes(b"!<arch>\n")
+    check = run_workflow(course, fake, 8, head, AT, author="edsger-d",
+                         extra_env=no_layout)["check"]
+    assert check.step(restore).outcome == "success" and check.step(save).outcome == "skipped"
+    assert (course.tmp / "run-1" / "jobs" / "check" / "temp" / "libreoffice-debs" /
+            "libreoffice-writer.deb").is_file()  # where apt looks for them first

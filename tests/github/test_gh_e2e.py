@@ -76,6 +76,8 @@ class Course:
         git(self.work, "commit", "-q", "-m", "course")
         self.base = git(self.work, "rev-parse", "HEAD")
         git(tmp, "init", "-q", "--bare", str(self.origin))
+        # GitHub serves any commit of the repository by its id, reachable from a ref or not
+        git(self.origin, "config", "uploadpack.allowAnySHA1InWant", "true")
         git(self.work, "push", "-q", str(self.origin), "main")
 
     def write(self, path: str, data: str | bytes) -> None:
@@ -100,7 +102,8 @@ class Course:
 
 def event(course: Course, pr: int, head: str, updated_at: str, *, action: str = "synchronize",
           author: str = "ada-lovelace", branch: str = "submission",
-          title: str = "Proposal for g10", head_repo: str = REPO) -> dict[str, Any]:
+          title: str = "Proposal for g10", head_repo: str = REPO,
+          base_ref: str = "main", opened_at: str | None = None) -> dict[str, Any]:
     name = "opened.payload.json" if action == "opened" else "synchronize.payload.json"
     payload: dict[str, Any] = json.loads((WEBHOOKS / name).read_text())
     pr_obj = payload["pull_request"]
@@ -108,13 +111,18 @@ def event(course: Course, pr: int, head: str, updated_at: str, *, action: str = 
     pr_obj["user"]["login"] = payload["sender"]["login"] = author
     pr_obj["title"] = title
     pr_obj["head"]["sha"], pr_obj["head"]["ref"] = head, branch
-    pr_obj["base"]["sha"], pr_obj["base"]["ref"] = course.base, "main"
+    pr_obj["base"]["sha"], pr_obj["base"]["ref"] = course.base, base_ref
     pr_obj["updated_at"] = updated_at
     for side in ("base", "head"):  # the example predates this field of GitHub's schema
         pr_obj[side]["repo"].setdefault("has_discussions", False)
     if action == "opened":
         pr_obj["created_at"] = updated_at
+    if opened_at:
+        pr_obj["created_at"] = opened_at
     payload["repository"]["full_name"] = pr_obj["base"]["repo"]["full_name"] = REPO
+    payload["repository"]["default_branch"] = "main"  # the course's: the only judge
+    for side in ("base", "head"):
+        pr_obj[side]["repo"]["default_branch"] = "main"
     pr_obj["head"]["repo"]["full_name"] = head_repo  # a branch of the course repo, or a fork
     if action == "synchronize":
         payload["after"] = head
@@ -133,16 +141,22 @@ def run_workflow(course: Course, fake: FakeGitHub, pr: int, head: str, updated_a
                  **kw: Any) -> dict[str, JobRun]:
     extra = kw.pop("extra_env", None)
     variables = kw.pop("variables", None)
+    never = frozenset(kw.pop("never", ()))
     current = kw.pop("current_head", None) or head  # the PR's head on GitHub now
     payload = event(course, pr, head, updated_at, **kw)
     if pr not in fake.pulls:
-        fake.add_pull(pr, author=payload["pull_request"]["user"]["login"], head_sha=head)
+        side = payload["pull_request"]
+        fake.add_pull(pr, author=side["user"]["login"], head_sha=head,
+                      head_ref=side["head"]["ref"], head_repo=side["head"]["repo"]["full_name"],
+                      base_ref=side["base"]["ref"], base_sha=side["base"]["sha"])
+        fake.pulls[pr]["created_at"] = side["created_at"]
     fake.pulls[pr]["head"]["sha"] = current
     run_dir = course.tmp / f"run-{len(list(course.tmp.glob('run-*')))}"
     run_dir.mkdir()
     runner = Runner(WORKFLOW, origin=course.origin, event=payload,
                     event_name="pull_request_target", api_url=fake.url, token=ACTIONS_TOKEN,
-                    tmp=run_dir, repository=REPO, extra_env=extra, variables=variables)
+                    tmp=run_dir, repository=REPO, extra_env=extra, variables=variables,
+                    never=never)
     return runner.run()
 
 

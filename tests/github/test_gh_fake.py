@@ -168,3 +168,44 @@ def test_check_runs_match_githubs_schema_and_rules(fake: FakeGitHub) -> None:
     broken = dict(got)
     del broken["head_sha"]
     assert errors("check-run", broken)
+
+
+def test_the_push_log_is_served_in_githubs_shape_newest_first_with_cursor_pages(
+        fake: FakeGitHub) -> None:
+    from fake_repo_settings import rest_errors
+
+    for i in range(150):
+        fake.log_push(f"{i + 1:040x}", f"2024-09-20T0{i // 60}:{i % 60:02d}:00Z")
+    fake.log_push("f" * 40, "2024-09-21T00:00:00Z", branch="other")
+    fake.log_push("e" * 40, "2024-09-21T00:00:00Z", repo="ada/seminar")
+    status, page, headers = call(fake, "GET", f"{R}/activity?ref=submission&per_page=100")
+    assert status == 200 and len(page) == 100 and rest_errors("activity-items", page) == []
+    assert page[0]["after"] == f"{150:040x}" and page[0]["before"] == f"{149:040x}"
+    assert page[-1]["activity_type"] == "push"
+    nxt = headers["Link"].split(">")[0].lstrip("<").removeprefix(fake.url)
+    assert "after=" in nxt and "ref=submission" in nxt
+    status, rest, headers = call(fake, "GET", nxt)
+    assert len(rest) == 50 and rest[-1]["activity_type"] == "branch_creation"
+    assert "Link" not in headers
+    assert [a["after"] for a in call(fake, "GET", "/repos/ada/seminar/activity")[1]] == [
+        "e" * 40]  # a fork's own log
+    fake.private_forks.add("ada/seminar")
+    assert call(fake, "GET", "/repos/ada/seminar/activity")[0] == 404
+    assert call(fake, "GET", "/repos/nobody/else/activity")[0] == 404
+
+
+def test_filtered_run_lists_stop_at_githubs_1000_and_filter_by_creation_time(
+        fake: FakeGitHub) -> None:
+    for i in range(1100):
+        fake.receive_push(7, f"{i + 1:040x}", f"2024-09-2{i // 1000}T{i % 1000 // 60:02d}:"
+                          f"{i % 60:02d}:00Z")
+    runs = f"{R}/actions/workflows/receipt.yml/runs?event=pull_request&per_page=100"
+    _, page, _ = call(fake, "GET", f"{runs}&page=10")
+    assert page["total_count"] == 1100 and len(page["workflow_runs"]) == 100
+    _, page, _ = call(fake, "GET", f"{runs}&page=11")
+    assert page["workflow_runs"] == []  # the 1,001st run and on are never served
+    _, page, _ = call(fake, "GET", f"{runs}&created=2024-09-21T00:00:00Z..*")
+    assert page["total_count"] == 100
+    _, page, _ = call(fake, "GET", f"{runs}&created=>=2024-09-21")
+    assert page["total_count"] == 100
+    assert call(fake, "GET", f"{runs}&created=yesterday")[0] == 422

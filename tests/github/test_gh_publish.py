@@ -17,8 +17,8 @@ from checker.commands import publish as publish_cmd
 from checker.github import comment, labels
 from checker.github.client import PublishError, RetryPolicy, Session, connect
 from checker.github.publisher import Report, publish
-from checker.github.trailer import CheckMark
 from checker.staff.records import decode_files
+from checker.trailer import CheckMark
 
 REPO = "course/seminar"
 RUN = "https://github.com/course/seminar/actions/runs/99"

@@ -33,13 +33,8 @@ from test_gh_e2e import (
 )
 from test_gh_workflows import load
 
-from checker.github.receipts import (
-    PullRef,
-    ReceiptsUnavailable,
-    dump_receipts,
-    load_receipts,
-    read_receipts,
-)
+from checker.github import sources
+from checker.github.receipts import PullRef, ReceiptsUnavailable, read_receipts
 
 RECEIPT = WORKFLOW.parent / "receipt.yml"
 MIDTERM = "submissions/g10/midterm.pdf"  # due 2024-10-22
@@ -96,18 +91,21 @@ def test_a_receipts_file_round_trips_and_a_tampered_one_is_unavailable(
         fake: FakeGitHub) -> None:
     for i in range(3):
         fake.receive_push(12, f"{i + 10:040x}", f"2024-09-20T0{i}:00:00Z")
-    got = read_receipts(fake.url, ACTIONS_TOKEN, PULL)
-    assert load_receipts(dump_receipts(got, None)) == got
-    with pytest.raises(ReceiptsUnavailable, match="HTTP 503"):
-        load_receipts(dump_receipts(None, "GitHub answered HTTP 503"))
-    good = json.loads(dump_receipts(got, None))
+        fake.log_push(f"{i + 10:040x}", f"2024-09-20T0{i}:00:00Z")
+    got = sources.gather(fake.url, ACTIONS_TOKEN, PULL)
+    assert len(got.receipts) == len(got.pushes) == 3 and got.problems == []
+    assert sources.load(sources.dump(got)) == got
+    down = sources.Sources(problems=["the receipt runs: GitHub answered HTTP 503"])
+    assert sources.load(sources.dump(down)) == down and not down.receipts_complete
+    good = json.loads(sources.dump(got))
     for bad in ("not json", "[]", json.dumps({"receipts": {}}),
                 json.dumps({**good, "receipts": [{**good["receipts"][0], "head_sha": "HEAD"}]}),
                 json.dumps({**good, "receipts": [{**good["receipts"][0],
                                                   "received_at": "2024-09-20 03:00"}]}),
-                json.dumps({**good, "receipts": [{**good["receipts"][0], "run_id": True}]})):
-        with pytest.raises(ReceiptsUnavailable):
-            load_receipts(bad)
+                json.dumps({**good, "receipts": [{**good["receipts"][0], "run_id": True}]}),
+                json.dumps({**good, "pushes": [{**good["pushes"][0], "head_sha": "x"}]})):
+        broken = sources.load(bad)  # nothing of it is used, and it says so
+        assert broken.receipts == broken.pushes == [] and not broken.receipts_complete
 
 
 # -- reading receipts ----------------------------------------------------------------------
@@ -247,8 +245,9 @@ def test_outage_is_noted_and_the_comments_record_still_counts(
     assert "receipt.unavailable" in rules(result)
     [note] = [f for f in result["findings"] if f["rule"] == "receipt.unavailable"]
     assert note["severity"] == "info" and "HTTP 503" in note["message"]
-    # the check alone dates it from this push; publish's ledger moves it back to the first push
-    assert file_of(result, PROPOSAL)["status"] == "late"
+    # the check alone dates it from this push, by a record it could not read: never late
+    # (unverified); publish's ledger (its own cache) moves it back to the first push
+    assert file_of(result, PROPOSAL)["status"] == "unverified"
     assert "late" not in fake.issue_labels[17], fake.issue_labels[17]
     assert "first pushed 2024\\-09\\-20T03\\:59\\:30Z" in bot_comment(fake, 17)["body"]
 
@@ -275,14 +274,17 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
     with FakeGitHub() as fake:
         git(course.work, "checkout", "-q", "-b", "pr20", course.base)
         history: list[tuple[str, str, dict[str, bytes]]] = []  # commit, time, tree
+        received: list[tuple[str, str, dict[str, bytes]]] = []  # every push, rewritten too
         completed: set[str] = set()  # pushes whose own check run completed (and published)
         tree: dict[str, bytes] = {}
         cancelled = 0
         for i in range(PUSHES):
+            forced = False
             if history and rng.random() < 0.05:  # force-push: the last push is rewritten
                 git(course.work, "reset", "-q", "--hard", "HEAD~1")
                 history.pop()
                 tree = dict(history[-1][2]) if history else {}
+                forced = True
             for path in rng.sample(paths, rng.randint(1, 3)):
                 tree[path] = rng.choice(contents)  # sometimes back to an earlier content
                 course.write(path, tree[path])
@@ -297,17 +299,24 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
             if outcome != "cancelled":
                 completed.add(head)
             fake.receive_push(20, head, at, conclusion=outcome)
+            fake.log_push(head, at, kind="force_push" if forced else None)
+            # GitHub has the commit from now on, even once a force-push takes it off the branch
+            git(course.work, "push", "-q", "-f", str(course.origin), "HEAD:refs/pull/20/head")
             history.append((head, at, dict(tree)))
-        # what a careful record says: each file from the first surviving push with its content
+            received.append((head, at, dict(tree)))
+        # what a careful record says: each file from the first push with its content, a push a
+        # force-push later rewrote included (its commit is fetched by id)
         expected: dict[str, str] = {}
         ledger: dict[str, str | None] = {}  # what the comment's record alone would say
+        surviving: dict[str, str] = {}  # what the head's history alone would say
         for path, data in tree.items():
-            expected[path] = next(at for _, at, t in history if t.get(path) == data)
+            expected[path] = next(at for _, at, t in received if t.get(path) == data)
+            surviving[path] = next(at for _, at, t in history if t.get(path) == data)
             ledger[path] = next((at for c, at, t in history
                                  if t.get(path) == data and c in completed), None)
         # the check job's view: a fresh clone with only the PR head fetched (commits dropped by a
-        # force-push are not in it; --no-local: no copy of the origin's unreachable objects)
-        git(course.work, "push", "-q", "-f", str(course.origin), "HEAD:refs/pull/20/head")
+        # force-push are not in it; --no-local: no copy of the origin's unreachable objects):
+        # the check fetches each commit the record names by its id
         ci = tmp_path / "ci"
         git(tmp_path, "clone", "-q", "--no-local", "-b", "main", str(course.origin), str(ci))
         git(ci, "fetch", "-q", "origin", "+refs/pull/20/head:refs/remotes/pull/head")
@@ -333,7 +342,8 @@ def test_hundreds_of_pushes_with_cancelled_runs_lose_none(tmp_path: Path) -> Non
     print(f"\nreceipts: {PUSHES} pushes ({PUSHES - len(history)} rewritten by force-pushes, "
           f"{cancelled} with their check run cancelled), {len(expected)} files dated, "
           f"{len(lost)} lost; the comment's record alone would date "
-          f"{sum(1 for p in expected if ledger[p] != expected[p])} of them later")
+          f"{sum(1 for p in expected if ledger[p] != expected[p])} of them later, the head's "
+          f"history alone {sum(1 for p in expected if surviving[p] != expected[p])}")
     assert len(history) > 250 and cancelled > 150
     assert lost == [], {p: (got[p], expected[p]) for p in lost}
     assert "receipt.unavailable" not in rules(result)

@@ -91,7 +91,7 @@ def test_plan_changes_nothing_apply_does_all_second_apply_writes_nothing(
         {"context": CHECK_NAME, "integration_id": ACTIONS_APP_ID}]
     assert fake.workflow == {"default_workflow_permissions": "read",
                              "can_approve_pull_request_reviews": False}
-    assert fake.fork_policy == "first_time_contributors"
+    assert fake.fork_policy == "all_external_contributors"  # a fork's own workflow waits
 
     code, out, _ = setup(fake, root, capsys, monkeypatch, "--apply")
     assert code == 0
@@ -99,7 +99,7 @@ def test_plan_changes_nothing_apply_does_all_second_apply_writes_nothing(
     assert "nothing to change" in out
     labels = len(fake.labels) - 1  # all but `graded`
     assert (f"= already set: {labels} of {labels} labels, the ruleset submission-checker, the "
-            "read-only workflow token, the fork approval policy first_time_contributors") in out
+            "read-only workflow token, the fork approval policy all_external_contributors") in out
     assert f"({len(fake.requests())} API requests)" in out
     print(f"requests: plan {plan_requests}, apply {apply_requests}, "
           f"second apply {len(fake.requests())}")
@@ -175,9 +175,13 @@ def test_private_repository_sets_private_fork_workflows(
             fake.add_user(login, "admin")
         fake.teams.add(("course", "staff"))
         code, out, _ = setup(fake, root, capsys, monkeypatch, "--apply",
-                             "--fork-approval", "all_external_contributors")
+                             "--fork-approval", "first_time_contributors")
         assert code == 0, out
         assert "(private, default branch main)" in out
+        # approval whatever the option says, and the plan says why
+        assert "require_approval_for_fork_pr_workflows False -> True: a fork pull request can " \
+               "add a workflow with a job named submission-checker" in out
+        assert "warning: --fork-approval" not in out  # only a public repository has a policy
         assert fake.private_forks == {"run_workflows_from_fork_pull_requests": True,
                                       "send_write_tokens_to_workflows": False,
                                       "send_secrets_and_variables": False,
@@ -187,15 +191,32 @@ def test_private_repository_sets_private_fork_workflows(
         assert fake.writes() == []
 
 
-def test_fork_approval_is_the_course_choice(
+def test_fork_approval_is_required_and_the_plan_says_why(
         fake: SettingsGitHub, root: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = setup(fake, root, capsys, monkeypatch, "--apply",
-                         "--fork-approval", "all_external_contributors")
+    code, out, _ = setup(fake, root, capsys, monkeypatch)
     assert code == 0
-    assert "approval for fork pull request workflows: first_time_contributors -> " \
-           "all_external_contributors" in out
-    assert fake.fork_policy == "all_external_contributors"
+    assert ("~ update approval for fork pull request workflows: first_time_contributors -> "
+            "all_external_contributors: a fork pull request can add a workflow with a job named "
+            "submission-checker: its check run comes from the GitHub Actions app like the "
+            "checker's") in out
+    assert "a receipt run waiting for approval is still a receipt" in out
+    assert "warning: --fork-approval" not in out
+    code, out, _ = setup(fake, root, capsys, monkeypatch, "--apply")
+    assert code == 0 and fake.fork_policy == "all_external_contributors"
+
+
+def test_a_weaker_fork_approval_is_the_course_choice_with_a_warning(
+        fake: SettingsGitHub, root: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake.fork_policy = "all_external_contributors"
+    code, out, _ = setup(fake, root, capsys, monkeypatch, "--apply",
+                         "--fork-approval", "first_time_contributors")
+    assert code == 0
+    assert "all_external_contributors -> first_time_contributors (the course's choice" in out
+    assert ("warning: --fork-approval first_time_contributors: some students' fork pull "
+            "requests run their own workflows without approval") in out
+    assert fake.fork_policy == "first_time_contributors"
 
 
 def test_token_without_admin_rights_is_one_clear_line(

@@ -4,10 +4,13 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 ``env:`` with its ``${{ }}`` expressions evaluated by the runner, never inside the script), in
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
-- ``actions/checkout``: a clone of the test's "origin" repository at ``with.ref``; with
-  ``with.repository`` (a reusable workflow checking out the course repository), a clone of
-  that repository from ``repositories`` (OWNER/NAME -> a bare repository); an empty
-  ``repository``, as GitHub does, means the workflow's own repository;
+- ``actions/checkout``: the action's own git commands (``checkout_action``) from the step's
+  ``with:``, against the test's bare "origin" as a ``file://`` URL, serving partial clones as
+  GitHub does (a blobless clone fetches each blob it reads from it; ``Runner.checkouts``
+  keeps the git commands of each checkout); with ``with.repository`` (a reusable workflow
+  checking out the course repository), that repository from ``repositories`` (OWNER/NAME ->
+  a bare repository), at its default branch; an empty ``repository``, as GitHub does, means
+  the workflow's own repository;
 - ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
@@ -17,9 +20,13 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 - ``run:`` steps that only ``pip install`` are skipped: the checker's dependencies are
   installed already, and ``python -m checker`` in ``$GITHUB_WORKSPACE`` imports the checked-out
   base branch's ``checker/`` (the current directory comes first on ``sys.path``).
-- ``run:`` steps that only ``sudo apt-get`` are recorded, not run (``Runner.apt_installed``):
-  the runner image has no LibreOffice, so until a step installs it every step runs with
-  ``CHECKER_SOFFICE=none``; after it, with this machine's LibreOffice.
+- ``run:`` steps whose every line runs ``sudo`` are recorded, not run (``Runner.apt_installed``
+  keeps the packages of their ``apt-get install``): the runner image has no LibreOffice, so
+  until a step installs it every step runs with ``CHECKER_SOFFICE=none``; after it, with this
+  machine's LibreOffice.
+- ``actions/cache/restore`` / ``save``: a folder per key under ``Runner.cache_dir`` (shared by
+  the runs of one test, as a repository's cache is), the ``cache-hit`` output, and each restore
+  and save in ``Runner.cache_log``.
 
 Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars,
 secrets; ``always()``, ``!cancelled()``, ``==``, ``&&``, ``||``; ``vars`` holds the repository
@@ -36,11 +43,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from checkout_action import Checkout, serve_partial_clones
 
 # tests/conftest.py's guard that every Python a test starts is the test environment's own
 TEST_GUARD_VARIABLES = ("PYTHONPATH", "CHECKER_TESTS_PYTHON_PREFIX")
@@ -53,6 +62,8 @@ class StepLog:
     outcome: str  # success | failure | skipped
     stdout: str = ""
     stderr: str = ""
+    started: float = 0.0  # time.monotonic() around the step (bench/bench_checkouts.py)
+    ended: float = 0.0
 
 
 @dataclass
@@ -75,6 +86,7 @@ class Runner:
                  api_url: str, token: str, tmp: Path, repository: str,
                  extra_env: dict[str, str] | None = None,
                  variables: dict[str, str] | None = None,
+                 never: frozenset[str] = frozenset(),
                  secrets: dict[str, str] | None = None,
                  repositories: dict[str, Path] | None = None,
                  server_url: str = "https://github.com") -> None:
@@ -99,6 +111,11 @@ class Runner:
         # sys.executable unresolved: the venv's bin/, whose python finds the venv's pyvenv.cfg
         self.bin = Path(sys.executable).parent
         self.apt_installed: list[str] = []  # Debian packages the steps installed, in order
+        self.never = never  # jobs that never run (cancelled, or the runner lost): "cancelled"
+        self.checkouts: list[Checkout] = []  # each actions/checkout step, with its git commands
+        self.cache_dir = tmp.parent / "actions-cache"  # the repository's Actions cache
+        self.cache_log: list[tuple[str, str, bool]] = []  # (restore | save, key, found)
+        self.git_env: dict[str, str] | None = None  # the checkout's git environment (bench)
 
     # -- expressions -----------------------------------------------------------------------
     def _lookup(self, expr: str, ctx: dict[str, Any]) -> Any:
@@ -116,9 +133,9 @@ class Runner:
             return next((v for v in values if self._truthy(v)), values[-1])
         if "&&" in expr:
             return all(self._truthy(self._eval(p, ctx)) for p in expr.split("&&"))
-        m = re.fullmatch(r"(.+?)\s*==\s*'([^']*)'", expr)
+        m = re.fullmatch(r"(.+?)\s*(==|!=)\s*'([^']*)'", expr)
         if m:
-            return str(self._eval(m.group(1), ctx)) == m.group(2)
+            return (str(self._eval(m.group(1), ctx)) == m.group(3)) == (m.group(2) == "==")
         if expr == "always()":
             return True
         if expr in ("cancelled()", "!cancelled()"):  # the harness never cancels a run
@@ -152,6 +169,9 @@ class Runner:
             ctx = self._context(needs_ctx, {}, True)
             deps_ok = all(results[n].result == "success" for n in needs)
             ctx["_job_ok"] = deps_ok
+            if job_id in self.never:
+                results[job_id] = JobRun(result="cancelled")
+                continue
             if not self._cond(job.get("if"), ctx):
                 results[job_id] = JobRun(result="skipped")
                 continue
@@ -189,10 +209,12 @@ class Runner:
             with_ = {k: self._subst(v, ctx) for k, v in (step.get("with") or {}).items()}
             output_file = job_dir / f"output-{i}"
             output_file.touch()
+            started = time.monotonic()
             if "uses" in step:
-                log = self._uses(name, step["uses"], with_)
+                log = self._uses(name, step["uses"], with_, output_file)
             else:
                 log = self._run(name, step["run"], env, output_file, summary)
+            log.started, log.ended = started, time.monotonic()
             outputs = dict(re.findall(r"^([\w-]+)=(.*)$", output_file.read_text(), re.M))
             if step.get("id"):
                 steps_ctx[step["id"]] = {"outcome": log.outcome, "outputs": outputs}
@@ -210,13 +232,17 @@ class Runner:
         lines = [x for x in script.splitlines() if x.strip()]
         if lines and all(x.strip().startswith("python -m pip install") for x in lines):
             return StepLog(name, "success", stdout="(pip install skipped: already installed)")
-        if lines and all(x.strip().startswith("sudo apt-get ") for x in lines):
-            for x in lines:
-                words = x.split()
-                if "install" in words:
-                    self.apt_installed += [w for w in words[words.index("install") + 1:]
-                                           if not w.startswith("-")]
-            return StepLog(name, "success", stdout="(apt-get recorded: " +
+        commands = " ".join(x.strip() for x in script.splitlines()).replace("\\ ", "")
+        if lines and all(x.strip().startswith("sudo ") or
+                         (i and lines[i - 1].rstrip().endswith("\\"))
+                         for i, x in enumerate(lines)):
+            for command in commands.split("sudo ")[1:]:
+                words = command.split()
+                if words[:1] == ["apt-get"] and "install" in words:
+                    after = words[words.index("install") + 1:]
+                    self.apt_installed += [w for i, w in enumerate(after) if not w.startswith(
+                        "-") and (i == 0 or after[i - 1] != "-o")]
+            return StepLog(name, "success", stdout="(sudo recorded: " +
                            " ".join(self.apt_installed) + ")")
         runner_image = {} if any(p.startswith("libreoffice") for p in self.apt_installed) \
             else {"CHECKER_SOFFICE": "none"}  # the runner image ships no LibreOffice
@@ -243,25 +269,31 @@ class Runner:
         return StepLog(name, "success" if proc.returncode == 0 else "failure", proc.stdout,
                        proc.stderr)
 
-    def _uses(self, name: str, uses: str, with_: dict[str, str]) -> StepLog:
+    def _uses(self, name: str, uses: str, with_: dict[str, str], output: Path) -> StepLog:
         action = uses.split("@")[0]
+        if action in ("actions/cache/restore", "actions/cache/save"):
+            return self._cache(name, action.rsplit("/", 1)[1], with_, output)
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
-            source = self.origin
-            if "repository" in with_ or self.repository.lower() in self.repositories:
-                wanted = (with_.get("repository") or self.repository).lower()
+            origin, inputs = self.origin, dict(with_)
+            # GITHUB_REF and GITHUB_SHA: the base branch (pull_request_target) or main, now
+            branch = ((self.event.get("pull_request") or {}).get("base") or {}).get("ref")
+            event_ref = f"refs/heads/{branch or 'main'}"
+            if "repository" in inputs or self.repository.lower() in self.repositories:
+                wanted = (str(inputs.pop("repository", "")) or self.repository).lower()
                 if wanted not in self.repositories:
                     self.workspace.mkdir(parents=True)
                     return StepLog(name, "failure", stderr=f"Repository not found: {wanted}")
-                source = self.repositories[wanted]
-            subprocess.run(["git", "clone", "-q", "--no-checkout", str(source),
-                            str(self.workspace)], check=True, capture_output=True)
-            ref = with_.get("ref") or "main"  # a commit, or a branch of origin as it is now
-            branch = subprocess.run(["git", "-C", str(self.workspace), "rev-parse", "--verify",
-                                     "-q", f"refs/remotes/origin/{ref}"], capture_output=True)
-            subprocess.run(["git", "-C", str(self.workspace), "checkout", "-q", "--detach",
-                            f"origin/{ref}" if branch.returncode == 0 else ref],
-                           check=True, capture_output=True)
+                origin = self.repositories[wanted]
+                if wanted != self.repository.lower():  # another repository: its default branch
+                    event_ref = "refs/heads/main"
+            serve_partial_clones(origin)
+            event_sha = subprocess.run(["git", "-C", str(origin), "rev-parse", event_ref],
+                                       check=True, capture_output=True, text=True).stdout.strip()
+            checkout = Checkout(self.workspace, self.git_env)
+            checkout.run(origin.resolve().as_uri(), inputs, event_ref=event_ref,
+                         event_sha=event_sha)
+            self.checkouts.append(checkout)
             return StepLog(name, "success")
         if action == "actions/setup-python":
             return StepLog(name, "success")
@@ -286,3 +318,17 @@ class Runner:
             shutil.copytree(src, dst, dirs_exist_ok=True)
             return StepLog(name, "success")
         raise ValueError(f"harness cannot emulate {uses}")
+
+    def _cache(self, name: str, verb: str, with_: dict[str, str], output: Path) -> StepLog:
+        key, path = with_["key"], Path(with_["path"])
+        stored = self.cache_dir / re.sub(r"[^\w.-]", "_", key)
+        found = stored.is_dir()
+        self.cache_log.append((verb, key, found))
+        if verb == "restore":
+            if found:
+                shutil.copytree(stored, path, dirs_exist_ok=True)
+            output.write_text(f"cache-hit={'true' if found else 'false'}\n"
+                              f"cache-primary-key={key}\n")
+        elif not found and path.is_dir():  # an entry is never overwritten; no path: no entry
+            shutil.copytree(path, stored)
+        return StepLog(name, "success")

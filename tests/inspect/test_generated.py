@@ -175,17 +175,17 @@ def test_docx_bold_paragraphs_count_as_headings(tmp_path: Path,
     assert "Future Research Directions" in findings[1].message
 
 
-def test_docx_estimate_over_the_limit_is_only_a_warning(
+def test_docx_estimate_over_the_limit_even_at_its_lowest_is_an_error(
     tmp_path: Path, summary_deliverable: Deliverable
 ) -> None:
     path = write_docx(tmp_path / "long.docx",
                       [("h1", h) for h in FIVE] + [("p", LOREM * 40)] * 3)
     facts, findings = check(path, summary_deliverable)
-    assert facts.pages_exact is False
-    estimate, finding = findings
-    assert estimate.rule == "pages.estimate" and estimate.severity.value == "warning"
-    assert finding.rule == "pages.too-many" and finding.severity.value == "warning"
-    assert "about" in finding.message and "estimated" in finding.hint
+    assert facts.pages_exact is False and facts.pages_range[0] > 3
+    [finding] = findings
+    assert finding.rule == "pages.too-many" and finding.severity.value == "error"
+    assert "about" in finding.message and "even at the estimate's lowest" in finding.message
+    assert "install LibreOffice" in finding.hint
 
 
 def test_docx_exact_pages_with_libreoffice(

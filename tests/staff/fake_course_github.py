@@ -88,8 +88,11 @@ class CourseGitHub(FakeGitHub):
         for k in out:
             if k in pr and k not in ("head", "base", "_links"):
                 out[k] = copy.deepcopy(pr[k])
-        out["head"]["sha"] = pr["head"]["sha"]
-        out["head"]["ref"] = pr["head"]["ref"]
+        for side in ("head", "base"):
+            out[side]["sha"], out[side]["ref"] = pr[side]["sha"], pr[side]["ref"]
+            for key in ("full_name", "name", "default_branch"):
+                out[side]["repo"][key] = pr[side]["repo"][key]
+            out[side]["repo"]["owner"]["login"] = pr[side]["repo"]["owner"]["login"]
         out["requested_teams"] = []
         out["labels"] = [self.labels[x.lower()] for x in self.issue_labels.get(pr["number"], [])
                          if x.lower() in self.labels]

@@ -91,7 +91,7 @@ def test_csv_and_markdown_escape_hostile_text(world: tuple[CourseGitHub, semeste
 
 
 def test_progress_is_shown_on_a_terminal_only() -> None:
-    from checker.staff.ghread import Progress
+    from checker.github.pulls import Progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -108,7 +108,7 @@ def test_progress_is_shown_on_a_terminal_only() -> None:
 def test_rate_limit_is_waited_out_without_sleeping(world: tuple[CourseGitHub,
                                                                 semester.Semester]) -> None:
     from checker.github.client import Session, connect
-    from checker.staff.ghread import read_course
+    from checker.github.pulls import read_course
 
     fake, sem = world
     reset = int(fake.clock()) + 30

@@ -150,3 +150,19 @@ def test_a_late_change_shows_the_on_time_version_in_the_gradebook_and_board() ->
     board = build_board(course, rows, on_time.replace(month=11), {})
     [cell] = [c for c in board.cells.values() if c.group == "g01" and c.deliverable == "proposal"]
     assert "an earlier version was on time" in cell.text
+
+
+def test_a_pr_into_another_branch_is_left_out_of_the_staff_views(
+        world: tuple[CourseGitHub, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the default branch judges: a later PR into a staff draft branch, published (with
+    the check's pr.wrong-base), neither counts nor supersedes the group's own submission."""
+    fake, root = world
+    submit(fake, 1, "stu011", "2024-09-19T20:00:00Z")  # g01's proposal into main, on time
+    fake.add_pull(2, author="stu012", head_sha=OTHER_HEAD, base_ref="draft")
+    submit(fake, 2, "stu012", "2024-09-25T20:00:00Z", head=OTHER_HEAD)  # later, into draft
+    row = proposal_row(fake, root, tmp_path, monkeypatch)
+    assert (row["pr"], row["status"], row["superseded"]) == (1, "on-time", [])
+    fake.pulls[2]["base"]["ref"] = "main"  # the same PR into the default branch would count
+    row = proposal_row(fake, root, tmp_path, monkeypatch)
+    assert (row["pr"], row["superseded"]) == (2, [1])

@@ -14,9 +14,9 @@ from fake_course_github import EXAMPLES, CourseGitHub
 from checker.cli import main
 from checker.config import load_course, load_roster
 from checker.github.client import Session, connect
+from checker.github.pulls import read_course
+from checker.github.reminders import apply, own_issues
 from checker.staff.core import build_rows
-from checker.staff.ghissues import apply, own_issues
-from checker.staff.ghread import read_course
 from checker.staff.remind import LEAD, key_in, plan
 
 TOKEN = "ghs_actions_token"
@@ -196,3 +196,15 @@ def test_cli_dry_run_and_real_run(world: World, monkeypatch: pytest.MonkeyPatch,
     assert "opened" in capsys.readouterr().err
     world.issue(SLIDES)
     assert main(["remind", "--repo", "x/y", "--root", str(world.root), "--now", "yesterday"]) == 2
+
+
+def test_remind_help_says_what_remind_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """The help matches the tests above: counts by default, names only with mention_missing,
+    never who was late (it used to promise '@-mentions' and 'who was late')."""
+    with pytest.raises(SystemExit) as stop:
+        main(["remind", "--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "how many groups or students have not submitted" in text
+    assert "only when schedule.yaml sets reminders: {mention_missing: true}" in text
+    assert "never says who was late" in text and "who is missing and who was late" not in text

@@ -22,7 +22,7 @@ from gh_results import HEAD, file_entry, result, validate
 from checker.cli import main
 from checker.github.client import Session, connect
 from checker.github.publisher import publish
-from checker.staff.ghread import read_course
+from checker.github.pulls import read_course
 
 BOT = "github-actions[bot]"
 TOKEN = "ghs_actions_token"

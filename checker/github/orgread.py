@@ -1,7 +1,7 @@
 """Read a ``private`` course: every group repository's pull requests and the checker's state
-in them (the API edge, as ``checker.staff.ghread`` is for one course repository).
+in them (the API edge, as ``checker.github.pulls`` is for one course repository).
 
-Per group repository the two paginated listings of ``ghread.read_course`` (pull requests, and
+Per group repository the two paginated listings of ``pulls.read_course`` (pull requests, and
 the repository's comments), so the budget is per repository what it is for the course
 repository in ``shared``: ceil(P/100) + ceil(C/100) requests, at least one each. Only the files
 a group may hold count from its repository: the group's own deliverables and its members'
@@ -21,7 +21,7 @@ from typing import Any
 from checker.github.client import PublishError, Session
 from checker.model import Course, Roster
 from checker.routing import route
-from checker.staff.ghread import Progress, read_course
+from checker.github.pulls import Progress, read_course
 from checker.staff.records import PullRecord
 
 DRIFT_FLAG = ("the group repository's caller workflow ({path}) differs from the course's: "

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from checker.github.client import PublishError, Session, Uncertain
-from checker.staff.ghread import Progress, pages
+from checker.github.pulls import Progress, pages
 from checker.staff.remind import Reminder, key_in
 
 

@@ -87,6 +87,14 @@ def pull_info(p: Any) -> PullInfo:
         state=str(p.state), merged_at=_aware(p.merged_at), title=str(p.title or ""),
         labels=tuple(str(x.name) for x in (p.labels or [])),
         head_sha=str(p.head.sha) if p.head and p.head.sha else None,
+        base_ref=str(p.base.ref) if p.base and p.base.ref else None,
+        default_branch=str(p.base.repo.default_branch) if p.base and p.base.repo
+        and p.base.repo.default_branch else None,
+        base_sha=str(p.base.sha) if p.base and p.base.sha else None,
+        head_ref=str(p.head.ref) if p.head and p.head.ref else None,
+        head_repo=str(p.head.repo.full_name) if p.head and p.head.repo
+        and p.head.repo.full_name else None,
+        opened_at=_aware(p.created_at), updated_at=_aware(p.updated_at),
     )
 
 

@@ -15,8 +15,8 @@ from functools import partial
 from typing import Any
 
 from checker.github.client import PublishError, Session, Uncertain
+from checker.github.pulls import Progress, pages
 from checker.report.markdown import escape
-from checker.staff.ghread import Progress, pages
 
 MARKER = "<!-- submission-checker:validate -->"
 TITLE = "Course configuration: `validate` finds problems on the default branch"

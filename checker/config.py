@@ -16,6 +16,7 @@ from checker.coursebuild.deliverables import DeliverableParts
 from checker.coursebuild.extensions import ExtensionParts
 from checker.coursebuild.grading import GradingParts
 from checker.coursebuild.sessions import SessionParts
+from checker.coursebuild.topology import TopologyParts
 from checker.errors import ConfigError
 from checker.model import (
     Course,
@@ -30,6 +31,7 @@ from checker.model import (
 from checker.yamlfile import Problem
 
 SCHEDULE_FILE = "schedule.yaml"
+EXTENSIONS_FILE = "extensions.yaml"  # the staff's own (docs/topology.md)
 GROUP_FILE = "group.yaml"
 
 
@@ -40,8 +42,14 @@ class ScheduleError(ConfigError):
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
-def load_course(root: Path, *, cached: bool = True) -> Course:
-    """The course of ``root``'s schedule.yaml; ``cached``: see ``checker.schemacache``."""
+def load_course(root: Path, *, cached: bool = True, extensions: str | None = None,
+                extensions_source: str = EXTENSIONS_FILE) -> Course:
+    """The course of ``root``'s schedule.yaml; ``cached``: see ``checker.schemacache``.
+
+    Staff may keep extensions out of schedule.yaml (which every reader of the course
+    repository can read) in ``extensions.yaml`` beside it, a file of the staff's own checkout
+    (topology: private, docs/topology.md): its ``extensions:`` count as well. ``extensions``
+    gives that text instead (``extensions_source`` names where it came from)."""
     path = root / SCHEDULE_FILE
     try:
         text = path.read_text(encoding="utf-8")
@@ -51,17 +59,30 @@ def load_course(root: Path, *, cached: bool = True) -> Course:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
-    return parse_course(text, SCHEDULE_FILE, cached=cached)
+    if extensions is None and (root / EXTENSIONS_FILE).is_file():
+        try:
+            extensions = (root / EXTENSIONS_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{root / EXTENSIONS_FILE}: cannot be read ({exc})") from None
+    return parse_course(text, SCHEDULE_FILE, cached=cached, extensions=extensions,
+                        extensions_source=extensions_source)
 
 
-def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True) -> Course:
+def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True,
+                 extensions: str | None = None,
+                 extensions_source: str = EXTENSIONS_FILE) -> Course:
     doc, problems = yamlfile.load(text, file)
     if doc is None:
         raise ScheduleError(problems)
     problems = yamlfile.validate(doc, "schedule.schema.json", cached=cached)
     if problems:
         raise ScheduleError(problems)
-    builder = _CourseBuilder(doc)
+    extra = None
+    if extensions is not None:
+        extra, problems = _extensions_document(doc, extensions, extensions_source)
+        if problems:
+            raise ScheduleError(problems)
+    builder = _CourseBuilder(doc, extra)
     course = builder.build()
     if builder.problems:
         raise ScheduleError(builder.problems)
@@ -69,7 +90,25 @@ def parse_course(text: str, file: str = SCHEDULE_FILE, *, cached: bool = True) -
     return course
 
 
-class _CourseBuilder(DeliverableParts, SessionParts, ExtensionParts, GradingParts):
+def _extensions_document(schedule: yamlfile.YamlDocument, text: str, file: str
+                         ) -> tuple[yamlfile.YamlDocument | None, list[Problem]]:
+    """The staff's own extensions file: ``extensions:`` (as in schedule.yaml) and nothing
+    else, each entry held to schedule.yaml's schema."""
+    doc, problems = yamlfile.load(text, file)
+    if doc is None:
+        return None, problems
+    data = doc.data
+    if not isinstance(data, dict) or set(data) - {"extensions"}:
+        return None, [Problem(file, doc.line(()), "", "expected `extensions:` (a list, as in "
+                              "schedule.yaml) and nothing else")]
+    combined = yamlfile.YamlDocument(file, {**schedule.data,
+                                            "extensions": data.get("extensions") or []},
+                                     doc.lines)
+    return doc, yamlfile.validate(combined, "schedule.schema.json", cached=False)
+
+
+class _CourseBuilder(DeliverableParts, SessionParts, ExtensionParts, GradingParts,
+                     TopologyParts):
     """The course from a schema-validated schedule.yaml; each part is built by the mixin of
     ``checker.coursebuild`` named for it, and every problem is collected (``self.problems``)."""
 
@@ -111,6 +150,9 @@ class _CourseBuilder(DeliverableParts, SessionParts, ExtensionParts, GradingPart
             repository=d.get("repository"),
             grading=self.grading(set(deliverables)),
             staff_choices=tuple(d.get("staff_choices", {}).items()),
+            lateness_labels=bool(d.get("labels", {}).get("lateness", False)),
+            topology=d.get("topology", "shared"),
+            repositories=self.repositories(d.get("topology", "shared"), groups),
         )
         self.check_roles(course)
         self.check_templates(course)

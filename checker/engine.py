@@ -82,7 +82,8 @@ def evaluate(
     allowed = access.allowed_paths(course, roster, author, mine)
 
     result = Result(author=author, submitted_at=submission.at, pr=submission.pr,
-                    head_sha=submission.head_sha, course=course.name)
+                    head_sha=submission.head_sha, course=course.name,
+                    lateness_labels=course.lateness_labels)
     if not submission.changes:
         result.findings.append(info(
             "pr.empty", "The pull request changes no files.",

@@ -298,6 +298,9 @@ class Extension:
     until: datetime | None = None
     extra: timedelta | None = None
     reason: str | None = None
+    # an extension from the staff's own extensions.yaml, as written there (reason left out);
+    # () for one of schedule.yaml
+    spec: tuple[tuple[str, str], ...] = ()
 
     def applies(self, deliverable: str, group: str | None, student: str | None,
                 session: date | None) -> bool:
@@ -335,6 +338,38 @@ class GradeCategory:
         return dict(self.shares).get(deliverable, 1.0) if self.shares else 1.0
 
 
+Topology = Literal["shared", "private"]
+GROUP_PLACEHOLDER = "{group}"
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """Where the group repositories of a ``private`` course live (schedule.yaml's
+    ``repositories:``): one per group, named by ``pattern`` in the organisation ``owner``."""
+
+    owner: str
+    pattern: str  # "cse585-{group}"
+    course: str | None = None  # OWNER/NAME of the course repository group workflows read
+    ref: str = "main"  # the ref the caller workflow pins the reusable workflow at
+    template: str | None = None  # OWNER/NAME of a template repository
+    staff_team: str | None = None  # slug of the staff's team (admin on every group repository)
+
+    def name_of(self, group: str) -> str:
+        return self.pattern.replace(GROUP_PLACEHOLDER, group)
+
+    def full_name(self, group: str) -> str:
+        return f"{self.owner}/{self.name_of(group)}"
+
+    def group_of(self, full_name: str, groups: Iterable[str]) -> str | None:
+        """The group whose repository ``full_name`` (OWNER/NAME) is; GitHub compares
+        repository names without regard to ASCII case."""
+        key = login_key(full_name)
+        for g in groups:
+            if login_key(self.full_name(g)) == key:
+                return g
+        return None
+
+
 @dataclass(frozen=True)
 class Course:
     name: str
@@ -348,11 +383,21 @@ class Course:
     submissions_dir: str = "submissions"
     email_domain: str | None = None  # members' email addresses must be at this domain
     remind_mention_missing: bool = False  # reminders: {mention_missing: true} names them
+    lateness_labels: bool = False  # labels: {lateness: true}: on-time / late / not-counted
     repository: str | None = None  # OWNER/NAME on GitHub: the course repository itself
     grading: tuple[GradeCategory, ...] = ()
     # course-wide staff choices where the page is silent, each with the reason students read:
     # {"submission": "The page says e-mail; the staff collect work by pull request ..."}
     staff_choices: tuple[tuple[str, str], ...] = ()
+    # shared: one course repository; private: one repository per group (``repositories``)
+    topology: Topology = "shared"
+    repositories: Repositories | None = None
+
+    def repository_of(self, group: str) -> str | None:
+        """OWNER/NAME of a group's own repository (``private``); None in ``shared``."""
+        if self.topology != "private" or self.repositories is None:
+            return None
+        return self.repositories.full_name(group)
 
     def session(self, day: date) -> Session | None:
         for s in self.sessions:
@@ -411,9 +456,12 @@ class GroupDeclaration:
 
 @dataclass(frozen=True)
 class Roster:
-    """Group declarations by group id."""
+    """Group declarations by group id, and (``private`` topology) membership that GitHub's
+    access grants: whoever may open a pull request in a group's own private repository is
+    one of its members (or staff), declared or not."""
 
     groups: dict[str, GroupDeclaration] = field(default_factory=dict)
+    granted: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> login_key()s
 
     @cached_property
     def _groups_by_login(self) -> dict[str, list[str]]:
@@ -421,8 +469,8 @@ class Roster:
         ``with_declaration`` makes a new one), so a 300-student course is linear, not
         quadratic, in the number of students."""
         index: dict[str, list[str]] = {}
-        for g in sorted(self.groups):
-            for login in self.groups[g].logins:
+        for g in sorted(set(self.groups) | set(self.granted)):
+            for login in sorted(self.members_of(g)):
                 index.setdefault(login, []).append(g)
         return index
 
@@ -431,9 +479,17 @@ class Roster:
 
     def members_of(self, group: str) -> frozenset[str]:
         decl = self.groups.get(group)
-        return decl.logins if decl else frozenset()
+        declared = decl.logins if decl else frozenset()
+        return declared | self.granted.get(group, frozenset())
 
     def with_declaration(self, decl: GroupDeclaration) -> Roster:
         groups = dict(self.groups)
         groups[decl.group] = decl
-        return Roster(groups)
+        return Roster(groups, self.granted)
+
+    def granting(self, group: str, login: str) -> Roster:
+        """This roster, with ``login`` a member of ``group`` by GitHub's access (the group's
+        private repository lets only its members, and staff, open pull requests)."""
+        granted = dict(self.granted)
+        granted[group] = granted.get(group, frozenset()) | {login_key(login)}
+        return Roster(self.groups, granted)

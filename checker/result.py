@@ -87,6 +87,9 @@ class Result:
     pr: int | None = None
     head_sha: str | None = None
     course: str | None = None
+    # the course's choice (schedule.yaml labels.lateness): label the PR on-time / late /
+    # not-counted; None (a result from before the choice existed): as before, labelled
+    lateness_labels: bool | None = None
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -104,6 +107,12 @@ class Result:
         return "fail" if self.error_count else "pass"
 
     def to_json(self) -> dict[str, Any]:
+        out = self._to_json()
+        if self.lateness_labels is not None:
+            out["lateness_labels"] = self.lateness_labels
+        return out
+
+    def _to_json(self) -> dict[str, Any]:
         """The result as JSON values, within the schema's bounds whatever was submitted.
 
         Every string is valid Unicode (lone surrogates from PDF text or file names replaced),

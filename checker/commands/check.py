@@ -56,7 +56,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker import gitio, local
+    from checker import gitio, local, topology
     from checker.collect import Source, changes_from_git, changes_from_paths
     from checker.commands.output import emit
     from checker.config import load_course
@@ -107,7 +107,12 @@ def run(args: argparse.Namespace) -> int:
     unpushed_later = local.not_pushed_later(root, course) if head and event is None else list
     if args.paths and local.changed_declarations(course, [c.path for c in changes]):
         base_sha = local.optional_commit(root, args.base or local.course_ref(root, course))
-    roster = base_roster(root, course, base_sha, changes)
+    # topology: private: the group is the one whose repository the event names
+    group = topology.repository_group(course, event.repo) if event else None
+    if group is not None:
+        course, roster = topology.group_course_and_roster(root, course, group, base_sha)
+    else:
+        roster = base_roster(root, course, base_sha, changes)
     author = args.author or (event.author if event else None)
     if not author:
         author, how = local.author_from_git(root, course)
@@ -117,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_login(author.removesuffix("[bot]")):  # in full: "ada\n" is no login
         raise UsageError(f"{author!r} is not a GitHub login (letters, digits and hyphens, at "
                          "most 39)")
+    if group is not None:
+        roster = topology.grant_author(roster, course, group, author)
     received = (Dating() if event is None or not head
                 else receipt_times(root, event, changes, at, args.receipts))
     submission = Submission(

@@ -22,6 +22,7 @@ from checker.staff.common import course_and_roster, now_arg
 
 if TYPE_CHECKING:
     from checker.github.client import Session
+    from checker.github.orgread import OrgCourse
     from checker.staff.core import Row
     from checker.staff.records import PullRecord
 
@@ -53,6 +54,7 @@ class CourseState:
     now: datetime
     rows: list[Row]
     pulls: list[PullRecord] = field(default_factory=list)  # what the rows were built from
+    org: OrgCourse | None = None  # topology private: the group repositories read (repo: None)
 
 
 def load_state(args: argparse.Namespace) -> CourseState:
@@ -61,6 +63,8 @@ def load_state(args: argparse.Namespace) -> CourseState:
 
     now = now_arg(args.now)
     course, roster = course_and_roster(args.root)
+    if course.topology == "private":
+        return load_private(args, course, roster, now)
     session, repo = connect_from_env(args)
     pulls = read_pulls(session, repo, args.bot_login)
     rows = build_rows(course, roster, pulls, now)
@@ -73,3 +77,45 @@ def read_pulls(session: Session, repo: Any, bot_login: str) -> list[PullRecord]:
     pulls = read_course(session, repo, bot_login)
     print(f"read {len(pulls)} pull requests in {session.calls} API requests", file=sys.stderr)
     return pulls
+
+
+def load_private(args: argparse.Namespace, course: Course, roster: Roster,
+                 now: datetime) -> CourseState:
+    """``load_state`` for a ``private`` course: every group repository, read the same way
+    (``checker.github.orgread``), with a token that reads them all."""
+    from dataclasses import replace
+
+    from checker.github.client import Session, connect
+    from checker.github.orgread import read_org
+    from checker.staff.common import row_group
+    from checker.staff.core import build_rows
+
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        raise UsageError("GITHUB_TOKEN is not set (in a private course: a token that can read "
+                         "every group repository, kept where students have no access)")
+    session = Session(connect(token, os.environ.get("GITHUB_API_URL") or
+                              "https://api.github.com"))
+    org = read_org(session, session.gh, course, roster, args.bot_login,
+                   caller=expected_caller(course, args.repo))
+    print(f"read {len(org.pulls)} pull requests of {len(org.repos)} group repositories in "
+          f"{session.calls} API requests", file=sys.stderr)
+    rows = build_rows(course, roster, org.pulls, now)
+    if org.drift:
+        rows = [replace(r, flags=(*r.flags, org.drift[g])) if (g := row_group(r, roster))
+                in org.drift else r for r in rows]
+    return CourseState(course, roster, session, None, now, rows, org.pulls, org)
+
+
+def expected_caller(course: Course, repo: str | None) -> tuple[str, str] | None:
+    """(path, git blob SHA) of the caller workflow setup installs, when the course repository
+    is known (``repositories.course``, schedule.yaml's ``repository``, or --repo)."""
+    from checker import group_repos as gr
+
+    if course.repositories is None:
+        return None
+    course_repo = course.repositories.course or course.repository or repo
+    if not course_repo:
+        return None
+    text = gr.render_caller(gr.caller_template(), course_repo, course.repositories.ref)
+    return gr.CALLER_PATH, gr.blob_sha(text)

@@ -46,6 +46,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    "weaker first_time_contributors (GitHub's default) or "
                    "first_time_contributors_new_to_github, with a warning. A private "
                    "repository always requires approval")
+    p.add_argument("--topology", choices=("shared", "private"), default=None,
+                   help="what to set up: shared, the course repository (as today); private, one "
+                   "private repository per group in the organisation of schedule.yaml's "
+                   "`repositories:` (docs/topology.md). Default: schedule.yaml's topology; "
+                   "given, it must be schedule.yaml's")
     p.set_defaults(run=run)
 
 
@@ -67,6 +72,14 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"{labels_file}: not found (the labels to create)") from None
     except (yaml.YAMLError, ValueError) as exc:
         raise ConfigError(f"{labels_file}: {exc}") from None
+    topology = args.topology or course.topology
+    if topology != course.topology:
+        raise ConfigError(f"--topology {topology}: schedule.yaml says topology: "
+                          f"{course.topology}; change it there first (the check reads it)")
+    if topology == "private":
+        from checker import private_setup
+
+        return private_setup.run(args, course, root, want_labels)
     codeowners_file = next((root / f for f in CODEOWNERS_PLACES if (root / f).is_file()), None)
 
     session, _ = connect_from_env(args)

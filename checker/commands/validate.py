@@ -66,7 +66,8 @@ def check(root: Path) -> tuple[list[str], bool]:
             messages.append("warning: .github/workflows/remind.yml: its reminder times are out "
                             "of date with schedule.yaml: run `python -m checker remind-cron "
                             "--write` and commit the workflow")
-    for i, ext in enumerate(course.extensions):
+    public = [e for e in course.extensions if not e.spec]  # schedule.yaml's, not the staff's
+    for i, ext in enumerate(public):
         if ext.reason:
             who = ext.group or ext.student or "?"
             messages.append(
@@ -74,6 +75,13 @@ def check(root: Path) -> tuple[list[str], bool]:
                 "reason; schedule.yaml is readable by every student of the course, so keep the "
                 "reason (illness, accommodation, ...) where only staff read it and remove "
                 "`reason:` here (docs/privacy.md)")
+    if course.topology == "private" and public:
+        messages.append(
+            f"warning: schedule.yaml: topology: private, and {len(public)} "
+            "extension(s) listed: every group's check reads this file from the course "
+            "repository, so every student can read who has an extension; leave out any whose "
+            "existence must stay between a student and the staff: keep those in the staff's "
+            "extensions.yaml (docs/topology.md)")
     out = list(messages)
     for decl in roster.groups.values():  # for the staff assigning sessions
         prefs = preferred_sessions(course, decl)

@@ -13,12 +13,14 @@ class Builder:
     collected with its file, YAML path and line (``checker.config.parse_course`` raises them
     all together)."""
 
-    def __init__(self, doc: yamlfile.YamlDocument) -> None:
+    def __init__(self, doc: yamlfile.YamlDocument,
+                 extra: yamlfile.YamlDocument | None = None) -> None:
         self.doc = doc
         self.data: dict[str, Any] = doc.data
+        self.extra = extra  # the staff's own extensions file, if any (checker.config)
         self.problems: list[Problem] = []
 
-    def problem(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(
-            Problem(self.doc.file, self.doc.line(path), yamlfile.dotted(path), message)
-        )
+    def problem(self, path: tuple[Any, ...], message: str,
+                doc: yamlfile.YamlDocument | None = None) -> None:
+        doc = doc or self.doc
+        self.problems.append(Problem(doc.file, doc.line(path), yamlfile.dotted(path), message))

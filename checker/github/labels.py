@@ -60,7 +60,8 @@ def desired(result: dict[str, Any]) -> list[str]:
     if any(x.get("rule") == WRONG_BASE for x in result.get("findings", [])):
         return ["needs-fix"]  # not a submission: no time, no deliverable, no group
     out = ["needs-fix" if result.get("verdict") == "fail" else "checks-passed"]
-    statuses = {f.get("status") for f in files}
+    # on-time / late / not-counted only where the course chose them (labels.lateness)
+    statuses = {f.get("status") for f in files} if result.get("lateness_labels", True) else set()
     if "late" in statuses:
         out.append("late")
         if any(f.get("status") == "late" and f.get("counted") is False for f in files):

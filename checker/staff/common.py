@@ -8,10 +8,14 @@ import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.errors import UsageError
 from checker.model import Course, Roster
 from checker.timeutil import parse_instant
+
+if TYPE_CHECKING:
+    from checker.staff.core import Row
 
 DEFAULT_BOT = "github-actions[bot]"
 
@@ -42,3 +46,11 @@ def course_and_roster(root: str) -> tuple[Course, Roster]:
     for p in problems:
         print(f"warning: {p} (that group's members are left out)", file=sys.stderr)
     return course, roster
+
+
+def row_group(row: Row, roster: Roster) -> str | None:
+    """The group a row belongs to: its own, or its student's (``private``: whose repository)."""
+    if row.target.student is None:
+        return row.target.group
+    groups = roster.groups_of(row.target.student)
+    return groups[0] if groups else None

@@ -4,7 +4,9 @@ One issue per deadline (a deliverable, for one session when it is per session), 
 by the hidden marker ``<!-- submission-checker:reminder KEY -->`` in an issue written by the
 bot login. From ``LEAD`` (48 h) before the deadline the issue says how many have not
 submitted; a course that sets ``reminders: {mention_missing: true}`` has it list and @-mention
-them (the members' GitHub logins from their group.yaml, which the schema validated). After the
+them (the members' GitHub logins from their group.yaml, which the schema validated). A deadline
+of a single owner (a session's presenter group) gets, in a course that names nobody, only a
+reminder: no count, and opened whatever was submitted, since "1 of 1" would name it. After the
 deadline it says how many are missing, until ``FOLLOW_UP`` after the deadline, when it is left
 alone. It never says who was late, by how much, or who has an extension (docs/privacy.md).
 The text depends only on the submissions and on which side of the deadline ``now`` is, never
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from checker.model import Course, Roster
 from checker.report.markdown import code, escape
@@ -114,6 +117,8 @@ def render(course: Course, roster: Roster, slot: Slot, now: datetime) -> Reminde
                                                       "unverified")]
     template = t.path()
     lines = [MARKER.format(key=slot.key)]
+    if alone(course, slot):
+        return _reminder_only(slot, what, title, template, tz, after)
     if not after:
         lines += [f"### ⏰ {escape(what, 200)} is due {escape(format_local(slot.due, tz), 80)}",
                   "", f"Submit it in a pull request that adds {code(template)}.", ""]
@@ -146,6 +151,26 @@ def render(course: Course, roster: Roster, slot: Slot, now: datetime) -> Reminde
     return Reminder(slot.key, title, body, "after" if after else "before")
 
 
+def alone(course: Course, slot: Slot) -> bool:
+    """A deadline of one owner (a session's presenter group) in a course that names nobody: any
+    count ("1 of 1 missing") would say how that owner stands, so the issue says none."""
+    return len(slot.rows) == 1 and not course.remind_mention_missing
+
+
+def _reminder_only(slot: Slot, what: str, title: str, template: str, tz: ZoneInfo,
+                   after: bool) -> Reminder:
+    """The issue of a one-owner deadline: when it is due and how to submit, nothing that
+    depends on whether anyone has (the same text whatever was submitted)."""
+    when = escape(format_local(slot.due, tz), 80)
+    lines = [MARKER.format(key=slot.key),
+             f"### ⏰ Reminder: {escape(what, 200)} {'was' if after else 'is'} due {when}", "",
+             f"Submit it in a pull request that adds {code(template)}"
+             + ("; late work is recorded as late." if after else "."), "",
+             "<sub>Kept up to date by the submission checker's reminder workflow; staff can "
+             "close this issue when it is no longer needed.</sub>"]
+    return Reminder(slot.key, title, "\n".join(lines) + "\n", "after" if after else "before")
+
+
 def plan(course: Course, roster: Roster, rows: list[Row], now: datetime,
          existing: set[str]) -> list[Reminder]:
     """The reminders to write now: every deadline in its window (48 h before it to 7 days
@@ -156,6 +181,8 @@ def plan(course: Course, roster: Roster, rows: list[Row], now: datetime,
             continue
         needs = any(r.status in ("missing", "late", "needs-fix") or
                     (r.status == "not-due" and now <= slot.due) for r in slot.rows)
+        if alone(course, slot):  # whether it opens must not tell how the owner stands
+            needs = now <= slot.due
         if slot.key in existing or needs:
             out.append(render(course, roster, slot, now))
     return out

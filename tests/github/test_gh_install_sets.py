@@ -24,7 +24,9 @@ CLIENT = {"pygithub", "cryptography", "pynacl"}
 PARSERS = {"pypdfium2", "pypdf", "python-docx", "lxml"}
 # the set each job installs: the check parses files, the tests need everything, and every
 # other job (publish, board, remind, whatever comes next) talks to GitHub and parses no file
-SPECIAL_SETS = {("submission.yml", "check"): "check", ("tests.yml", "test"): "test"}
+SPECIAL_SETS = {("submission.yml", "check"): "check", ("tests.yml", "test"): "test",
+                # the same check job, for a group repository (topology: private)
+                ("submission-private.yml", "check"): "check"}
 
 
 def pins(name: str) -> dict[str, str]:

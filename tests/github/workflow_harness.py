@@ -7,7 +7,10 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 - ``actions/checkout``: the action's own git commands (``checkout_action``) from the step's
   ``with:``, against the test's bare "origin" as a ``file://`` URL, serving partial clones as
   GitHub does (a blobless clone fetches each blob it reads from it; ``Runner.checkouts``
-  keeps the git commands of each checkout);
+  keeps the git commands of each checkout); with ``with.repository`` (a reusable workflow
+  checking out the course repository), that repository from ``repositories`` (OWNER/NAME ->
+  a bare repository), at its default branch; an empty ``repository``, as GitHub does, means
+  the workflow's own repository;
 - ``actions/setup-python``: nothing; ``python`` on PATH is this interpreter, found through its
   own folder (a venv's ``bin/``) first on PATH, as an activated venv or setup-python puts it.
   (A link to it from another folder would start the base interpreter without the venv.)
@@ -25,9 +28,11 @@ order, with the environment a runner sets. Only ``uses:`` steps are emulated:
   the runs of one test, as a repository's cache is), the ``cache-hit`` output, and each restore
   and save in ``Runner.cache_log``.
 
-Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars;
-``always()``, ``!cancelled()``, ``==``, ``&&``; ``vars`` holds the repository variables
-the test sets). Anything else raises, so a workflow change cannot silently
+Expressions: the small subset the workflows use (contexts github, steps, needs, runner, vars,
+secrets; ``always()``, ``!cancelled()``, ``==``, ``&&``, ``||``; ``vars`` holds the repository
+variables the test sets, ``secrets`` the secrets a caller passes). ``GITHUB_SERVER_URL`` is
+``server_url`` (a ``file://`` folder of bare repositories named OWNER/NAME.git lets a step fetch
+from "GitHub"). Anything else raises, so a workflow change cannot silently
 escape the test.
 """
 
@@ -81,7 +86,10 @@ class Runner:
                  api_url: str, token: str, tmp: Path, repository: str,
                  extra_env: dict[str, str] | None = None,
                  variables: dict[str, str] | None = None,
-                 never: frozenset[str] = frozenset()) -> None:
+                 never: frozenset[str] = frozenset(),
+                 secrets: dict[str, str] | None = None,
+                 repositories: dict[str, Path] | None = None,
+                 server_url: str = "https://github.com") -> None:
         self.wf = yaml.safe_load(workflow.read_text(encoding="utf-8"))
         if True in self.wf:
             self.wf["on"] = self.wf.pop(True)
@@ -90,6 +98,9 @@ class Runner:
         self.repository = repository
         self.extra_env = extra_env or {}
         self.variables = variables or {}
+        self.secrets = secrets or {}
+        self.repositories = {k.lower(): v for k, v in (repositories or {}).items()}
+        self.server_url = server_url
         self.artifacts = tmp / "artifacts"
         self.workspace = self.runner_temp = tmp / "no-job-yet"
         self.event_path = tmp / "event.json"
@@ -117,6 +128,9 @@ class Runner:
 
     def _eval(self, expr: str, ctx: dict[str, Any]) -> Any:
         expr = expr.strip()
+        if "||" in expr:  # the first truthy operand, else the last
+            values = [self._eval(p, ctx) for p in expr.split("||")]
+            return next((v for v in values if self._truthy(v)), values[-1])
         if "&&" in expr:
             return all(self._truthy(self._eval(p, ctx)) for p in expr.split("&&"))
         m = re.fullmatch(r"(.+?)\s*(==|!=)\s*'([^']*)'", expr)
@@ -168,6 +182,7 @@ class Runner:
         return {"github": {"event": self.event, "token": self.token,
                            "repository": self.repository, "event_name": self.event_name},
                 "needs": needs, "steps": steps, "vars": self.variables,
+                "secrets": self.secrets,
                 "runner": {"temp": str(self.runner_temp)},
                 "_job_ok": ok}
 
@@ -241,7 +256,7 @@ class Runner:
             "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
             "CI": "true", "GITHUB_ACTIONS": "true",
             "GITHUB_EVENT_NAME": self.event_name, "GITHUB_EVENT_PATH": str(self.event_path),
-            "GITHUB_API_URL": self.api_url, "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_API_URL": self.api_url, "GITHUB_SERVER_URL": self.server_url,
             "GITHUB_REPOSITORY": self.repository, "GITHUB_RUN_ID": "4242",
             "GITHUB_WORKSPACE": str(self.workspace), "RUNNER_TEMP": str(self.runner_temp),
             "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
@@ -260,14 +275,23 @@ class Runner:
             return self._cache(name, action.rsplit("/", 1)[1], with_, output)
         if action == "actions/checkout":
             shutil.rmtree(self.workspace)
-            serve_partial_clones(self.origin)
+            origin, inputs = self.origin, dict(with_)
             # GITHUB_REF and GITHUB_SHA: the base branch (pull_request_target) or main, now
             branch = ((self.event.get("pull_request") or {}).get("base") or {}).get("ref")
             event_ref = f"refs/heads/{branch or 'main'}"
-            event_sha = subprocess.run(["git", "-C", str(self.origin), "rev-parse", event_ref],
+            if "repository" in inputs or self.repository.lower() in self.repositories:
+                wanted = (str(inputs.pop("repository", "")) or self.repository).lower()
+                if wanted not in self.repositories:
+                    self.workspace.mkdir(parents=True)
+                    return StepLog(name, "failure", stderr=f"Repository not found: {wanted}")
+                origin = self.repositories[wanted]
+                if wanted != self.repository.lower():  # another repository: its default branch
+                    event_ref = "refs/heads/main"
+            serve_partial_clones(origin)
+            event_sha = subprocess.run(["git", "-C", str(origin), "rev-parse", event_ref],
                                        check=True, capture_output=True, text=True).stdout.strip()
             checkout = Checkout(self.workspace, self.git_env)
-            checkout.run(self.origin.resolve().as_uri(), with_, event_ref=event_ref,
+            checkout.run(origin.resolve().as_uri(), inputs, event_ref=event_ref,
                          event_sha=event_sha)
             self.checkouts.append(checkout)
             return StepLog(name, "success")

@@ -101,9 +101,12 @@ def _course_origin(root: Path) -> Path:
 
 
 @pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/corpus/github-rest not found")
-@pytest.mark.parametrize("pages", [False, True])
+@pytest.mark.parametrize("artifact,pages", [(False, False), (True, False), (False, True)])
 def test_board_is_kept_for_staff_and_published_only_when_opted_in(tmp_path: Path,
+                                                                  artifact: bool,
                                                                   pages: bool) -> None:
+    """The board says how every group stands: by default nothing is produced where every
+    reader of the course repository could download it (docs/privacy.md)."""
     sys.path.insert(0, str(ROOT / "tests" / "github"))
     from workflow_harness import Runner
 
@@ -113,13 +116,21 @@ def test_board_is_kept_for_staff_and_published_only_when_opted_in(tmp_path: Path
         runner = Runner(BOARD, origin=_course_origin(sem.root), event={},
                         event_name="schedule", api_url=fake.url, token="ghs_actions_token",
                         tmp=tmp_path / "run", repository="course/seminar",
-                        variables={"BOARD_PAGES": "true"} if pages else {})
+                        variables={**({"BOARD_PAGES": "true"} if pages else {}),
+                                   **({"BOARD_ARTIFACT": "true"} if artifact else {})})
         jobs = runner.run()
+    kept = runner.artifacts / "course-board" / "index.html"
+    published = runner.artifacts / "github-pages"
+    if not artifact and not pages:  # the default: the board is not built at all
+        assert jobs["build"].result == "skipped" and jobs["deploy"].result == "skipped"
+        assert not runner.artifacts.exists() or not any(runner.artifacts.iterdir())
+        return
     assert jobs["build"].result == "success", [(s.name, s.stderr[-2000:])
                                                for s in jobs["build"].steps]
-    kept = runner.artifacts / "course-board" / "index.html"
-    assert kept.is_file() and 'data-status="' in kept.read_text(encoding="utf-8")
-    published = runner.artifacts / "github-pages"
+    if artifact:
+        assert kept.is_file() and 'data-status="' in kept.read_text(encoding="utf-8")
+    else:
+        assert not kept.exists()
     if pages:
         assert jobs["deploy"].result == "success"
         assert (published / "index.html").is_file()

@@ -58,8 +58,8 @@ def plan_repo(want: gr.Want, have: gr.Have, exists: bool, template: str | None
 
 
 def run(args: argparse.Namespace, course: Course, root: Path, labels: list[LabelSpec]) -> int:
-    from checker.config import load_roster
     from checker.commands.course_state import connect_from_env
+    from checker.config import load_roster
 
     repos = gr.repos_of(course)
     course_repo = repos.course or course.repository or args.repo

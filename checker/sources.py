@@ -52,10 +52,7 @@ RULES: Mapping[str, Origin] = {
     "auth.wrong-student": _SUBMISSION,
     "auth.not-assigned": Origin("page", "sessions"),
     "pr.too-many-files": _SUBMISSION,
-<<<<<<< HEAD
     "pr.wrong-base": _SUBMISSION,  # only the default branch's pull requests are submissions
-=======
->>>>>>> record
     "pr.empty": _CHECKER,
     "file.removed": _CHECKER,
     "push.uncommitted": _CHECKER,

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.github.client import PublishError, Session
+from checker.github.pulls import Progress, read_course
 from checker.model import Course, Roster
 from checker.routing import route
-from checker.github.pulls import Progress, read_course
 from checker.staff.records import PullRecord
 
 DRIFT_FLAG = ("the group repository's caller workflow ({path}) differs from the course's: "

@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "board": "write the course board: groups x deliverables as one HTML page (staff)",
     "remind": "open or update one reminder issue per upcoming deadline (staff, cron)",
     "setup": "plan (and --apply) the course repository's GitHub settings (staff, admin)",
+    "publish-slides": "private course: copy the slides that pass to the course repository for "
+                      "the class (staff)",
     "remind-cron": "compute the reminder workflow's schedule from schedule.yaml (staff)",
     "minutes": "expected GitHub Actions minutes per month for this course (staff)",
     "needs": "what a check of a change needs installed (LibreOffice for a DOCX), for CI",

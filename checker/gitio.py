@@ -370,25 +370,27 @@ def _fetch_env(token: str | None) -> dict[str, str]:
     return env
 
 
-def _fetch(root: Path, specs: list[str], env: dict[str, str]) -> bool:
+def _fetch(root: Path, specs: list[str], env: dict[str, str], remote: str = "origin") -> bool:
     try:
         proc = subprocess.run(["git", "-C", str(root), "fetch", "-q", "--no-tags",
-                               "--no-write-fetch-head", "origin", *specs],
+                               "--no-write-fetch-head", remote, *specs],
                               capture_output=True, timeout=GIT_TIMEOUT * 5, env=env, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0
 
 
-def fetch_pull_heads(root: Path, token: str | None = None) -> bool:
-    """Every pull request's head from ``origin`` (``refs/pull/N/head``) as
-    ``refs/checker/pull/N``; False if git could not fetch them."""
-    return _fetch(root, ["+refs/pull/*/head:refs/checker/pull/*"], _fetch_env(token))
+def fetch_pull_heads(root: Path, token: str | None = None, *, remote: str = "origin",
+                     into: str = "refs/checker/pull") -> bool:
+    """Every pull request's head from ``remote`` (``refs/pull/N/head``) as ``INTO/N``; False
+    if git could not fetch them. ``remote``: ``origin``, or the URL of another repository (a
+    group repository of a ``private`` course, each under its own ``into``)."""
+    return _fetch(root, [f"+refs/pull/*/head:{into}/*"], _fetch_env(token), remote)
 
 
 def fetch_commits(root: Path, shas: list[str], token: str | None = None, *,
-                  limit: int = 1000) -> list[str]:
-    """Fetch ``shas`` by id from ``origin`` (GitHub serves a commit by its id even after a
+                  limit: int = 1000, remote: str = "origin") -> list[str]:
+    """Fetch ``shas`` by id from ``remote`` (GitHub serves a commit by its id even after a
     force-push took it off the branch) under ``refs/checker/received/``; returns those still
     missing (at most ``limit`` are tried). The token, if any, goes to git in its environment,
     never on a command line."""
@@ -397,7 +399,7 @@ def fetch_commits(root: Path, shas: list[str], token: str | None = None, *,
     for start in range(0, min(len(wanted), limit), MAX_FETCHED):
         batch = wanted[start:start + MAX_FETCHED]
         # one the server does not serve fails the whole batch: then one at a time
-        if not _fetch(root, [f"+{s}:refs/checker/received/{s}" for s in batch], env):
+        if not _fetch(root, [f"+{s}:refs/checker/received/{s}" for s in batch], env, remote):
             for sha in batch:
-                _fetch(root, [f"+{sha}:refs/checker/received/{sha}"], env)
+                _fetch(root, [f"+{sha}:refs/checker/received/{sha}"], env, remote)
     return missing_commits(root, wanted)

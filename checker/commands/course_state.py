@@ -83,11 +83,8 @@ def load_private(args: argparse.Namespace, course: Course, roster: Roster,
                  now: datetime) -> CourseState:
     """``load_state`` for a ``private`` course: every group repository, read the same way
     (``checker.github.orgread``), with a token that reads them all."""
-    from dataclasses import replace
-
     from checker.github.client import Session, connect
     from checker.github.orgread import read_org
-    from checker.staff.common import row_group
     from checker.staff.core import build_rows
 
     token = os.environ.get("GITHUB_TOKEN")
@@ -100,11 +97,32 @@ def load_private(args: argparse.Namespace, course: Course, roster: Roster,
                    caller=expected_caller(course, args.repo))
     print(f"read {len(org.pulls)} pull requests of {len(org.repos)} group repositories in "
           f"{session.calls} API requests", file=sys.stderr)
-    rows = build_rows(course, roster, org.pulls, now)
-    if org.drift:
-        rows = [replace(r, flags=(*r.flags, org.drift[g])) if (g := row_group(r, roster))
-                in org.drift else r for r in rows]
-    return CourseState(course, roster, session, None, now, rows, org.pulls, org)
+    state = CourseState(course, roster, session, None, now, [], org.pulls, org)
+    state.rows = flag_drift(state, build_rows(course, roster, org.pulls, now))
+    return state
+
+
+def flag_drift(state: CourseState, rows: list[Row]) -> list[Row]:
+    """``rows`` with the flag of each group whose repository's caller differs from the
+    course's (``private``; in ``shared`` the rows as they are)."""
+    from dataclasses import replace
+
+    from checker.staff.common import row_group
+
+    drift = state.org.drift if state.org is not None else {}
+    if not drift:
+        return rows
+    return [replace(r, flags=(*r.flags, drift[g])) if (g := row_group(r, state.roster))
+            in drift else r for r in rows]
+
+
+def server_url() -> str:
+    """Where git fetches repositories from: GITHUB_SERVER_URL (set on GitHub's runners; a
+    GitHub Enterprise server's address), default https://github.com."""
+    url = os.environ.get("GITHUB_SERVER_URL") or "https://github.com"
+    if not re.fullmatch(r"(https://|file:///)[^\s'\"]+", url):
+        raise UsageError(f"GITHUB_SERVER_URL {url!r} is not an https:// address")
+    return url
 
 
 def expected_caller(course: Course, repo: str | None) -> tuple[str, str] | None:

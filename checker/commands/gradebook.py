@@ -31,7 +31,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    "receipt runs, the push logs, the commits by id) with the trusted checker of "
                    "--root, never from a comment or a label, write that gradebook, and report "
                    "every row where the bot's comments disagree (exit 1 if any). --root must be "
-                   "a clone of the course repository: git fetches the commits from its origin")
+                   "a clone of the course repository: git fetches the commits from its origin; "
+                   "in a private course, from each group repository at GITHUB_SERVER_URL "
+                   "(default https://github.com) into --root, the staff's checkout")
     p.set_defaults(run=run)
 
 
@@ -74,8 +76,8 @@ def recheck(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from checker.commands.course_state import load_state
-    from checker.commands.rebuild import rebuild
+    from checker.commands.course_state import flag_drift, load_state, server_url
+    from checker.commands.rebuild import rebuild, rebuild_org
     from checker.staff import gradebook
     from checker.staff.core import build_rows
     from checker.staff.recheck import compare
@@ -87,9 +89,14 @@ def recheck(args: argparse.Namespace) -> int:
     tz = st.course.timezone
     token = os.environ.get("GITHUB_TOKEN") or ""
     api_url = os.environ.get("GITHUB_API_URL") or "https://api.github.com"
-    done = rebuild(Path(args.root), st.course, st.roster, [p.pull for p in st.pulls],
-                   args.repo, api_url, token, now=st.now)
-    rows = build_rows(st.course, st.roster, done.pulls, st.now)
+    if st.org is not None:  # private: every group repository, from its own facts
+        done = rebuild_org(Path(args.root), st.course, st.roster,
+                           {g: [p.pull for p in ps] for g, ps in st.org.by_group.items()},
+                           api_url, token, server_url(), now=st.now)
+    else:
+        done = rebuild(Path(args.root), st.course, st.roster, [p.pull for p in st.pulls],
+                       args.repo, api_url, token, now=st.now)
+    rows = flag_drift(st, build_rows(st.course, st.roster, done.pulls, st.now))
     diffs = compare(st.rows, rows, tz)
     for problem in done.problems:
         print(f"recheck: not read in full: {problem}", file=sys.stderr)

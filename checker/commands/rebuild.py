@@ -52,8 +52,11 @@ class Rebuilt:
 
 def rebuild(root: Path, course: Course, roster: Roster, pulls: list[PullInfo], repo: str,
             api_url: str, token: str, *, now: datetime | None = None,
+            remote: str = "origin", into: str = "refs/checker/pull",
             log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Rebuilt:
-    """Every pull request into the default branch judged again from GitHub's facts."""
+    """Every pull request into the default branch judged again from GitHub's facts.
+    ``remote``: where git fetches ``repo``'s commits (``origin``, or a group repository's URL
+    in a ``private`` course), its pull requests' heads kept under ``into``."""
     out = Rebuilt()
     wanted = [p for p in pulls if not p.wrong_base and not p.abandoned and p.head_sha]
     if not wanted:
@@ -66,8 +69,8 @@ def rebuild(root: Path, course: Course, roster: Roster, pulls: list[PullInfo], r
     except ReceiptsUnavailable as exc:
         unread.append(f"{src.RECEIPTS}: {exc}")
     logs = _PushLogs(api_url, token, repo)
-    if not gitio.fetch_pull_heads(root, token):
-        out.problems.append("git could not fetch the pull requests' heads from origin")
+    if not gitio.fetch_pull_heads(root, token, remote=remote, into=into):
+        out.problems.append(f"git could not fetch the pull requests' heads of {repo}")
     named: dict[int, src.Sources] = {}
     for info in wanted:
         pushes, problems = logs.of(info)
@@ -75,8 +78,8 @@ def rebuild(root: Path, course: Course, roster: Roster, pulls: list[PullInfo], r
                                          [*unread, *problems])
     every = sorted({s for f in named.values() for s in f.shas()}
                    | {p.head_sha for p in wanted if p.head_sha})
-    missing = set(gitio.fetch_commits(root, every, token, limit=len(every) + 1))
-    log(f"recheck: {len(wanted)} pull requests, {len(runs)} receipt runs, "
+    missing = set(gitio.fetch_commits(root, every, token, limit=len(every) + 1, remote=remote))
+    log(f"recheck: {repo}: {len(wanted)} pull requests, {len(runs)} receipt runs, "
         f"{sum(len(f.pushes) for f in named.values())} pushes, {len(missing)} commit(s) "
         "missing")
     for info in wanted:
@@ -86,8 +89,32 @@ def rebuild(root: Path, course: Course, roster: Roster, pulls: list[PullInfo], r
             out.pulls.append(_judge(root, course, roster, info, repo, found))
             out.judged += 1
         except CheckerError as exc:
-            out.problems.append(f"#{info.number} could not be judged again: {exc}")
+            out.problems.append(f"{repo}#{info.number} could not be judged again: {exc}")
         out.problems += [p for p in found.problems if p not in out.problems]
+    return out
+
+
+def rebuild_org(root: Path, course: Course, roster: Roster, by_group: dict[str, list[PullInfo]],
+                api_url: str, token: str, server_url: str, *, now: datetime | None = None,
+                log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Rebuilt:
+    """``rebuild`` for a ``private`` course: each group repository's pull requests judged again
+    from that repository's own facts (its receipt runs and push log; its commits fetched by id
+    from ``SERVER_URL/OWNER/NAME.git`` into ``root``, under refs of the group's own), by the
+    checker, ``schedule.yaml`` and roster of ``root`` (the staff's checkout), never the group's.
+    From a group's repository only what it may hold counts, as in the staff views."""
+    from checker.github.orgread import own_files, owned
+
+    out = Rebuilt()
+    for group, pulls in sorted(by_group.items()):
+        full = course.repository_of(group)
+        if full is None:
+            continue
+        done = rebuild(root, course, roster, pulls, full, api_url, token, now=now,
+                       remote=f"{server_url.rstrip('/')}/{full}.git",
+                       into=f"refs/checker/groups/{group}/pull", log=log)
+        out.pulls += own_files(done.pulls, owned(course, roster, group))
+        out.problems += done.problems
+        out.judged += done.judged
     return out
 
 

@@ -34,6 +34,7 @@ class OrgCourse:
 
     pulls: list[PullRecord] = field(default_factory=list)
     repos: dict[str, Any] = field(default_factory=dict)  # group -> PyGithub repository
+    by_group: dict[str, list[PullRecord]] = field(default_factory=dict)  # group -> its pulls
     missing: list[str] = field(default_factory=list)  # groups whose repository is not there
     drift: dict[str, str] = field(default_factory=dict)  # group -> flag
 
@@ -48,6 +49,11 @@ def owned(course: Course, roster: Roster, group: str) -> Callable[[str], bool]:
             return False
         return t.group == group if t.student is None else t.student in members
     return check
+
+
+def own_files(pulls: list[PullRecord], mine: Callable[[str], bool]) -> list[PullRecord]:
+    """``pulls`` with only the files their group repository may hold (``owned``)."""
+    return [replace(p, files=tuple(f for f in p.files if mine(f.path))) for p in pulls]
 
 
 def read_org(session: Session, gh: Any, course: Course, roster: Roster, bot_login: str,
@@ -72,8 +78,8 @@ def read_org(session: Session, gh: Any, course: Course, roster: Roster, bot_logi
             continue
         out.repos[g] = repo
         mine = owned(course, roster, g)
-        out.pulls += [replace(p, files=tuple(f for f in p.files if mine(f.path)))
-                      for p in pulls]
+        out.by_group[g] = own_files(pulls, mine)
+        out.pulls += out.by_group[g]
         if caller is not None and _differs(session, gh, full, *caller):
             out.drift[g] = DRIFT_FLAG.format(path=caller[0])
     progress.done()

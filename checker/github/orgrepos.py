@@ -151,10 +151,24 @@ class OrgRepos:
                       f"/repos/{full_name}", f"give the team {slug} {permission} access to "
                       f"{full_name}", {"permission": permission})
 
-    def put_file(self, full_name: str, path: str, text: str, sha: str | None) -> None:
+    def folder_shas(self, full_name: str, folder: str) -> dict[str, str]:
+        """Each file of one folder on the default branch: name -> git blob SHA (one request;
+        a folder that does not exist is empty). The files are never downloaded."""
+        status, got = self._request("GET", f"/repos/{full_name}/contents/{quote(folder)}",
+                                    f"list {folder} of {full_name}", missing_ok=True)
+        entries = got[1] if status != 404 else []
+        return {str(e["name"]): str(e.get("sha", "")) for e in
+                (entries if isinstance(entries, list) else [])
+                if isinstance(e, dict) and e.get("type") == "file" and isinstance(e.get("name"),
+                                                                                  str)}
+
+    def put_file(self, full_name: str, path: str, text: str | bytes, sha: str | None, *,
+                 message: str | None = None) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
         body: dict[str, Any] = {
-            "message": f"{path}: the course's (python -m checker setup --topology private)",
-            "content": base64.b64encode(text.encode("utf-8")).decode("ascii")}
+            "message": message or f"{path}: the course's (python -m checker setup --topology "
+                                  "private)",
+            "content": base64.b64encode(data).decode("ascii")}
         if sha:
             body["sha"] = sha
         try:

@@ -5,7 +5,8 @@ The ``run:`` steps are executed exactly as written in the YAML (bash -eo pipefai
 order, with the environment a runner sets. Only ``uses:`` steps are emulated:
 
 - ``actions/checkout``: the action's own git commands (``checkout_action``) from the step's
-  ``with:``, against the test's bare "origin" as a ``file://`` URL, serving partial clones as
+  ``with:`` (``path``: into that folder of the workspace, replacing only it), against the
+  test's bare "origin" as a ``file://`` URL, serving partial clones as
   GitHub does (a blobless clone fetches each blob it reads from it; ``Runner.checkouts``
   keeps the git commands of each checkout); with ``with.repository`` (a reusable workflow
   checking out the course repository), that repository from ``repositories`` (OWNER/NAME ->
@@ -274,15 +275,19 @@ class Runner:
         if action in ("actions/cache/restore", "actions/cache/save"):
             return self._cache(name, action.rsplit("/", 1)[1], with_, output)
         if action == "actions/checkout":
-            shutil.rmtree(self.workspace)
             origin, inputs = self.origin, dict(with_)
+            into = str(inputs.pop("path", "") or "")
+            if into and (into.startswith("/") or ".." in into.split("/")):
+                raise ValueError(f"checkout path {into!r} is outside the workspace")
+            target = self.workspace / into if into else self.workspace
+            shutil.rmtree(target, ignore_errors=True)  # a path: only that folder is replaced
             # GITHUB_REF and GITHUB_SHA: the base branch (pull_request_target) or main, now
             branch = ((self.event.get("pull_request") or {}).get("base") or {}).get("ref")
             event_ref = f"refs/heads/{branch or 'main'}"
             if "repository" in inputs or self.repository.lower() in self.repositories:
                 wanted = (str(inputs.pop("repository", "")) or self.repository).lower()
                 if wanted not in self.repositories:
-                    self.workspace.mkdir(parents=True)
+                    target.mkdir(parents=True)
                     return StepLog(name, "failure", stderr=f"Repository not found: {wanted}")
                 origin = self.repositories[wanted]
                 if wanted != self.repository.lower():  # another repository: its default branch
@@ -290,7 +295,7 @@ class Runner:
             serve_partial_clones(origin)
             event_sha = subprocess.run(["git", "-C", str(origin), "rev-parse", event_ref],
                                        check=True, capture_output=True, text=True).stdout.strip()
-            checkout = Checkout(self.workspace, self.git_env)
+            checkout = Checkout(target, self.git_env)
             checkout.run(origin.resolve().as_uri(), inputs, event_ref=event_ref,
                          event_sha=event_sha)
             self.checkouts.append(checkout)

@@ -112,3 +112,50 @@ def test_only_a_private_course_and_a_plain_folder(
     assert publish(world, monkeypatch) == 2
     assert "already reads every group's slides" in capsys.readouterr().err
     assert world.org.writes() == []
+
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "checker" / "templates" / "publish-slides.yml"
+
+
+def test_the_staff_workflow_publishes_from_the_staff_repository(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The template, run as a runner runs it in the staff repository: the course repository's
+    checker and schedule.yaml, the staff repository's roster laid over them, the staff's
+    token; g10's slides reach the course repository, g04's do not."""
+    from private_course import Repo
+    from private_course import course_repo as make_course_repo
+    from workflow_harness import Runner
+
+    course = make_course_repo(world.server, world.tmp)  # the checker, schedule.yaml; no roster
+    staff = Repo(world.server, world.tmp / "staff-repo", "course-org/staff", {
+        f"submissions/{g}/group.yaml": (world.staff / "submissions" / g / "group.yaml")
+        .read_bytes() for g in ("g03", "g04", "g10", "g11")})
+    runner = Runner(TEMPLATE, origin=staff.bare, event={}, event_name="schedule",
+                    api_url=world.org.url, token="ghs_staff_repository_token",
+                    tmp=world.tmp / "run", repository="course-org/staff",
+                    variables={"COURSE_REPOSITORY": "course-org/course"},
+                    secrets={"STAFF_TOKEN": ADMIN_TOKEN},
+                    repositories={"course-org/course": course.bare,
+                                  "course-org/staff": staff.bare},
+                    server_url=f"file://{world.server}")
+    jobs = runner.run()
+    job = jobs["publish-slides"]
+    assert job.result == "success", job
+    step = job.step("Publish the slides that pass")
+    assert "add     slides/2024-10-03-g10.pdf" in step.stdout, step
+    files = course_repo(world).files
+    assert "slides/2024-10-03-g10.pdf" in files and "slides/README.md" in files
+    assert not any("g04" in p for p in files)
+
+
+def test_the_staff_workflow_passes_zizmor_and_githubs_schema() -> None:
+    import json
+    import subprocess
+
+    from test_gh_workflows import tool, zizmor
+
+    assert json.loads(zizmor(TEMPLATE).stdout) == []
+    proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema",
+                           "vendor.github-workflows", str(TEMPLATE)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -186,6 +186,42 @@ def test_reminders_go_to_each_groups_own_repository_and_name_only_its_members(
     assert worlds.org.writes() == []
 
 
+def test_reminders_across_the_organisation_remind_whom_the_shared_ones_remind(
+        worlds: Worlds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same submissions, the same moment: per deadline, the people the group repositories'
+    reminders @-mention are those the one shared reminder names when the course chose to name
+    them (``reminders: {mention_missing: true}``); only where they are written differs."""
+    from checker.staff.remind import key_in
+
+    at = (datetime(2024, 12, 15, 11, 0, tzinfo=timezone.utc)).isoformat()
+    named = worlds.tmp / "shared-named"
+    if not named.exists():
+        shutil.copytree(worlds.sem.root, named)
+        with (named / "schedule.yaml").open("a", encoding="utf-8") as f:
+            f.write("\nreminders: {mention_missing: true}\n")
+    worlds.shared.issues.clear()
+    for repo in worlds.org.repos.values():
+        repo.issues.clear()
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_API_URL", worlds.shared.url)
+    assert main(["remind", "--repo", SHARED, "--root", str(named), "--now", at]) == 0
+    assert run(worlds, True, "remind", "--now", at, monkeypatch=monkeypatch) == 0
+
+    def mentions(issues: list[dict[str, object]]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for issue in issues:
+            key = key_in(str(issue["body"]))
+            assert key is not None
+            out.setdefault(key, set()).update(
+                re.findall(r"(?<![\w`])@([A-Za-z0-9-]+)", str(issue["body"])))
+        return out
+
+    shared = mentions(list(worlds.shared.issues.values()))
+    private = mentions([i for r in worlds.org.repos.values() for i in r.issues.values()])
+    assert shared and sum(map(len, shared.values())) > 0
+    assert private == {k: v for k, v in shared.items() if v}, (shared, private)
+
+
 def test_the_staff_extensions_file_counts_in_the_staff_views(
         worlds: Worlds, monkeypatch: pytest.MonkeyPatch) -> None:
     def rows() -> list[dict[str, object]]:

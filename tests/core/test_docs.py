@@ -31,7 +31,7 @@ SHELLS = {"bash", "sh", "shell", "console"}
 PLACEHOLDERS = {"YOUR-GITHUB-LOGIN": "ada-lovelace", "LOGIN": "ada-lovelace",
                 "OWNER/NAME": "course/seminar"}
 # commands that read or write GitHub: parsed by the real parser and run with --help
-GITHUB_COMMANDS = {"gradebook", "board", "remind", "setup", "publish", "receipts"}
+GITHUB_COMMANDS = {"gradebook", "board", "remind", "setup", "publish", "receipts", "publish-slides"}
 TEST_COMMAND = ("python3 -m venv .venv && . .venv/bin/activate && pip install -q -e '.[test]' "
                 "&& python -m pytest")
 DEMO_COMMAND = ("python3 -m venv .venv && . .venv/bin/activate && pip install -q . "

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     have = repos.folder_shas(to, folder)
     changes = sl.plan(folder, files, have, why)
     names = sorted(set(sl.published_names(have)) | set(files))
-    readme = sl.index(course, folder, names).encode("utf-8")
+    readme = sl.index(course, names).encode("utf-8")
     changes += sl.plan(folder, {sl.INDEX: readme}, have,
                        {sl.INDEX: "the list of published slides, by session"})
     todo = [c for c in changes if c.action != "same"]

@@ -132,14 +132,7 @@ class OrgRepos:
         """The git blob SHA of one file on the default branch (None: no such file), from its
         folder's listing: one request, the file itself never downloaded."""
         folder, _, name = path.rpartition("/")
-        status, got = self._request("GET", f"/repos/{full_name}/contents/{quote(folder)}",
-                                    f"list {folder or 'the top folder'} of {full_name}",
-                                    missing_ok=True)
-        entries = got[1] if status != 404 else []
-        for e in entries if isinstance(entries, list) else []:
-            if isinstance(e, dict) and e.get("name") == name and e.get("type") == "file":
-                return str(e.get("sha", ""))
-        return None
+        return self.folder_shas(full_name, folder).get(name)
 
     def add_collaborator(self, full_name: str, login: str, permission: str) -> None:
         self._request("PUT", f"/repos/{full_name}/collaborators/{quote(login, safe='')}",
@@ -155,7 +148,8 @@ class OrgRepos:
         """Each file of one folder on the default branch: name -> git blob SHA (one request;
         a folder that does not exist is empty). The files are never downloaded."""
         status, got = self._request("GET", f"/repos/{full_name}/contents/{quote(folder)}",
-                                    f"list {folder} of {full_name}", missing_ok=True)
+                                    f"list {folder or 'the top folder'} of {full_name}",
+                                    missing_ok=True)
         entries = got[1] if status != 404 else []
         return {str(e["name"]): str(e.get("sha", "")) for e in
                 (entries if isinstance(entries, list) else [])

@@ -98,7 +98,7 @@ def plan(folder: str, files: dict[str, bytes], have: dict[str, str], why: dict[s
     return out
 
 
-def index(course: Course, folder: str, names: list[str]) -> str:
+def index(course: Course, names: list[str]) -> str:
     """The folder's README: one line per published file, by session, with its papers."""
     lines = [f"# {course.name}: slides of the presenting groups", "",
              "Published by the course staff once they passed the course's checks "

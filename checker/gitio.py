@@ -97,7 +97,7 @@ def parse_raw_diff(raw: bytes) -> list[DiffEntry]:
 def changed_between(root: Path, base: str, head: str) -> list[DiffEntry]:
     """Files the PR head changes relative to the merge base with ``base`` (like a PR's diff)."""
     raw = git(root, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff",
-              f"{base}...{head}", "--")
+              "--end-of-options", f"{base}...{head}", "--")
     return parse_raw_diff(raw)
 
 

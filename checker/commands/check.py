@@ -191,10 +191,15 @@ def judge_pull(root: Path, course: Course, event: PullRequestEvent, found: Sourc
     ``event.submitted_at``), with GitHub's record ``found`` already read: the same steps as
     ``check --event``, for ``gradebook --recheck``. ``roster``: the groups of ``root``, read
     once for many pull requests (used when the change touches no group declaration)."""
-    from checker import local
+    from dataclasses import replace
+
+    from checker import gitio, local
     from checker.collect import Source, changes_from_git
     from checker.engine import Submission
 
+    # GitHub's answer names the commits; git takes them only as commits of this repository
+    head, base = gitio.resolve_commits(root, [event.head_sha, event.base_sha or ""])
+    event = replace(event, head_sha=head, base_sha=base)
     changes = changes_from_git(root, event.base_sha, event.head_sha)
     if roster is None or local.changed_declarations(course, [c.path for c in changes]):
         roster = base_roster(root, course, event.base_sha, changes)

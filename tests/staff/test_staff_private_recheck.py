@@ -116,3 +116,20 @@ def test_recheck_needs_an_address_git_can_fetch_from(
                  str(world.staff), "--format", "json", "--output", str(tmp_path / "d.json")])
     assert code == 2
     assert "GITHUB_SERVER_URL" in capsys.readouterr().err
+
+
+def test_a_commit_id_from_githubs_answer_is_only_ever_a_commit_to_git(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer naming an option instead of a base commit writes no file: git is asked for
+    that commit, finds none, and the pull request is reported as not judged again."""
+    pr = world.org_repo("g03").pulls[1]
+    target = tmp_path / "written"
+    before = pr["base"]["sha"]
+    pr["base"]["sha"] = f"--output={target}"
+    try:
+        _, data = recheck(world, tmp_path / "e.json", monkeypatch)
+    finally:
+        pr["base"]["sha"] = before
+    assert not target.exists() and not list(tmp_path.glob("written*"))
+    assert any("course-org/cse585-g03#1 could not be judged again" in p
+               and "is not a commit" in p for p in data["recheck"]["problems"])

@@ -35,7 +35,7 @@ def number(value: str | None, low: int = -MAX_TWIPS, high: int = MAX_TWIPS) -> i
         return None
     try:
         n = int(float(value))  # "240", and the odd "240.0"
-    except ValueError:
+    except (ValueError, OverflowError):  # "nan", "inf", "1e999"
         return None
     return max(low, min(high, n))
 

@@ -105,7 +105,11 @@ class _Objects:
             self.undecodable = True
             return {}, 0
         first = ints[b"First"]
-        numbers = [int(x) for x in raw[:first].split()]
+        try:
+            numbers = [int(x) for x in raw[:first].split()]
+        except ValueError:  # a header word that is no number: not an object stream we read
+            self.undecodable = True
+            return {}, 0
         pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
         out: dict[int, bytes] = {}
         for i, (number, offset) in enumerate(pairs):

@@ -130,6 +130,8 @@ def end_record_problem(fp: Path, count: int) -> str | None:
             z_disk, z_offset, z_disks = struct.unpack_from("<IQI", tail, locator + 4)
             if z_disk != 0 or z_disks > 1:
                 return f"its ZIP64 end record says the archive spans {z_disks} disks"
+            if z_offset > size - _END64_SIZE:  # past the end (up to 2**64): never seek there
+                return "its ZIP64 end record is not where the locator says"
             f.seek(z_offset)
             record = f.read(_END64_SIZE)
             if len(record) < _END64_SIZE or record[:4] != _END64:

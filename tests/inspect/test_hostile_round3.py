@@ -450,3 +450,61 @@ def test_the_escaping_rule_is_applied_where_a_finding_is_made() -> None:
     _assert_inert(made.message)
     again = Finding.from_json(made.to_json(), "code.zip")
     assert again.message == made.message  # applying it twice changes nothing
+
+
+# --- numbers a parser cannot hold: a finding or a pass, never the checker's crash ----------------
+
+def test_a_zip64_locator_pointing_past_any_file_size(tmp_path: Path) -> None:
+    import struct
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("README.md", "# Run\n1. `python main.py`\n")
+        zf.writestr("main.py", "print('hi')\n")
+    data = buf.getvalue()
+    at = data.rfind(b"PK\x05\x06")
+    _, _, entries, _, size_cd, offset_cd = struct.unpack_from("<HHHHII", data, at + 4)
+    # a real ZIP64 end record where zipfile looks for it, and a locator naming 2**63 + 5
+    record = b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, entries, entries,
+                                          size_cd, offset_cd)
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, 2**63 + 5, 1)
+    archive = built(tmp_path, "code.zip", data[:at] + record + locator + data[at:])
+    with zipfile.ZipFile(archive) as zf:  # zipfile reads it
+        assert zf.testzip() is None
+    code, facts = inspect(archive)
+    assert code == 1 and rules(facts) == ["zip.inconsistent"], facts
+
+
+def test_a_word_file_with_an_infinite_line_spacing(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    doc = docx.Document()
+    for _ in range(3):
+        doc.add_paragraph("Body text of the summary. " * 20)
+    source = tmp_path / "made.docx"
+    doc.save(str(source))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:p>", b'<w:p><w:pPr><w:spacing w:line="1e999" '
+                                    b'w:after="inf"/></w:pPr>', 1)
+            zout.writestr(item, data)
+    monkeypatch.setenv("CHECKER_SOFFICE", "none")  # the estimate, as on a student's laptop
+    code, _ = inspect(built(tmp_path, "summary.docx", out.getvalue()))
+    assert code in (0, 1)
+
+
+def test_an_object_stream_whose_header_holds_no_numbers(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "core"))
+    from course_repo import pdf_bytes
+
+    pdf = pdf_bytes(2).rstrip()
+    assert pdf.endswith(b"%%EOF")
+    body = b"x y 1234 abcdefghij"
+    extra = (b"\n9 0 obj\n<< /Type /ObjStm /N 1 /First 9 /Length %d >>\nstream\n%s\nendstream"
+             b"\nendobj\n%% /Root 99 0 R\n%%%%EOF\n" % (len(body), body))
+    code, facts = inspect(built(tmp_path, "slides.pdf", pdf[:-len(b"%%EOF")] + extra))
+    assert code in (0, 1), facts

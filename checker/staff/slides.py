@@ -13,16 +13,17 @@ goes into the folder: the file, its session, the papers and the group's id.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from checker.gitio import blob_sha_of
 from checker.model import Course
 from checker.staff.core import Row
 
 PASSED = ("on-time", "late")
 INDEX = "README.md"
+MAX_BYTES = 100 * 1024 * 1024  # GitHub refuses a file larger than 100 MiB
 _FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 _NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([A-Za-z0-9][A-Za-z0-9_-]*)\.([a-z0-9]{1,8})")
 
@@ -81,9 +82,44 @@ def slides_of(rows: list[Row], deliverable: str) -> list[Slides]:
     return sorted(out, key=lambda s: (s.session, s.group))
 
 
-def blob_sha(data: bytes) -> str:
-    """git's id of a file's bytes (what GitHub's contents API calls ``sha``)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+blob_sha = blob_sha_of  # git's id of a file's bytes (what GitHub's contents API calls ``sha``)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A file that passed, as ``publish-slides --output`` hands it to ``--from``."""
+
+    name: str  # <session>-<group>.<ext>
+    data: bytes
+    why: str
+
+
+def refused(course: Course, deliverable: str, name: str, data: bytes | None, sha: str,
+            why: str) -> str | None:
+    """Why ``publish-slides --from`` will not write a planned file, or None: its name must be a
+    published file's (a session of the course, a group of it, one of the deliverable's
+    formats), its bytes (None: no such file) the blob the plan names, within GitHub's file
+    size."""
+    m = _NAME.fullmatch(name)
+    if m is None:
+        return "its name is not <session>-<group>.<ext>"
+    try:
+        day = date.fromisoformat(m.group(1))
+    except ValueError:
+        return "its name's session is not a date"
+    if course.session(day) is None or m.group(2) not in course.groups:
+        return "its name's session or group is not one of schedule.yaml's"
+    if m.group(3) not in course.deliverables[deliverable].formats:
+        return f"a .{m.group(3)} file is not one of the {deliverable}' formats"
+    if data is None:
+        return "the file is not beside the plan"
+    if len(data) > MAX_BYTES:
+        return "it is larger than GitHub takes"
+    if blob_sha(data) != sha:
+        return "its bytes are not the ones the plan names"
+    if len(why) > 300 or any(ord(c) < 32 or ord(c) == 127 for c in why):
+        return "its note is not one line of text"
+    return None
 
 
 def plan(folder: str, files: dict[str, bytes], have: dict[str, str], why: dict[str, str]

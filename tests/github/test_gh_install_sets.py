@@ -24,9 +24,13 @@ CLIENT = {"pygithub", "cryptography", "pynacl"}
 PARSERS = {"pypdfium2", "pypdf", "python-docx", "lxml"}
 # the set each job installs: the check parses files, the tests need everything, and every
 # other job (publish, board, remind, whatever comes next) talks to GitHub and parses no file
-SPECIAL_SETS = {("submission.yml", "check"): "check", ("tests.yml", "test"): "test",
+SPECIAL_SETS = {("submission.yml", "check"): ["check"], ("tests.yml", "test"): ["test"],
                 # the same check job, for a group repository (topology: private)
-                ("submission-private.yml", "check"): "check"}
+                ("submission-private.yml", "check"): ["check"],
+                # the staff repository's judge of passed slides: it reads every group
+                # repository and parses their files (the publish job parses none)
+                ("publish-slides.yml", "judge"): ["check", "github"]}
+TEMPLATES = ROOT / "checker" / "templates"
 
 
 def pins(name: str) -> dict[str, str]:
@@ -49,7 +53,7 @@ def declared(section: str) -> set[str]:
 def install_sets() -> dict[tuple[str, str], list[str]]:
     """(workflow, job) -> the requirement sets its steps install, for jobs that pip install."""
     out = {}
-    for path in sorted(WORKFLOWS.glob("*.yml")):
+    for path in sorted([*WORKFLOWS.glob("*.yml"), *TEMPLATES.glob("*.yml")]):
         for job, spec in yaml.safe_load(path.read_text())["jobs"].items():
             script = "\n".join(s.get("run", "") for s in spec.get("steps", []))
             if "pip install" in script:
@@ -61,8 +65,9 @@ def install_sets() -> dict[tuple[str, str], list[str]]:
 def test_each_job_installs_its_own_set() -> None:
     jobs = install_sets()
     assert set(SPECIAL_SETS) <= set(jobs) and ("submission.yml", "publish") in jobs
+    assert ("publish-slides.yml", "publish") in jobs
     for job, sets in jobs.items():
-        assert sets == [SPECIAL_SETS.get(job, "github")], job
+        assert sets == SPECIAL_SETS.get(job, ["github"]), job
     assert sorted(p.stem for p in (ROOT / "requirements").glob("*.txt")) == [
         "check", "github", "test"]
 

@@ -115,6 +115,18 @@ def test_only_a_private_course_and_a_plain_folder(
 
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "checker" / "templates" / "publish-slides.yml"
+READER_TOKEN = "ghp_staff_reader"
+
+
+def test_only_the_job_that_parses_no_file_holds_the_writing_token() -> None:
+    import yaml
+
+    jobs = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))["jobs"]
+    assert "COURSE_WRITE_TOKEN" not in yaml.safe_dump(jobs["judge"])
+    publish = yaml.safe_dump(jobs["publish"])
+    assert "COURSE_WRITE_TOKEN" in publish and "STAFF_TOKEN" not in publish
+    assert "requirements/check.txt" not in publish  # no document parser is even installed
+    assert "--from" in publish and "--output" in yaml.safe_dump(jobs["judge"])
 
 
 def test_the_staff_workflow_publishes_from_the_staff_repository(
@@ -134,14 +146,19 @@ def test_the_staff_workflow_publishes_from_the_staff_repository(
                     api_url=world.org.url, token="ghs_staff_repository_token",
                     tmp=world.tmp / "run", repository="course-org/staff",
                     variables={"COURSE_REPOSITORY": "course-org/course"},
-                    secrets={"STAFF_TOKEN": ADMIN_TOKEN},
+                    secrets={"STAFF_TOKEN": READER_TOKEN, "COURSE_WRITE_TOKEN": ADMIN_TOKEN},
                     repositories={"course-org/course": course.bare,
                                   "course-org/staff": staff.bare},
                     server_url=f"file://{world.server}")
+    world.org.add_user("staff-reader", token=READER_TOKEN)  # reads every group, writes none
+    for g in ("g03", "g04", "g10", "g11"):
+        world.org_repo(g).roles["staff-reader"] = "read"
     jobs = runner.run()
-    job = jobs["publish-slides"]
+    assert jobs["judge"].result == "success", jobs["judge"]
+    job = jobs["publish"]
     assert job.result == "success", job
-    step = job.step("Publish the slides that pass")
+    step = job.step("Publish them to the course repository (writing token; parses no "
+                    "submitted file)")
     assert "add     slides/2024-10-03-g10.pdf" in step.stdout, step
     files = course_repo(world).files
     assert "slides/2024-10-03-g10.pdf" in files and "slides/README.md" in files
@@ -159,3 +176,37 @@ def test_the_staff_workflow_passes_zizmor_and_githubs_schema() -> None:
                            "vendor.github-workflows", str(TEMPLATE)], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_writing_half_takes_only_files_the_judge_planned(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``--output`` judges and writes nothing to GitHub; ``--from`` writes only files named as
+    a group's slides for a session, with the bytes the plan names."""
+    import json
+
+    out = tmp_path / "plan"
+    world.org.clear_log()
+    assert publish(world, monkeypatch, "--output", str(out)) == 0
+    assert world.org.writes() == []
+    plan = json.loads((out / "plan.json").read_text())
+    assert [e["name"] for e in plan["slides"]] == ["2024-10-03-g10.pdf"]
+
+    def refused(change: dict[str, str], data: bytes | None = None) -> str:
+        bad = tmp_path / f"bad-{len(list(tmp_path.glob('bad-*')))}"
+        bad.mkdir()
+        entry = {**plan["slides"][0], **change}
+        (bad / "plan.json").write_text(json.dumps({"slides": [entry]}))
+        if "/" not in entry["name"]:
+            (bad / entry["name"]).write_bytes(
+                data or (out / "2024-10-03-g10.pdf").read_bytes())
+        assert publish(world, monkeypatch, "--from", str(bad), "--apply") == 2
+        return capsys.readouterr().err
+
+    assert "bytes are not the ones the plan names" in refused({}, b"%PDF-1.4 swapped")
+    assert "not <session>-<group>.<ext>" in refused({"name": "../../checker/cli.py"})
+    assert "session or group" in refused({"name": "2024-10-04-g10.pdf"})
+    assert "formats" in refused({"name": "2024-10-03-g10.sh"})
+    assert world.org.writes() == []
+    assert publish(world, monkeypatch, "--from", str(out), "--apply") == 0
+    assert "slides/2024-10-03-g10.pdf" in course_repo(world).files

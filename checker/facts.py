@@ -82,8 +82,8 @@ class FileFacts:
             if f.name == "findings":
                 kept = bound_findings(value, MAX_FINDINGS_PER_FILE, self.path)
                 # a source is sent only where a rule set it; the engine fills in the rest
-                out[f.name] = [{**x.to_json(), "path": x.path, "source": x.source}
-                               for x in kept]
+                out[f.name] = [{**x.to_json(), "path": x.path, "source": x.source,
+                                "of_rule": x.of_rule} for x in kept]
             elif f.name == "text":
                 out[f.name] = clip(value, MAX_TEXT_CHARS)
             else:
@@ -144,6 +144,7 @@ def _finding(data: Any) -> Finding:
     path, line = data.get("path"), data.get("line")
     if not isinstance(path, (str, type(None))) or not isinstance(line, (int, type(None))):
         raise ValueError("a finding's path or line has the wrong type")
-    source = data.get("source")
+    source, of_rule = data.get("source"), data.get("of_rule")
     return Finding(data["rule"], Severity(data["severity"]), data["message"], data["hint"],
-                   path, line, source=source if source in SOURCES else None)
+                   path, line, source=source if source in SOURCES else None,
+                   of_rule=of_rule if isinstance(of_rule, str) and len(of_rule) <= 80 else None)

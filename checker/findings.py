@@ -38,6 +38,8 @@ class Finding:
     # the engine from the course, else the rule's default
     source: str | None = None
     staff_rule: str | None = None  # the staff's reason, for a rule whose source is staff
+    # a summary of other findings (file.findings-truncated): the rule whose source is its own
+    of_rule: str | None = None
 
     def __post_init__(self) -> None:
         # One escaping rule for every message, at the point it is made: whatever text from a
@@ -46,7 +48,7 @@ class Finding:
         object.__setattr__(self, "hint", inert(self.hint, lines=True))
 
     def to_json(self) -> dict[str, Any]:
-        source = self.source or default_source(self.rule)
+        source = self.source or default_source(self.of_rule or self.rule)
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity.value,
@@ -99,8 +101,9 @@ def bound_findings(findings: Sequence[Finding], limit: int, path: str | None) ->
         "Fix the problems listed, then run the check again to see the rest.",
         path,
         # the verdict is that of the worst finding left out, and so is the rule's source
-        source=worst_left.source or default_source(worst_left.rule),
-        staff_rule=worst_left.staff_rule,
+        # (with the staff's reason, when the engine stamps it for the file's deliverable)
+        source=worst_left.source, staff_rule=worst_left.staff_rule,
+        of_rule=worst_left.of_rule or worst_left.rule,
     )
     return [findings[i] for i in kept_idx] + [summary]
 

@@ -89,8 +89,9 @@ RULES: Mapping[str, Origin] = {
     # pages
     "pages.too-many": Origin("page", "pages"),
     "pages.too-few": Origin("page", "pages"),
-    "pages.not-exact": Origin("page", "pages"),
-    "pages.not-verified": Origin("page", "pages"),
+    # only a Word file's count can be inexact: the staff's where the staff accept Word files
+    "pages.not-exact": Origin("page", "formats"),
+    "pages.not-verified": Origin("page", "formats"),
     "pages.ambiguous": Origin("page", "pages"),
     "pages.estimate": _CHECKER,
     "docx.estimate": _CHECKER,

@@ -13,6 +13,7 @@ from checker import shell
 from checker.findings import Finding, error
 from checker.model import Course, Roster, login_key
 from checker.routing import Route, Target
+from checker.rules.provenance import course_choice
 
 
 def allowed_paths(course: Course, roster: Roster, author: str, targets: Sequence[Target]) -> str:
@@ -191,19 +192,20 @@ def authorization(course: Course, roster: Roster, author: str, target: Target,
     return []
 
 
-def unsupported_format(target: Target, path: str) -> list[Finding]:
+def unsupported_format(course: Course, target: Target, path: str) -> list[Finding]:
     d = target.deliverable
     if target.ext in d.formats:
         return []
     lower = (target.ext or "").lower()
     if lower in d.formats:  # proposal.PDF: the right format, named in upper case
-        return [error(
+        # the format is the page's; the file's name is the staff's layout of submissions/
+        return [replace(error(
             "format.unsupported",
             f"{path}: the extension .{target.ext} is in upper case; the course names this "
             f"file {target.path(lower)}: rename to lower case.",
             f"Rename it to lower case: `{shell.move(path, target.path(lower))}`.",
             path=path,
-        )]
+        ), source="staff", staff_rule=course_choice(course, "submission"))]
     allowed = " or ".join(f".{f}" for f in d.formats)
     return [error(
         "format.unsupported",

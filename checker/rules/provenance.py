@@ -57,7 +57,7 @@ def stamp(finding: Finding, course: Course | None, deliverable: Deliverable | No
     would be a red check no one at the course asked for, so it is held to a warning."""
     if finding.source is not None:
         return finding
-    source, why = resolve(finding.rule, course, deliverable)
+    source, why = resolve(finding.of_rule or finding.rule, course, deliverable)
     severity = finding.severity
     if source == "checker" and severity is Severity.ERROR:
         severity = Severity.WARNING

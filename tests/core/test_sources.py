@@ -53,6 +53,21 @@ def test_the_checkers_own_hygiene_never_fails_a_check() -> None:
     assert (f.source, f.severity) == ("page", Severity.ERROR)
 
 
+def test_a_cut_list_of_findings_keeps_the_source_and_reason_of_the_worst_left_out() -> None:
+    """The worker cuts a file's findings before the engine stamps them: the summary is stamped
+    for the file's deliverable as the worst finding it stands for (a safety rule of the
+    staff, with its reason), never as a bare "course staff rule"."""
+    from checker.facts import FileFacts
+
+    facts = FileFacts(path="submissions/g10/final/code.zip", kind="zip", size=1, findings=[
+        error("zip.unsafe-path", f"entry {i} unpacks outside", "h") for i in range(250)])
+    wired = FileFacts.from_wire(facts.to_wire()).findings
+    [summary] = [f for f in wired if f.rule == "file.findings-truncated"]
+    got = stamp(summary, COURSE, COURSE.deliverables["code"])
+    assert (got.source, got.severity) == ("staff", Severity.ERROR)
+    assert got.staff_rule and "unpack outside its folder" in got.staff_rule
+
+
 @pytest.mark.parametrize(("rule", "deliverable", "source", "reason"), [
     ("deadline.late", "report", "page", None),
     ("pages.too-many", "report", "page", None),  # the 8 pages are the page's
@@ -71,6 +86,9 @@ def test_the_checkers_own_hygiene_never_fails_a_check() -> None:
     ("questions.too-few", "questions", "staff", "one per required reading"),
     ("members.missing", "proposal", "page", None),
     ("zip.junk", "code", "checker", None),
+    # an inexact Word page count: the staff's where they accept a Word file
+    ("pages.not-verified", "summary", "staff", "Google doc"),
+    ("pages.not-exact", "proposal", "staff", "no format for the proposal"),
 ])
 def test_each_rule_of_the_shipped_course_has_its_source(
         rule: str, deliverable: str | None, source: str, reason: str | None) -> None:

@@ -152,6 +152,9 @@ def test_a_files_errors_come_before_its_warnings(repo: CourseRepo) -> None:
     _, res = check(repo, slides, at=late)
     [f] = res["files"]
     assert [x["rule"] for x in f["findings"]] == ["deadline.late", "format.unsupported"]
+    # a PDF is the page's format; naming it in lower case is the staff's layout of the folder
+    upper = f["findings"][1]
+    assert upper["source"] == "staff" and "by pull request" in upper["staff_rule"]
     text = proc.stdout
     assert text.index("error format.unsupported") < text.index("warning deadline.late")
     comment = cli(repo, "check", slides, "--author", "ada-lovelace", "--at", late,

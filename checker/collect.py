@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import gitio, limits
+from checker.bounds import shown
 from checker.engine import MAX_FILES, Change, Content
 from checker.errors import UsageError
 from checker.facts import FileFacts
@@ -82,7 +83,8 @@ class _Reader:
             assert change.blob_sha is not None
             if change.blob_sha not in self._sizes:
                 raise gitio.MissingObject(
-                    f"{change.path}: git has no blob {change.blob_sha} in {self.source.root} "
+                    f"{shown(change.path)}: git has no blob {change.blob_sha} in "
+                    f"{self.source.root} "
                     "and could not fetch it; in a partial clone, check the network (`git "
                     "fetch` works?) and run the check again")
             return self._sizes[change.blob_sha]

@@ -170,7 +170,7 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
                                               fr.on_time_version, course.timezone)
         if note is not None and late.status == "late":  # unverified: not known to be after
             fr.findings.append(note)
-    fr.findings.extend(access.unsupported_format(course, t, path))
+    fr.findings.extend(access.unsupported_format(t, path, course))
     content = ctx.contents.get(path)
     if content is None:
         return

@@ -20,12 +20,12 @@ Nothing is ever deleted or lowered: a collaborator not in the roster is reported
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from checker.gitio import blob_sha_of
 from checker.model import Course, Repositories, Roster, login_key
 from checker.repo_setup import Change, LabelSpec
 from checker.topology import EXTENSIONS_VARIABLE
@@ -171,8 +171,7 @@ def _grant(changes: list[Change], have: Have, login: str, permission: str, who: 
 
 def blob_sha(text: str) -> str:
     """git's id of a file's bytes (the contents API's ``sha``): equal ids, equal files."""
-    data = text.encode("utf-8")
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return blob_sha_of(text.encode("utf-8"))
 
 
 def file_changes(want: Want, have: Have) -> list[Change]:

@@ -65,8 +65,11 @@ def group_course_and_roster(root: Path, course: Course, group: str, base: str | 
     ``group_roster``."""
     roster, problems = group_roster(root, course, group, base)
     if problems:
-        raise UsageError("the group declaration on the base branch is invalid:\n  "
-                         + "\n  ".join(map(str, problems)))
+        raise UsageError(
+            f"{course.submissions_dir}/{group}/{GROUP_FILE} on the default branch of "
+            f"{course.repository_of(group)} is invalid; fix it there (`python -m checker "
+            "validate` lists the problems), then push again:\n  "
+            + "\n  ".join(map(str, problems)))
     granted = os.environ.get(EXTENSIONS_VARIABLE)
     if granted:
         course = with_group_extensions(root, course, group, granted)

@@ -236,13 +236,15 @@ def receipt_times(root: Path, event: PullRequestEvent, changes: list[Change], at
             found = src.load(read_receipts_file(Path(receipts_file)))
         except ReceiptsUnavailable as exc:
             found = src.Sources(problems=[f"{src.RECEIPTS}: {exc}"])
+        # the file says what its step fetched; what this checkout lacks is looked up here
+        found.unfetched = sorted(set(found.unfetched)
+                                 | set(gitio.missing_commits(root, found.shas())))
     else:
         try:
             found = src.gather(api_of_env(), token or "", pull_of(event))
         except ReceiptsUnavailable as exc:
             found = src.Sources(problems=[f"{src.RECEIPTS}: {exc}"])
-        found.unfetched = gitio.fetch_commits(root, found.shas(), token)
-    found.unfetched = sorted(set(found.unfetched) | set(gitio.missing_commits(root, found.shas())))
+        found.unfetched = gitio.fetch_commits(root, found.shas(), token)  # those still missing
     return date_from(root, event, changes, at, found)
 
 

@@ -113,13 +113,6 @@ def list_runs(api_url: str, token: str, repo: str, since: datetime, *,
         raise ReceiptsUnavailable(str(exc)) from None
 
 
-def fetch_receipts(event: PullRequestEvent, token: str) -> list[Receipt]:
-    """The receipts of the pull request of ``event``, read with ``token`` from the API named by
-    GITHUB_API_URL (GITHUB_REPOSITORY names the course repository). Raises
-    ReceiptsUnavailable."""
-    return read_receipts(api_of_env(), token, pull_of(event))
-
-
 def api_of_env() -> str:
     return os.environ.get("GITHUB_API_URL") or "https://api.github.com"
 

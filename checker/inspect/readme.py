@@ -20,16 +20,12 @@ from dataclasses import dataclass, field
 
 from checker.inspect.bundled import INSTALLED_DIRS
 
-# README files whose text is read (compared in lower case).
-README_NAMES = frozenset({
-    "readme", "readme.md", "readme.markdown", "readme.mkd", "readme.rst", "readme.txt",
-    "readme.text", "readme.adoc", "readme.org", "read_me.md", "read_me.txt", "read_me",
-})
 # READMEs that are not plain text: found (the page asks for "a README file"), not read.
 README_OTHER = frozenset({"readme.pdf", "readme.docx", "readme.doc", "readme.html", "readme.htm",
                           "readme.odt", "readme.rtf"})
 _ORDER = ("readme.md", "readme.markdown", "readme.mkd", "readme.rst", "readme.txt", "readme",
           "readme.text", "readme.adoc", "readme.org", "read_me.md", "read_me.txt", "read_me")
+README_NAMES = frozenset(_ORDER)  # README files whose text is read (compared in lower case)
 MAX_DEPTH = 4  # folders a README may be under when each level holds one folder and nothing else
 
 # Names that never make a folder "more than one thing": OS metadata, dotfiles.
@@ -337,12 +333,6 @@ def _prose_line(scan: _Scan, line: str) -> None:
     tail = _after_label(line) or (line if looks_like_command(line, strict=True) else None)
     if tail is not None:
         scan.command(tail)
-
-
-def command_lines(text: str) -> list[str]:
-    """The commands a README gives: in code blocks, after a prompt, in backticks, or as a
-    line (or a list item, or after ``To run:``) that starts with a program."""
-    return _scan(text).commands
 
 
 def files_named(command: str) -> list[str]:

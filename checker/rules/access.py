@@ -192,7 +192,8 @@ def authorization(course: Course, roster: Roster, author: str, target: Target,
     return []
 
 
-def unsupported_format(course: Course, target: Target, path: str) -> list[Finding]:
+def unsupported_format(target: Target, path: str, course: Course | None = None
+                       ) -> list[Finding]:
     d = target.deliverable
     if target.ext in d.formats:
         return []

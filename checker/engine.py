@@ -166,10 +166,11 @@ def _check_instance(ctx: _Context, change: Change, t: Target, fr: FileResult) ->
     if late.status in ("late", "unverified"):
         fr.on_time_version = _last_on_time(ctx.submission.versions.get(path, ()), change,
                                            dl.due + dl.grace)
-        note = deadlines.which_version_counts(path, t.deliverable.title, late.counted,
-                                              fr.on_time_version, course.timezone)
-        if note is not None and late.status == "late":  # unverified: not known to be after
-            fr.findings.append(note)
+        if late.status == "late":  # unverified: not known to be after the deadline
+            note = deadlines.which_version_counts(path, t.deliverable.title, late.counted,
+                                                  fr.on_time_version, course.timezone)
+            if note is not None:
+                fr.findings.append(note)
     fr.findings.extend(access.unsupported_format(t, path, course))
     content = ctx.contents.get(path)
     if content is None:

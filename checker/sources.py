@@ -127,6 +127,7 @@ RULES: Mapping[str, Origin] = {
 
 UNKNOWN = Origin("checker")
 STAFF_RULE = "course staff rule"
+WRONG_BASE = "pr.wrong-base"  # the check's finding for a pull request into another branch
 
 
 def origin(rule: str) -> Origin:

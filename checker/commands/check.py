@@ -295,12 +295,11 @@ def date_from(root: Path, event: PullRequestEvent, changes: list[Change], at: da
     return out
 
 
-WRONG_BASE = "pr.wrong-base"
-
 
 def wrong_base(base: str, default: str) -> Finding:
     """Only the course's default branch judges: a PR into any other branch counts for nothing."""
     from checker.findings import error
+    from checker.sources import WRONG_BASE
 
     return error(
         WRONG_BASE,

@@ -21,6 +21,7 @@ from typing import Any
 
 from checker.errors import UsageError
 from checker.result import load_result, parse_time
+from checker.sources import WRONG_BASE
 
 DEFAULT_BOT = "github-actions[bot]"
 
@@ -83,7 +84,7 @@ def mismatch(result: dict[str, Any], pr: int, sha: str | None, event: Any,
         at = parse_time(result.get("submitted_at"))
         if at is None or at != event.submitted_at:
             return "the result's submission time is not the event's"
-        says = any(isinstance(x, dict) and x.get("rule") == "pr.wrong-base"
+        says = any(isinstance(x, dict) and x.get("rule") == WRONG_BASE
                    for x in result.get("findings", []))
         if says != event.wrong_base:  # only the default branch judges: the result must agree
             return ("the result does not say that the pull request targets another branch"

@@ -17,6 +17,7 @@ from github.Issue import Issue
 from github.Repository import Repository
 
 from checker.github.client import Session
+from checker.sources import WRONG_BASE
 
 LABELS: dict[str, tuple[str, str]] = {
     "late": ("d93f0b", "Submitted after the deadline (set by the submission checker)"),
@@ -31,7 +32,6 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "group: ": ("5319e7", "Submission by group {id} (set by the submission checker)"),
 }
 MAX_NAME = 50  # GitHub's limit on label names
-WRONG_BASE = "pr.wrong-base"  # the check's finding for a PR into another branch
 
 
 @dataclass
